@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../lib/paths';
+
+const optionalString = z.string().trim().min(1).optional();
+
+/** Every environment variable the store reads; nothing else touches process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL phải bắt đầu bằng postgres://').optional(),
+  SEED_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  SESSION_SECRET: optionalString,
+  DATA_DIR: optionalString,
+  MEDIA_DIR: optionalString,
+  SMTP_URL: optionalString,
+  RESERVATION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: z.string().url().optional(),
+  VIETQR_BANK_BIN: optionalString,
+  VIETQR_ACCOUNT_NO: optionalString,
+  VIETQR_ACCOUNT_NAME: optionalString,
+  BANK_WEBHOOK_SECRET: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  /** Set when the store uses an external PostgreSQL; unset means embedded. */
+  databaseUrl?: string;
+  seedDemo: boolean;
+  sessionSecret: string;
+  dataDir: string;
+  mediaDir: string;
+  smtpUrl?: string;
+  reservationMinutes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ (invalid configuration):\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  if (isProduction && !env.SESSION_SECRET) {
+    throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production');
+  }
+  const dataDir = path.resolve(projectRoot, env.DATA_DIR ?? 'data');
+  const seedFlag = env.SEED_DEMO === '1' || env.SEED_DEMO === 'true';
+  return Object.freeze({
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    // The embedded store is a demo: it seeds unless told not to. An external database never seeds unasked.
+    seedDemo: env.DATABASE_URL ? seedFlag : env.SEED_DEMO === undefined ? true : seedFlag,
+    sessionSecret: env.SESSION_SECRET ?? 'cho-ocop-dev-secret-change-me',
+    dataDir,
+    mediaDir: path.resolve(projectRoot, env.MEDIA_DIR ?? path.join(dataDir, 'media')),
+    smtpUrl: env.SMTP_URL,
+    reservationMinutes: env.RESERVATION_MINUTES,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  });
+}

@@ -1,0 +1,37 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from './errors';
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404);
+  if (req.path.startsWith('/api/')) {
+    res.json({ error: { code: 'not_found', message: 'Not found' } });
+    return;
+  }
+  res.render('errors/404', { title: 'Không tìm thấy trang' });
+};
+
+/** Maps AppErrors to their status; anything else is a 500 with no details shown in production. */
+export function errorHandler(showStack: boolean): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    // body-parser and friends mark client errors with a status (400, 413, 415).
+    const clientStatus = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : undefined;
+    const status = err instanceof AppError ? err.status : (clientStatus ?? 500);
+    if (status >= 500) req.log?.error({ err }, 'request failed');
+    if (res.headersSent) return;
+    res.status(status);
+    const message = err instanceof AppError ? err.message : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
+    if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) {
+      res.json({ error: { code: err instanceof AppError ? err.code : status >= 500 ? 'internal' : 'bad_request', message } });
+      return;
+    }
+    if (status === 404) {
+      res.render('errors/404', { title: 'Không tìm thấy trang', message });
+      return;
+    }
+    if (status >= 500) {
+      res.render('errors/500', { title: 'Đã có lỗi xảy ra', stack: showStack ? String(err?.stack ?? err) : undefined });
+      return;
+    }
+    res.render('errors/error', { title: message ?? 'Yêu cầu không hợp lệ', status, message: message ?? 'Yêu cầu không hợp lệ.' });
+  };
+}

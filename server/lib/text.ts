@@ -1,0 +1,14 @@
+/**
+ * Folds Vietnamese text for comparison: no diacritics, đ → d, lower case, single spaces.
+ * Mirrors the SQL function chocop_fold() used by the search index.
+ */
+export function foldVietnamese(input: string): string {
+  return input
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,401 @@
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../../lib/clock';
+import { todayInVietnam } from '../../lib/dates';
+import { hasValidOcopBadge } from '../../lib/ocop';
+import { foldVietnamese } from '../../lib/text';
+import { NotFoundError } from '../../http/errors';
+import type { MediaStorage } from '../../storage/media-storage';
+import { Category } from './category.entity';
+import { PAGE_SIZE, type ProductQuery, type ProductSort } from './catalog.schemas';
+import { imageVariantName, pickWidth } from './product-images';
+
+/** Past this many matches a listing says "more than 1000" instead of counting every row. */
+export const COUNT_CAP = 1000;
+
+export interface OcopView {
+  stars: number | null;
+  verified: boolean;
+  validUntil: string | null;
+  decisionDate?: string | null;
+  certificateNo?: string | null;
+  issuer?: string | null;
+  /** True only while the badge may be shown: verified, 3–5★, inside its 36 months. */
+  badge: boolean;
+  expired: boolean;
+  national: boolean;
+}
+
+export interface ProductCard {
+  id: number;
+  slug: string;
+  name: string;
+  priceVnd: number;
+  unit: string;
+  stock: number;
+  inStock: boolean;
+  ocop: OcopView;
+  seller: { name: string; slug: string; commune: string };
+  category: { code: string; nameVi: string; nameEn: string };
+  imageUrl: string | null;
+}
+
+export interface ProductDetail extends ProductCard {
+  description: string;
+  images: { url: string; largeUrl: string; alt: string; width: number; height: number }[];
+  seller: ProductCard['seller'] & { type: string; description: string; address: string };
+}
+
+export interface ProductPage {
+  items: ProductCard[];
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pageSize: number;
+  sort: ProductSort;
+  /** Keyset cursor for the next page; absent on the last page. */
+  nextCursor: string | null;
+}
+
+export interface CategoryNode {
+  id: number;
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  level: number;
+  children: CategoryNode[];
+}
+
+export interface SellerStorefront {
+  id: number;
+  name: string;
+  slug: string;
+  type: string;
+  commune: string;
+  province: string;
+  address: string;
+  description: string;
+}
+
+export interface CatalogFilter extends Partial<ProductQuery> {
+  sellerId?: number;
+}
+
+interface CardRow {
+  id: number;
+  slug: string;
+  name: string;
+  price_vnd: number;
+  unit: string;
+  stock: number;
+  ocop_stars: number | null;
+  ocop_verified: boolean;
+  ocop_valid_until: string | null;
+  seller_name: string;
+  seller_slug: string;
+  seller_commune: string;
+  category_code: string;
+  category_name_vi: string;
+  category_name_en: string;
+  cover_key: string | null;
+  cover_sizes: number[] | null;
+  rank: number;
+}
+
+/** Collects positional parameters ($1, $2…) while a query is assembled. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
+interface SortSpec {
+  order: string;
+  /** Keyset comparison for the next page, given the last row; null when the sort has no keyset. */
+  keyset: ((p: Params, key: number[]) => string) | null;
+  key: (row: CardRow) => number[];
+}
+
+const SORTS: Record<ProductSort, SortSpec> = {
+  newest: { order: 'p.id DESC', keyset: (p, [id]) => `p.id < ${p.add(id)}`, key: (r) => [r.id] },
+  price_asc: {
+    order: 'p.price_vnd ASC, p.id ASC',
+    keyset: (p, [price, id]) => `(p.price_vnd, p.id) > (${p.add(price)}, ${p.add(id)})`,
+    key: (r) => [r.price_vnd, r.id],
+  },
+  price_desc: {
+    order: 'p.price_vnd DESC, p.id DESC',
+    keyset: (p, [price, id]) => `(p.price_vnd, p.id) < (${p.add(price)}, ${p.add(id)})`,
+    key: (r) => [r.price_vnd, r.id],
+  },
+  stars: {
+    order: 'coalesce(p.ocop_stars, 0) DESC, p.id DESC',
+    keyset: (p, [stars, id]) => `(coalesce(p.ocop_stars, 0), p.id) < (${p.add(stars)}, ${p.add(id)})`,
+    key: (r) => [r.ocop_stars ?? 0, r.id],
+  },
+  // Search results are bounded by the query, so relevance pages use a plain offset.
+  relevance: { order: 'rank DESC, p.id DESC', keyset: null, key: () => [] },
+};
+
+function encodeCursor(sort: ProductSort, key: number[]): string {
+  return Buffer.from(JSON.stringify([sort, ...key])).toString('base64url');
+}
+
+function decodeCursor(sort: ProductSort, cursor: string | undefined): number[] | null {
+  if (!cursor) return null;
+  try {
+    const [cursorSort, ...key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (cursorSort !== sort || key.length === 0 || !key.every((k) => Number.isSafeInteger(k))) return null;
+    return key as number[];
+  } catch {
+    return null;
+  }
+}
+
+const CARD_COLUMNS = `
+  p.id, p.slug, p.name, p.price_vnd, p.unit, p.stock, p.ocop_stars, p.ocop_verified, p.ocop_valid_until,
+  s.name AS seller_name, s.slug AS seller_slug, s.commune AS seller_commune,
+  c.code AS category_code, c.name_vi AS category_name_vi, c.name_en AS category_name_en,
+  img.storage_key AS cover_key, img.sizes AS cover_sizes`;
+
+const COVER_JOIN = `
+  LEFT JOIN LATERAL (
+    SELECT i.storage_key, i.sizes FROM product_images i
+    WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1
+  ) img ON true`;
+
+/** What buyers see: active products of approved cooperatives. */
+const LISTED = `p.status = 'active' AND s.status = 'approved'`;
+
+export class CatalogService {
+  private categoryTree?: Promise<{ roots: CategoryNode[]; byCode: Map<string, CategoryNode> }>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly media: MediaStorage,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The OCOP group tree is reference data written by a migration: read once per process. */
+  async categories(): Promise<{ roots: CategoryNode[]; byCode: Map<string, CategoryNode> }> {
+    this.categoryTree ??= this.dataSource
+      .getRepository(Category)
+      .find({ order: { level: 'ASC', position: 'ASC' } })
+      .then((rows) => {
+        const byCode = new Map<string, CategoryNode>();
+        const roots: CategoryNode[] = [];
+        for (const row of rows) {
+          const node: CategoryNode = { id: row.id, code: row.code, nameVi: row.nameVi, nameEn: row.nameEn, level: row.level, children: [] };
+          byCode.set(row.code, node);
+          const parent = row.parentCode ? byCode.get(row.parentCode) : undefined;
+          if (parent) parent.children.push(node);
+          else roots.push(node);
+        }
+        return { roots, byCode };
+      })
+      .catch((err) => {
+        this.categoryTree = undefined;
+        throw err;
+      });
+    return this.categoryTree;
+  }
+
+  private async categoryIds(code: string): Promise<number[]> {
+    const { byCode } = await this.categories();
+    const root = byCode.get(code);
+    if (!root) return [];
+    const ids: number[] = [];
+    const walk = (n: CategoryNode) => {
+      ids.push(n.id);
+      n.children.forEach(walk);
+    };
+    walk(root);
+    return ids;
+  }
+
+  private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: string }> {
+    const where = [LISTED];
+    let rank = '0';
+    if (filter.sellerId !== undefined) where.push(`p.seller_id = ${params.add(filter.sellerId)}`);
+    if (filter.category) where.push(`p.category_id = ANY(${params.add(await this.categoryIds(filter.category))}::int[])`);
+    if (filter.stars) {
+      // Filtering by stars means the badge a buyer can trust: verified and still valid.
+      where.push(`p.ocop_stars = ${params.add(filter.stars)} AND p.ocop_verified AND p.ocop_valid_until >= ${params.add(todayInVietnam(this.clock.now()))}::date`);
+    }
+    if (filter.commune) where.push(`s.commune = ${params.add(filter.commune)}`);
+    if (filter.minPrice !== undefined) where.push(`p.price_vnd >= ${params.add(filter.minPrice)}`);
+    if (filter.maxPrice !== undefined) where.push(`p.price_vnd <= ${params.add(filter.maxPrice)}`);
+
+    const folded = filter.q ? foldVietnamese(filter.q) : '';
+    if (folded) {
+      const q = params.add(folded);
+      const like = params.add(`%${escapeLike(folded)}%`);
+      const compactLike = params.add(`%${escapeLike(folded.replace(/ /g, ''))}%`);
+      const exactLike = params.add(`%${escapeLike(filter.q!.trim().toLowerCase())}%`);
+      // Every branch is served by a GIN trigram index, so no query length scans the table.
+      // Under 3 letters LIKE has no trigram to look up; word similarity (padded trigrams) still has.
+      where.push(
+        folded.length >= 3
+          ? `(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`
+          : `(${q} <% p.search_name)`,
+      );
+      rank = `(CASE WHEN lower(p.name) LIKE ${exactLike} THEN 4 ELSE 0 END
+        + CASE WHEN p.search_name LIKE ${like} THEN 2 ELSE 0 END
+        + CASE WHEN p.search_compact LIKE ${compactLike} THEN 1 ELSE 0 END
+        + word_similarity(${q}, p.search_name))`;
+    }
+    return { where, rank };
+  }
+
+  async searchProducts(filter: CatalogFilter, options: { pageSize?: number; withTotal?: boolean } = {}): Promise<ProductPage> {
+    const pageSize = options.pageSize ?? PAGE_SIZE;
+    const sort: ProductSort = filter.sort === 'relevance' && !filter.q ? 'newest' : (filter.sort ?? (filter.q ? 'relevance' : 'newest'));
+    const spec = SORTS[sort];
+    const page = filter.page ?? 1;
+
+    const params = new Params();
+    const { where, rank } = await this.whereClause(filter, params);
+    const baseWhere = [...where];
+    const cursorKey = spec.keyset ? decodeCursor(sort, filter.cursor) : null;
+    if (cursorKey && spec.keyset) where.push(spec.keyset(params, cursorKey));
+    const offset = cursorKey ? 0 : (page - 1) * pageSize;
+
+    // Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full.
+    const sql = `
+      WITH page AS (
+        SELECT p.id, ${rank} AS rank
+        FROM products p JOIN sellers s ON s.id = p.seller_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${spec.order}
+        LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
+      )
+      SELECT ${CARD_COLUMNS}, page.rank
+      FROM page
+      JOIN products p ON p.id = page.id
+      JOIN sellers s ON s.id = p.seller_id
+      JOIN categories c ON c.id = p.category_id
+      ${COVER_JOIN}
+      ORDER BY ${spec.order.replace('rank', 'page.rank')}`;
+
+    const [rows, total] = await Promise.all([
+      this.dataSource.query(sql, params.values) as Promise<CardRow[]>,
+      options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, params),
+    ]);
+    const hasNext = rows.length > pageSize;
+    const visible = rows.slice(0, pageSize);
+    const last = visible[visible.length - 1];
+    return {
+      items: visible.map((r) => this.toCard(r)),
+      total: total === -1 ? visible.length : Math.min(total, COUNT_CAP),
+      totalCapped: total > COUNT_CAP,
+      page,
+      pageSize,
+      sort,
+      nextCursor: hasNext && last ? (spec.keyset ? encodeCursor(sort, spec.key(last)) : '') : null,
+    };
+  }
+
+  private async countMatches(where: string[], params: Params): Promise<number> {
+    // The filter's parameters come first in the list; pass only those this query references.
+    const sql = `
+      SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM products p JOIN sellers s ON s.id = p.seller_id
+        WHERE ${where.join(' AND ')}
+        LIMIT ${COUNT_CAP + 1}
+      ) matches`;
+    const used = Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+    const [{ n }] = (await this.dataSource.query(sql, params.values.slice(0, used))) as { n: number }[];
+    return n;
+  }
+
+  async getProduct(slug: string): Promise<ProductDetail> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${CARD_COLUMNS}, 0 AS rank, p.description, p.ocop_certificate_no, p.ocop_decision_date, p.ocop_issuer,
+              s.type AS seller_type, s.description AS seller_description, s.address AS seller_address,
+              coalesce((SELECT json_agg(json_build_object('key', i.storage_key, 'sizes', i.sizes, 'alt', i.alt,
+                        'width', i.width, 'height', i.height) ORDER BY i.position, i.id)
+                        FROM product_images i WHERE i.product_id = p.id), '[]'::json) AS images
+       FROM products p
+       JOIN sellers s ON s.id = p.seller_id
+       JOIN categories c ON c.id = p.category_id
+       ${COVER_JOIN}
+       WHERE p.slug = $1 AND ${LISTED}`,
+      [slug],
+    )) as (CardRow & {
+      description: string;
+      ocop_certificate_no: string | null;
+      ocop_decision_date: string | null;
+      ocop_issuer: string | null;
+      seller_type: string;
+      seller_description: string;
+      seller_address: string;
+      images: { key: string; sizes: number[]; alt: string; width: number; height: number }[];
+    })[];
+    const row = rows[0];
+    if (!row) throw new NotFoundError('Không tìm thấy sản phẩm này, hoặc sản phẩm đã ngừng bán.');
+    const card = this.toCard(row);
+    return {
+      ...card,
+      description: row.description,
+      ocop: { ...card.ocop, certificateNo: row.ocop_certificate_no, decisionDate: row.ocop_decision_date, issuer: row.ocop_issuer },
+      seller: { ...card.seller, type: row.seller_type, description: row.seller_description, address: row.seller_address },
+      images: row.images.map((i) => ({
+        url: this.media.url(imageVariantName(i.key, pickWidth(i.sizes, 800))),
+        largeUrl: this.media.url(imageVariantName(i.key, pickWidth(i.sizes, 1600))),
+        alt: i.alt || row.name,
+        width: i.width,
+        height: i.height,
+      })),
+    };
+  }
+
+  async getStorefront(slug: string): Promise<SellerStorefront> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, name, slug, type, commune, province, address, description FROM sellers WHERE slug = $1 AND status = 'approved'`,
+      [slug],
+    )) as SellerStorefront[];
+    if (!rows[0]) throw new NotFoundError('Không tìm thấy gian hàng này.');
+    return rows[0];
+  }
+
+  async homeSections(): Promise<{ fiveStar: ProductCard[]; fourStar: ProductCard[]; newest: ProductCard[] }> {
+    const list = (filter: CatalogFilter) => this.searchProducts(filter, { pageSize: 8, withTotal: false }).then((p) => p.items);
+    const [fiveStar, fourStar, newest] = await Promise.all([
+      list({ stars: 5, sort: 'newest' }),
+      list({ stars: 4, sort: 'newest' }),
+      list({ sort: 'newest' }),
+    ]);
+    return { fiveStar, fourStar, newest };
+  }
+
+  private toCard(row: CardRow): ProductCard {
+    const now = this.clock.now();
+    const claim = { ocopStars: row.ocop_stars, ocopVerified: row.ocop_verified, ocopValidUntil: row.ocop_valid_until };
+    const badge = hasValidOcopBadge(claim, now);
+    return {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      priceVnd: row.price_vnd,
+      unit: row.unit,
+      stock: row.stock,
+      inStock: row.stock > 0,
+      ocop: {
+        stars: row.ocop_stars,
+        verified: row.ocop_verified,
+        validUntil: row.ocop_valid_until,
+        badge,
+        expired: row.ocop_verified && !!row.ocop_valid_until && row.ocop_valid_until < todayInVietnam(now),
+        national: badge && row.ocop_stars === 5,
+      },
+      seller: { name: row.seller_name, slug: row.seller_slug, commune: row.seller_commune },
+      category: { code: row.category_code, nameVi: row.category_name_vi, nameEn: row.category_name_en },
+      imageUrl: row.cover_key ? this.media.url(imageVariantName(row.cover_key, pickWidth(row.cover_sizes ?? [], 400))) : null,
+    };
+  }
+}
