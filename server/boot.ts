@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { createApp } from './app';
+import type { Config } from './config';
+import { buildContainer, type Container } from './container';
+import { openDatabase, type DatabaseHandle } from './db/database';
+import { createDataSource } from './db/data-source';
+import { runMigrations, withStartupLock } from './db/migrate';
+import type { Logger } from './logger';
+import { seedDemoCatalogue } from './seed/demo-catalogue';
+
+export interface RunningStore {
+  url: string;
+  port: number;
+  container: Container;
+  database: DatabaseHandle;
+  /** Stops accepting requests, drains, closes the pool, then stops an embedded PostgreSQL. */
+  stop: () => Promise<void>;
+}
+
+/** config → database (embedded or DATABASE_URL) → migrations → demo seed → listen. */
+export async function startStore(config: Readonly<Config>, logger: Logger): Promise<RunningStore> {
+  const database = await openDatabase(config, logger);
+  let dataSource: DataSource | undefined;
+  try {
+    dataSource = createDataSource({ url: database.url });
+    await dataSource.initialize();
+    const ds = dataSource;
+    const applied = await runMigrations(ds);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const container = buildContainer({ config, dataSource: ds, logger });
+    if (config.seedDemo) {
+      const added = await withStartupLock(ds, () => seedDemoCatalogue(ds, container.media));
+      if (added) logger.info({ products: added }, 'demo catalogue loaded');
+    }
+    const server: Server = createApp(container).listen(config.port);
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await ds.destroy().catch(() => undefined);
+        await database.stop();
+      })());
+    return { url: `http://localhost:${port}`, port, container, database, stop };
+  } catch (err) {
+    if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
+    await database.stop();
+    throw err;
+  }
+}
