@@ -1,4 +1,5 @@
 import { InitialSchema1764170000000 } from './1764170000000-InitialSchema';
+import { AccountsAndModeration1764180000000 } from './1764180000000-AccountsAndModeration';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
-export const migrations = [InitialSchema1764170000000];
+export const migrations = [InitialSchema1764170000000, AccountsAndModeration1764180000000];

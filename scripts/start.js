@@ -33,7 +33,9 @@ function buildIfNeeded() {
 }
 
 buildIfNeeded();
-if (process.argv.includes('--watch')) {
+if (process.argv.includes('--build-only')) {
+  // used by the other npm scripts
+} else if (process.argv.includes('--watch')) {
   spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { stdio: 'inherit', cwd: root });
   spawn(process.execPath, ['--watch-path', path.join(root, 'dist'), '--watch-path', path.join(root, 'views'), entry], { stdio: 'inherit', cwd: root });
 } else {

@@ -1,13 +1,21 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import type { Pool } from 'pg';
 import { pinoHttp } from 'pino-http';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Container } from './container';
+import { loadCurrentUser } from './http/auth';
+import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health';
 import { languageMiddleware, languageRoutes } from './http/language';
+import { sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
+import { accountsRoutes } from './modules/accounts';
+import { adminRoutes } from './modules/admin';
 import { catalogApiRoutes, catalogRoutes } from './modules/catalog';
+import { sellerApplicationRoutes, sellerAreaRoutes } from './modules/sellers';
 import { setupViews } from './rendering/view-engine';
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -40,13 +48,26 @@ export function createApp(container: Container): Express {
   app.use(healthRoutes(container.dataSource));
   app.use(express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
   // Media names are random and never reused, so browsers may keep them for a year.
-  app.use('/media', express.static(container.config.mediaDir, { immutable: true, maxAge: '365d', index: false, dotfiles: 'deny' }));
+  app.use('/media', express.static(config.mediaDir, { immutable: true, maxAge: '365d', index: false, dotfiles: 'deny' }));
 
   app.use(cookieParser());
   app.use(languageMiddleware);
   app.use(languageRoutes(config.isProduction));
-
   app.use('/api/v1', catalogApiRoutes(container.catalog));
+
+  // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
+  app.use(sessionMiddleware(config, pool));
+  app.use(loadCurrentUser(container.accounts));
+  const csrf = createCsrf(config);
+  app.use(csrf.provideToken);
+  app.use(csrf.protect);
+
+  app.use(accountsRoutes(container.accounts, csrf));
+  app.use(sellerApplicationRoutes(container.sellers, csrf));
+  app.use(sellerAreaRoutes(container.sellers));
+  app.use(adminRoutes({ sellers: container.sellers, audit: container.audit }));
   app.use(catalogRoutes(container.catalog));
 
   app.use(notFoundHandler);

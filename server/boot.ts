@@ -8,6 +8,7 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { createDataSource } from './db/data-source';
 import { runMigrations, withStartupLock } from './db/migrate';
 import type { Logger } from './logger';
+import { seedDemoAccounts } from './seed/demo-accounts';
 import { seedDemoCatalogue } from './seed/demo-catalogue';
 
 export interface RunningStore {
@@ -31,7 +32,11 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const container = buildContainer({ config, dataSource: ds, logger });
     if (config.seedDemo) {
-      const added = await withStartupLock(ds, () => seedDemoCatalogue(ds, container.media));
+      const added = await withStartupLock(ds, async () => {
+        const count = await seedDemoCatalogue(ds, container.media);
+        await seedDemoAccounts(ds);
+        return count;
+      });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');
     }
     const server: Server = createApp(container).listen(config.port);

@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import type { Logger } from './logger';
+import { AccountsService, LoginThrottle } from './modules/accounts';
+import { AuditService } from './modules/audit';
 import { CatalogService } from './modules/catalog';
+import { SellersService } from './modules/sellers';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
 /** Composition root: every service is built once here and handed its dependencies. */
@@ -13,15 +16,23 @@ export interface Container {
   clock: Clock;
   media: MediaStorage;
   catalog: CatalogService;
+  accounts: AccountsService;
+  audit: AuditService;
+  sellers: SellersService;
 }
 
 export function buildContainer(deps: { config: Readonly<Config>; dataSource: DataSource; logger: Logger; clock?: Clock }): Container {
   const clock = deps.clock ?? systemClock;
   const media = new LocalDiskStorage(deps.config.mediaDir);
+  const audit = new AuditService(deps.dataSource);
+  const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
   return {
     ...deps,
     clock,
     media,
+    audit,
+    accounts,
     catalog: new CatalogService(deps.dataSource, media, clock),
+    sellers: new SellersService(deps.dataSource, accounts, audit),
   };
 }

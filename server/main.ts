@@ -1,6 +1,7 @@
 import { startStore, type RunningStore } from './boot';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { DEMO_ACCOUNTS } from './seed/demo-accounts';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
     '',
     `  Chợ OCOP đang chạy tại ${store.url}  (sẵn sàng sau ${((Date.now() - started) / 1000).toFixed(1)} giây)`,
     `  Cơ sở dữ liệu: ${store.database.embedded ? `PostgreSQL nhúng trong ${config.dataDir}/db` : 'DATABASE_URL'}`,
+    ...(config.seedDemo
+      ? [
+          '  Tài khoản trình diễn (demo logins):',
+          ...Object.entries(DEMO_ACCOUNTS).map(([role, a]) => `    ${role.padEnd(7)} ${a.email}  /  ${a.password}`),
+        ]
+      : []),
     '  Nhấn Ctrl-C để dừng.',
     '',
   ];

@@ -124,22 +124,41 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   return !processIsAlive(pid);
 }
 
+function parentPid(pid: number): number {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so split after the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * CASE: after a crash the lock file remains. If its server is still running (our process was
- * killed, PostgreSQL was not) we stop it cleanly; if the pid is gone or belongs to someone else
- * the file is stale and removed.
+ * CASE: the lock file of an earlier run is still there.
+ * - its server runs and its parent process (another store or script) is alive → share that server;
+ * - its server runs orphaned (our process was killed, PostgreSQL was not) → stop it cleanly;
+ * - its pid is gone or belongs to something else → the file is stale: remove it.
+ * Returns the port of a server to share, if any.
  */
-async function clearStaleLock(dataDir: string, log: (l: string) => void): Promise<void> {
+async function handleExistingLock(dataDir: string, log: (l: string) => void): Promise<number | undefined> {
   const lock = path.join(dataDir, 'postmaster.pid');
-  if (!fs.existsSync(lock)) return;
-  const pid = Number(fs.readFileSync(lock, 'utf8').split('\n')[0]);
+  if (!fs.existsSync(lock)) return undefined;
+  const lines = fs.readFileSync(lock, 'utf8').split('\n');
+  const pid = Number(lines[0]);
   if (pid > 0 && processIsAlive(pid) && isPostgresProcess(pid)) {
+    const parent = parentPid(pid);
+    if (parent > 1 && processIsAlive(parent) && parent !== process.pid) {
+      log(`Sharing the PostgreSQL already running for ${dataDir} (pid ${pid})`);
+      return Number(lines[3]);
+    }
     log(`Stopping a PostgreSQL left running by an earlier start (pid ${pid})`);
     process.kill(pid, 'SIGINT');
     if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGKILL');
     await waitForExit(pid, 5_000);
   }
   if (fs.existsSync(lock)) fs.rmSync(lock, { force: true });
+  return undefined;
 }
 
 function readOrCreatePassword(file: string): string {
@@ -224,7 +243,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log(`Initialising PostgreSQL in ${dataDir}`);
     await initialise(bin, dataDir, password, runAs);
   } else {
-    await clearStaleLock(dataDir, log);
+    const sharedPort = await handleExistingLock(dataDir, log);
+    if (sharedPort) {
+      const url = (database = 'postgres') =>
+        `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${sharedPort}/${database}`;
+      // Someone else started it, so someone else stops it.
+      return { url, port: sharedPort, stop: async () => undefined };
+    }
   }
 
   const port = options.port ?? (await freePort());

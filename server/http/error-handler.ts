@@ -19,13 +19,18 @@ export function errorHandler(showStack: boolean): ErrorRequestHandler {
     if (status >= 500) req.log?.error({ err }, 'request failed');
     if (res.headersSent) return;
     res.status(status);
-    const message = err instanceof AppError ? err.message : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
+    const message =
+      err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
     if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) {
       res.json({ error: { code: err instanceof AppError ? err.code : status >= 500 ? 'internal' : 'bad_request', message } });
       return;
     }
     if (status === 404) {
       res.render('errors/404', { title: 'Không tìm thấy trang', message });
+      return;
+    }
+    if (status === 403) {
+      res.render('errors/error', { title: 'Không có quyền truy cập', status, message: message ?? 'Bạn không có quyền truy cập trang này.' });
       return;
     }
     if (status >= 500) {

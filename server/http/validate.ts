@@ -7,8 +7,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (result.success) return result.data;
   const fieldErrors: FieldErrors = {};
   for (const issue of result.error.issues) {
-    const key = issue.path.join('.') || '_form';
-    fieldErrors[key] ??= issue.message;
+    // CASE: a field the form does not have (role=admin, status=approved…) is refused as a whole.
+    const key = issue.code === 'unrecognized_keys' ? '_form' : issue.path.join('.') || '_form';
+    const message = issue.code === 'unrecognized_keys' ? 'Biểu mẫu chứa trường không được phép.' : issue.message;
+    fieldErrors[key] ??= message;
   }
   throw new ValidationError(fieldErrors);
 }

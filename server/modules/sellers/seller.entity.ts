@@ -20,6 +20,11 @@ export class Seller {
   @Column({ name: 'tax_code', type: 'text', nullable: true }) taxCode: string | null;
   @Column({ type: 'text', default: 'pending' }) status: SellerStatus;
   @Column({ name: 'status_reason', type: 'text', nullable: true }) statusReason: string | null;
+  @Column({ name: 'bank_bin', type: 'text', nullable: true }) bankBin: string | null;
+  @Column({ name: 'bank_account_no', type: 'text', nullable: true }) bankAccountNo: string | null;
+  @Column({ name: 'bank_account_name', type: 'text', nullable: true }) bankAccountName: string | null;
+  @Column({ name: 'submitted_at', type: 'timestamptz', default: () => 'now()' }) submittedAt: Date;
+  @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true }) reviewedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,0 +1,46 @@
+import type { RequestHandler } from 'express';
+import type { AccountsService } from '../modules/accounts/accounts.service';
+import type { SessionUser } from '../modules/accounts/actor';
+import type { UserRole } from '../modules/accounts/user.entity';
+import { ForbiddenError } from './errors';
+import { ABSOLUTE_TIMEOUT_MS } from './session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SessionUser;
+  }
+}
+
+/** Loads the signed-in user (one indexed query), enforcing the absolute session timeout. */
+export function loadCurrentUser(accounts: AccountsService): RequestHandler {
+  return async (req, res, next) => {
+    const { userId, signedInAt } = req.session ?? {};
+    if (userId) {
+      const expired = !signedInAt || Date.now() - signedInAt > ABSOLUTE_TIMEOUT_MS;
+      const user = expired ? null : await accounts.findSessionUser(userId);
+      if (user) {
+        req.user = user;
+        res.locals.currentUser = user;
+        res.locals.isAdmin = user.role === 'admin';
+        res.locals.isSeller = user.role === 'seller';
+      } else {
+        await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      }
+    }
+    next();
+  };
+}
+
+export const requireSignedIn: RequestHandler = (req, res, next) => {
+  if (req.user) return next();
+  res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+};
+
+/** Signed out → login; signed in with another role → 403. */
+export function requireRole(...roles: UserRole[]): RequestHandler {
+  return (req, res, next) => {
+    if (!req.user) return requireSignedIn(req, res, next);
+    if (!roles.includes(req.user.role)) return next(new ForbiddenError());
+    next();
+  };
+}

@@ -1,0 +1,58 @@
+import connectPgSimple from 'connect-pg-simple';
+import type { Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import type { Pool } from 'pg';
+import type { Config } from '../config';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: number;
+    /** Epoch ms when the user signed in: the absolute timeout counts from here. */
+    signedInAt: number;
+  }
+}
+
+export const SESSION_COOKIE = 'cho.sid';
+/** Signed out after a day without activity… */
+export const IDLE_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** …and after a week in any case. */
+export const ABSOLUTE_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Sessions live in PostgreSQL (shared by every instance). saveUninitialized=false: a visitor who
+ * only browses never gets a session row or cookie.
+ */
+export function sessionMiddleware(config: Readonly<Config>, pool: Pool): RequestHandler {
+  const PgStore = connectPgSimple(session);
+  return session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    store: new PgStore({
+      pool,
+      tableName: 'sessions',
+      createTableIfMissing: false,
+      // Tests open and close many apps; a pruning timer would outlive them.
+      pruneSessionInterval: config.env === 'test' ? false : 15 * 60,
+    }),
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: IDLE_TIMEOUT_MS },
+  });
+}
+
+const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+
+/** A new session id on every sign-in, so a session fixed before login is worthless after it. */
+export async function startUserSession(req: Request, userId: number): Promise<void> {
+  await promisify((cb) => req.session.regenerate(cb));
+  req.session.userId = userId;
+  req.session.signedInAt = Date.now();
+  await promisify((cb) => req.session.save(cb));
+}
+
+export async function endSession(req: Request, res: Response): Promise<void> {
+  await promisify((cb) => req.session.destroy(cb));
+  res.clearCookie(SESSION_COOKIE, { path: '/' });
+}

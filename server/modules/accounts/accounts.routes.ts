@@ -1,0 +1,83 @@
+import express, { type Router } from 'express';
+import { requireSignedIn } from '../../http/auth';
+import type { Csrf } from '../../http/csrf';
+import { ValidationError } from '../../http/errors';
+import { formBody, formValues, renderFormError } from '../../http/forms';
+import { safeLocalPath } from '../../http/safe-redirect';
+import { endSession, startUserSession } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import { changePasswordSchema, loginSchema, registerSchema } from './accounts.schemas';
+import { LoginFailedError, type AccountsService } from './accounts.service';
+import { TooManyAttemptsError } from './login-throttle';
+
+/** Where a user lands after signing in when no `next` was given. */
+export function homeFor(role: string): string {
+  return role === 'admin' ? '/admin' : role === 'seller' ? '/seller' : '/account';
+}
+
+export function accountsRoutes(accounts: AccountsService, csrf: Csrf): Router {
+  const router = express.Router();
+
+  router.get('/register', (req, res) => {
+    if (req.user) return res.redirect('/account');
+    res.render('accounts/register', { title: 'Đăng ký', values: {} });
+  });
+
+  router.post('/register', async (req, res) => {
+    try {
+      const user = await accounts.register(parseInput(registerSchema, formBody(req)));
+      await startUserSession(req, user.id);
+      csrf.rotate(res);
+      res.redirect(303, '/account');
+    } catch (err) {
+      renderFormError(res, 'accounts/register', err, { title: 'Đăng ký', values: formValues(req) });
+    }
+  });
+
+  router.get('/login', (req, res) => {
+    const next = safeLocalPath(req.query.next, '');
+    if (req.user) return res.redirect(next || homeFor(req.user.role));
+    res.render('accounts/login', { title: 'Đăng nhập', values: { next } });
+  });
+
+  router.post('/login', async (req, res) => {
+    const values = formValues(req);
+    try {
+      const input = parseInput(loginSchema, formBody(req));
+      const user = await accounts.authenticate(input.email, input.password, req.ip ?? 'unknown');
+      await startUserSession(req, user.id);
+      csrf.rotate(res);
+      res.redirect(303, safeLocalPath(input.next, homeFor(user.role)));
+    } catch (err) {
+      if (err instanceof LoginFailedError || err instanceof TooManyAttemptsError) {
+        res.status(err.status).render('accounts/login', { title: 'Đăng nhập', values, formError: err.message });
+        return;
+      }
+      renderFormError(res, 'accounts/login', err, { title: 'Đăng nhập', values });
+    }
+  });
+
+  router.post('/logout', async (req, res) => {
+    await endSession(req, res);
+    csrf.rotate(res);
+    res.redirect(303, '/');
+  });
+
+  router.get('/account', requireSignedIn, (req, res) => {
+    res.render('accounts/account', { title: 'Tài khoản', user: req.user, passwordChanged: req.query.changed === 'password' });
+  });
+
+  router.post('/account/password', requireSignedIn, async (req, res) => {
+    try {
+      const input = parseInput(changePasswordSchema, formBody(req));
+      await accounts.changePassword(req.user!, input.currentPassword, input.newPassword);
+      await startUserSession(req, req.user!.id);
+      res.redirect(303, '/account?changed=password');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      renderFormError(res, 'accounts/account', err, { title: 'Tài khoản', user: req.user });
+    }
+  });
+
+  return router;
+}

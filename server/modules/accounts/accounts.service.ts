@@ -1,0 +1,105 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppError, ValidationError } from '../../http/errors';
+import type { Actor, SessionUser } from './actor';
+import type { LoginThrottle } from './login-throttle';
+import { hashPassword, verifyPassword } from './password';
+import type { RegisterInput } from './accounts.schemas';
+import { User, type UserRole } from './user.entity';
+
+export class LoginFailedError extends AppError {
+  constructor() {
+    // CASE: the same words for an unknown email and a wrong password, so accounts cannot be probed.
+    super('Email hoặc mật khẩu không đúng.', 401, 'login_failed');
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  /** Creates an account inside the caller's transaction; role is decided by the caller, never by the form. */
+  async createUser(manager: EntityManager, input: RegisterInput, role: UserRole): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const user = manager.create(User, {
+        email: input.email,
+        fullName: input.fullName,
+        phone: input.phone,
+        passwordHash,
+        role,
+      });
+      return await manager.save(user);
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ValidationError({ email: 'Email này đã được dùng cho một tài khoản khác.' });
+      }
+      throw err;
+    }
+  }
+
+  async register(input: RegisterInput): Promise<SessionUser> {
+    const user = await this.dataSource.transaction((m) => this.createUser(m, input, 'buyer'));
+    return toSessionUser(user);
+  }
+
+  async authenticate(email: string, password: string, ip: string): Promise<SessionUser> {
+    await this.throttle.assertAllowed(email, ip);
+    const user = email
+      ? await this.dataSource
+          .getRepository(User)
+          .createQueryBuilder('u')
+          .addSelect('u.passwordHash')
+          .where('u.email = :email', { email: email.trim() })
+          .getOne()
+      : null;
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !ok) {
+      await this.throttle.recordFailure(email, ip);
+      throw new LoginFailedError();
+    }
+    await this.throttle.clearAccount(email);
+    await this.dataSource.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
+    return toSessionUser(user);
+  }
+
+  async findSessionUser(id: number): Promise<SessionUser | null> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    return user ? toSessionUser(user) : null;
+  }
+
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: actor.id })
+      .getOne();
+    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new ValidationError({ currentPassword: 'Mật khẩu hiện tại không đúng.' });
+    }
+    await this.dataSource.query(`UPDATE users SET password_hash = $1, password_changed_at = now(), updated_at = now() WHERE id = $2`, [
+      await hashPassword(newPassword),
+      actor.id,
+    ]);
+  }
+
+  /** `npm run admin:create`: creates an admin, or promotes and resets an existing account. */
+  async createAdmin(input: { email: string; password: string; fullName: string }): Promise<SessionUser> {
+    const hash = await hashPassword(input.password);
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO users (email, full_name, password_hash, role) VALUES ($1, $2, $3, 'admin')
+       ON CONFLICT (email) DO UPDATE SET role = 'admin', password_hash = EXCLUDED.password_hash, updated_at = now()
+       RETURNING id`,
+      [input.email, input.fullName, hash],
+    )) as { id: number }[];
+    return (await this.findSessionUser(row.id))!;
+  }
+}
+
+function toSessionUser(user: User): SessionUser {
+  return { id: user.id, email: user.email, fullName: user.fullName, phone: user.phone, role: user.role };
+}

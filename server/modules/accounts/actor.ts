@@ -1,0 +1,13 @@
+import type { UserRole } from './user.entity';
+
+/** Who is acting: every service method that changes something takes one and checks it. */
+export interface Actor {
+  id: number;
+  role: UserRole;
+}
+
+export interface SessionUser extends Actor {
+  email: string;
+  fullName: string;
+  phone: string | null;
+}

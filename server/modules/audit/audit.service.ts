@@ -1,0 +1,68 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ForbiddenError } from '../../http/errors';
+import type { Actor } from '../accounts/actor';
+
+export interface AuditEntryInput {
+  actorUserId: number | null;
+  action: string;
+  targetType: 'seller' | 'product' | 'order' | 'user';
+  targetId: string | number;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  id: string;
+  actorUserId: number | null;
+  actorName: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  targetLabel: string | null;
+  reason: string | null;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+const SELECT_ENTRIES = `
+  SELECT a.id, a.actor_user_id AS "actorUserId", u.full_name AS "actorName", u.email AS "actorEmail",
+         a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.reason, a.details, a.created_at AS "createdAt",
+         CASE a.target_type WHEN 'seller' THEN s.name END AS "targetLabel"
+  FROM audit_log a
+  LEFT JOIN users u ON u.id = a.actor_user_id
+  LEFT JOIN sellers s ON a.target_type = 'seller' AND s.id::text = a.target_id`;
+
+/** Append-only record of decisions: written in the same transaction as the change it describes. */
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(manager: EntityManager, entry: AuditEntryInput): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_log (actor_user_id, action, target_type, target_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [entry.actorUserId, entry.action, entry.targetType, String(entry.targetId), entry.reason ?? null, entry.details ?? {}],
+    );
+  }
+
+  async forTarget(targetType: string, targetId: string | number): Promise<AuditEntry[]> {
+    return this.dataSource.query(`${SELECT_ENTRIES} WHERE a.target_type = $1 AND a.target_id = $2 ORDER BY a.id DESC LIMIT 200`, [
+      targetType,
+      String(targetId),
+    ]);
+  }
+
+  /** Newest first, keyset-paged by id. */
+  async list(actor: Actor, options: { beforeId?: string; limit?: number } = {}): Promise<{ entries: AuditEntry[]; nextBeforeId: string | null }> {
+    if (actor.role !== 'admin') throw new ForbiddenError();
+    const limit = options.limit ?? 50;
+    const params: unknown[] = [limit + 1];
+    let where = '';
+    if (options.beforeId) {
+      params.push(options.beforeId);
+      where = 'WHERE a.id < $2';
+    }
+    const rows = (await this.dataSource.query(`${SELECT_ENTRIES} ${where} ORDER BY a.id DESC LIMIT $1`, params)) as AuditEntry[];
+    const entries = rows.slice(0, limit);
+    return { entries, nextBeforeId: rows.length > limit ? entries[entries.length - 1].id : null };
+  }
+}

@@ -1,0 +1,1 @@
+export { AuditService, type AuditEntry, type AuditEntryInput } from './audit.service';

@@ -1,0 +1,89 @@
+import express, { type Router } from 'express';
+import { requireRole } from '../../http/auth';
+import type { Csrf } from '../../http/csrf';
+import { formBody, formValues, renderFormError } from '../../http/forms';
+import { startUserSession } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import { bankName } from '../../lib/banks';
+import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
+import type { Seller } from './seller.entity';
+import { sellerFormOptions } from './sellers.presenter';
+import { sellerApplicationSchema, sellerProfileSchema } from './sellers.schemas';
+import type { SellersService } from './sellers.service';
+
+function profileValues(seller: Seller): Record<string, unknown> {
+  return {
+    cooperativeName: seller.name,
+    type: seller.type,
+    commune: seller.commune,
+    address: seller.address,
+    description: seller.description,
+    taxCode: seller.taxCode ?? '',
+    bankBin: seller.bankBin ?? '',
+    bankAccountNo: seller.bankAccountNo ?? '',
+    bankAccountName: seller.bankAccountName ?? '',
+  };
+}
+
+/** GET|POST /sellers/apply: a cooperative opens a seller account (pending review). */
+export function sellerApplicationRoutes(sellers: SellersService, csrf: Csrf): Router {
+  const router = express.Router();
+  const render = (values: Record<string, unknown>) => ({ title: 'Đăng ký bán hàng', values, ...sellerFormOptions(values) });
+
+  router.get('/sellers/apply', (req, res) => {
+    res.render('sellers/apply', { ...render({}), signedIn: !!req.user });
+  });
+
+  router.post('/sellers/apply', async (req, res) => {
+    try {
+      const user = await sellers.apply(parseInput(sellerApplicationSchema, formBody(req)));
+      await startUserSession(req, user.id);
+      csrf.rotate(res);
+      res.redirect(303, '/seller');
+    } catch (err) {
+      renderFormError(res, 'sellers/apply', err, render(formValues(req)));
+    }
+  });
+
+  return router;
+}
+
+/** The seller area's front door: status, rejection reason, resubmission. Product management builds on it. */
+export function sellerAreaRoutes(sellers: SellersService): Router {
+  const router = express.Router();
+  router.use('/seller', requireRole('seller'));
+
+  router.get('/seller', async (req, res) => {
+    const seller = await sellers.getOwnSeller(req.user!);
+    res.render('seller/dashboard', {
+      title: 'Khu vực người bán',
+      seller,
+      statusLabel: SELLER_STATUS_LABELS[seller.status],
+      typeLabel: SELLER_TYPE_LABELS[seller.type],
+      bank: bankName(seller.bankBin),
+      isApproved: seller.status === 'approved',
+      isPending: seller.status === 'pending',
+      isRejected: seller.status === 'rejected',
+      isSuspended: seller.status === 'suspended',
+    });
+  });
+
+  router.get('/seller/application', async (req, res) => {
+    const seller = await sellers.getOwnSeller(req.user!);
+    const values = profileValues(seller);
+    res.render('seller/application', { title: 'Hồ sơ hợp tác xã', seller, canResubmit: seller.status === 'rejected', values, ...sellerFormOptions(values) });
+  });
+
+  router.post('/seller/application', async (req, res) => {
+    const seller = await sellers.getOwnSeller(req.user!);
+    try {
+      await sellers.resubmit(req.user!, parseInput(sellerProfileSchema, formBody(req)));
+      res.redirect(303, '/seller');
+    } catch (err) {
+      const values = formValues(req);
+      renderFormError(res, 'seller/application', err, { title: 'Hồ sơ hợp tác xã', seller, canResubmit: true, values, ...sellerFormOptions(values) });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { isLaoCaiCommune } from '../../lib/admin-units';
+import { BANKS } from '../../lib/banks';
+import { foldVietnamese } from '../../lib/text';
+import { emailSchema, fullNameSchema, phoneSchema } from '../accounts/accounts.schemas';
+import { passwordSchema } from '../accounts/password';
+import { SELLER_DECISIONS } from './seller-state';
+import { SELLER_TYPES } from './seller.entity';
+
+const required = (message: string, max: number, maxMessage: string) =>
+  z.string({ error: message }).trim().min(1, message).max(max, maxMessage);
+/** An empty optional field arrives as "": treat it as absent. */
+const optionalText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
+
+const bankBins = BANKS.map((b) => b.bin) as [string, ...string[]];
+
+/** The cooperative's profile: what the application and a resubmission carry. */
+export const sellerProfileShape = {
+  cooperativeName: required('Vui lòng nhập tên hợp tác xã/cơ sở.', 150, 'Tên tối đa 150 ký tự.'),
+  type: z.enum(SELLER_TYPES, { error: 'Vui lòng chọn loại hình chủ thể.' }),
+  commune: z.string({ error: 'Vui lòng chọn xã/phường.' }).refine(isLaoCaiCommune, 'Vui lòng chọn xã/phường trong danh sách của tỉnh Lào Cai.'),
+  address: required('Vui lòng nhập địa chỉ (thôn/bản, số nhà).', 200, 'Địa chỉ tối đa 200 ký tự.'),
+  description: required('Vui lòng giới thiệu ngắn về hợp tác xã và sản phẩm.', 2000, 'Giới thiệu tối đa 2000 ký tự.'),
+  taxCode: optionalText(
+    z
+      .string()
+      .transform((t) => t.replace(/[\s-]/g, ''))
+      .pipe(z.string().regex(/^(\d{10}|\d{13})$/, 'Mã số thuế gồm 10 hoặc 13 chữ số.')),
+  ),
+  bankBin: optionalText(z.enum(bankBins, { error: 'Vui lòng chọn ngân hàng trong danh sách.' })),
+  bankAccountNo: optionalText(
+    z
+      .string()
+      .transform((t) => t.replace(/\s/g, ''))
+      .pipe(z.string().regex(/^\d{4,19}$/, 'Số tài khoản gồm 4–19 chữ số.')),
+  ),
+  // Bank transfers carry the account name in capitals without diacritics.
+  bankAccountName: optionalText(z.string().max(100, 'Tên tài khoản tối đa 100 ký tự.').transform((n) => foldVietnamese(n).toUpperCase())),
+};
+
+type BankFields = { bankBin?: string; bankAccountNo?: string; bankAccountName?: string };
+const bankDetailsComplete = (v: BankFields, ctx: z.RefinementCtx) => {
+  const given = [v.bankBin, v.bankAccountNo, v.bankAccountName].filter(Boolean).length;
+  if (given > 0 && given < 3) {
+    for (const key of ['bankBin', 'bankAccountNo', 'bankAccountName'] as const) {
+      if (!v[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'Nhập đủ ngân hàng, số tài khoản và tên tài khoản (hoặc bỏ trống cả ba).' });
+    }
+  }
+};
+
+export const sellerProfileSchema = z.object(sellerProfileShape).strict().superRefine(bankDetailsComplete);
+export type SellerProfileInput = z.infer<typeof sellerProfileSchema>;
+
+export const sellerApplicationSchema = z
+  .object({ fullName: fullNameSchema, email: emailSchema, password: passwordSchema, phone: phoneSchema, ...sellerProfileShape })
+  .strict()
+  .superRefine(bankDetailsComplete);
+export type SellerApplicationInput = z.infer<typeof sellerApplicationSchema>;
+
+export const decisionParamsSchema = z.object({
+  id: z.coerce.number().int().positive(),
+  decision: z.enum(SELLER_DECISIONS),
+});
+
+export const decisionBodySchema = z
+  .object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default('') })
+  .strict();
+
+export const statusFilterSchema = z.object({
+  status: z.enum(['pending', 'approved', 'rejected', 'suspended']).optional().catch(undefined),
+});

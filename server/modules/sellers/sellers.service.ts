@@ -1,0 +1,160 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { slugify } from '../../lib/slug';
+import type { AccountsService } from '../accounts/accounts.service';
+import type { Actor, SessionUser } from '../accounts/actor';
+import type { AuditEntry, AuditService } from '../audit';
+import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
+import { Seller, SELLER_STATUSES, type SellerStatus } from './seller.entity';
+import type { SellerApplicationInput, SellerProfileInput } from './sellers.schemas';
+
+/** Paths under /sellers/ that a storefront slug must never take. */
+const RESERVED_SLUGS = new Set(['apply', 'new', 'edit', 'admin', 'seller', 'api']);
+
+export interface SellerOwnerView {
+  seller: Seller;
+  owner: { id: number; fullName: string; email: string; phone: string | null };
+}
+
+function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new ForbiddenError();
+}
+
+export class SellersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async uniqueSlug(manager: EntityManager, name: string): Promise<string> {
+    const base = slugify(name, 60);
+    const rows = (await manager.query(`SELECT slug FROM sellers WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])) as { slug: string }[];
+    const taken = new Set(rows.map((r) => r.slug));
+    let slug = RESERVED_SLUGS.has(base) ? `${base}-htx` : base;
+    for (let i = 2; taken.has(slug); i++) slug = `${base}-${i}`;
+    return slug;
+  }
+
+  private profileColumns(input: SellerProfileInput) {
+    return {
+      name: input.cooperativeName,
+      type: input.type,
+      commune: input.commune,
+      address: input.address,
+      description: input.description,
+      taxCode: input.taxCode ?? null,
+      bankBin: input.bankBin ?? null,
+      bankAccountNo: input.bankAccountNo ?? null,
+      bankAccountName: input.bankAccountName ?? null,
+    };
+  }
+
+  /** A new seller account and its cooperative profile, pending review. Role and status are ours to set. */
+  async apply(input: SellerApplicationInput): Promise<SessionUser> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.accounts.createUser(manager, input, 'seller');
+      const seller = manager.create(Seller, {
+        ...this.profileColumns(input),
+        ownerUserId: user.id,
+        slug: await this.uniqueSlug(manager, input.cooperativeName),
+        phone: input.phone,
+        status: 'pending',
+      });
+      await manager.save(seller);
+      await this.audit.record(manager, { actorUserId: user.id, action: 'seller.applied', targetType: 'seller', targetId: seller.id });
+      return { id: user.id, email: user.email, fullName: user.fullName, phone: user.phone, role: user.role };
+    });
+  }
+
+  async findOwnSeller(actor: Actor): Promise<Seller | null> {
+    return this.dataSource.getRepository(Seller).findOneBy({ ownerUserId: actor.id });
+  }
+
+  async getOwnSeller(actor: Actor): Promise<Seller> {
+    const seller = await this.findOwnSeller(actor);
+    if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+    return seller;
+  }
+
+  /** A rejected cooperative corrects its profile and goes back to the review queue. */
+  async resubmit(actor: Actor, input: SellerProfileInput): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const seller = await manager.getRepository(Seller).findOneBy({ ownerUserId: actor.id });
+      if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+      const rule = SELLER_TRANSITIONS.resubmit;
+      const cols = this.profileColumns(input);
+      const result = await manager.query(
+        `UPDATE sellers SET name = $2, type = $3, commune = $4, address = $5, description = $6, tax_code = $7,
+           bank_bin = $8, bank_account_no = $9, bank_account_name = $10, status = $11, status_reason = NULL,
+           submitted_at = now(), updated_at = now()
+         WHERE id = $1 AND status = ANY($12)`,
+        [seller.id, cols.name, cols.type, cols.commune, cols.address, cols.description, cols.taxCode, cols.bankBin,
+          cols.bankAccountNo, cols.bankAccountName, rule.to, rule.from],
+      );
+      if (result[1] !== 1) throw new ConflictError('Chỉ hồ sơ bị từ chối mới có thể gửi lại.');
+      await this.audit.record(manager, { actorUserId: actor.id, action: 'seller.resubmitted', targetType: 'seller', targetId: seller.id });
+    });
+  }
+
+  async countsByStatus(actor: Actor): Promise<Record<SellerStatus, number>> {
+    assertAdmin(actor);
+    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM sellers GROUP BY status`)) as { status: SellerStatus; n: number }[];
+    const counts = Object.fromEntries(SELLER_STATUSES.map((s) => [s, 0])) as Record<SellerStatus, number>;
+    for (const r of rows) counts[r.status] = r.n;
+    return counts;
+  }
+
+  async listForAdmin(actor: Actor, status?: SellerStatus): Promise<(Seller & { productCount: number })[]> {
+    assertAdmin(actor);
+    const rows = (await this.dataSource.query(
+      `SELECT s.id, s.name, s.slug, s.type, s.commune, s.status, s.status_reason AS "statusReason", s.submitted_at AS "submittedAt",
+              (SELECT count(*)::int FROM products p WHERE p.seller_id = s.id) AS "productCount"
+       FROM sellers s ${status ? 'WHERE s.status = $1' : ''}
+       ORDER BY s.status = 'pending' DESC, s.submitted_at ASC, s.id ASC LIMIT 500`,
+      status ? [status] : [],
+    )) as (Seller & { productCount: number })[];
+    return rows;
+  }
+
+  async getForAdmin(actor: Actor, id: number): Promise<SellerOwnerView & { history: AuditEntry[] }> {
+    assertAdmin(actor);
+    const seller = await this.dataSource.getRepository(Seller).findOneBy({ id });
+    if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+    const [owner] = (await this.dataSource.query(`SELECT id, full_name AS "fullName", email, phone FROM users WHERE id = $1`, [
+      seller.ownerUserId,
+    ])) as SellerOwnerView['owner'][];
+    return { seller, owner, history: await this.audit.forTarget('seller', id) };
+  }
+
+  /**
+   * approve | reject | suspend | reinstate. A conditional update moves the status only from the
+   * states the transition table allows, and the audit row is written in the same transaction.
+   */
+  async decide(actor: Actor, id: number, decision: SellerDecision, reason: string): Promise<void> {
+    assertAdmin(actor);
+    const rule = SELLER_TRANSITIONS[decision];
+    if (rule.reasonRequired && !reason.trim()) {
+      throw new ValidationError({ reason: 'Vui lòng ghi lý do để hợp tác xã biết cần làm gì.' });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const result = await manager.query(
+        `UPDATE sellers SET status = $2, status_reason = $3, reviewed_at = now(), updated_at = now()
+         WHERE id = $1 AND status = ANY($4) RETURNING status`,
+        [id, rule.to, reason.trim() || null, rule.from],
+      );
+      if (result[1] !== 1) {
+        const exists = await manager.getRepository(Seller).existsBy({ id });
+        if (!exists) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+        throw new ConflictError('Không thể thực hiện thao tác này với trạng thái hiện tại của hợp tác xã.');
+      }
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: `seller.${decision}`,
+        targetType: 'seller',
+        targetId: id,
+        reason: reason.trim() || null,
+      });
+    });
+  }
+}
