@@ -1,0 +1,52 @@
+import { createTestContext, type TestContext } from '../../helpers/test-context';
+import { createAccount, signIn } from '../../helpers/auth';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+describe('session lifetime', () => {
+  it('signs out after the absolute timeout even while active', async () => {
+    const account = await createAccount(ctx.ds);
+    const agent = await signIn(ctx.app, account.email);
+    expect((await agent.get('/account')).status).toBe(200);
+    const eightDaysAgo = Date.now() - 8 * 24 * 3600 * 1000;
+    await ctx.ds.query(`UPDATE sessions SET sess = jsonb_set(sess::jsonb, '{signedInAt}', to_jsonb($1::bigint))::json`, [eightDaysAgo]);
+    const res = await agent.get('/account');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/login?next=%2Faccount');
+    expect(await ctx.ds.query(`SELECT 1 FROM sessions WHERE (sess->>'userId')::int = $1`, [account.id])).toEqual([]);
+  });
+
+  it('signs out after the idle timeout', async () => {
+    const account = await createAccount(ctx.ds);
+    const agent = await signIn(ctx.app, account.email);
+    await ctx.ds.query(`UPDATE sessions SET expire = now() - interval '1 minute' WHERE (sess->>'userId')::int = $1`, [account.id]);
+    expect((await agent.get('/account')).status).toBe(302);
+  });
+
+  it('a session removed from the store (logout on another instance) no longer signs in', async () => {
+    const account = await createAccount(ctx.ds);
+    const agent = await signIn(ctx.app, account.email);
+    await ctx.ds.query(`DELETE FROM sessions WHERE (sess->>'userId')::int = $1`, [account.id]);
+    expect((await agent.get('/account')).status).toBe(302);
+  });
+});
+
+describe('admin accounts', () => {
+  it('createAdmin (npm run admin:create) makes an admin who can open the back office, and promotes an existing email', async () => {
+    const admin = await ctx.container.accounts.createAdmin({ email: 'sep@cho-ocop.vn', password: 'Quan-tri-vien-2026', fullName: 'Sếp' });
+    expect(admin.role).toBe('admin');
+    const agent = await signIn(ctx.app, 'sep@cho-ocop.vn', 'Quan-tri-vien-2026');
+    const page = await agent.get('/admin');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Quản trị Chợ OCOP');
+
+    const buyer = await createAccount(ctx.ds, { role: 'buyer' });
+    await ctx.container.accounts.createAdmin({ email: buyer.email, password: 'Mat-khau-quan-tri-moi', fullName: 'x' });
+    const [row] = await ctx.ds.query(`SELECT role FROM users WHERE id = $1`, [buyer.id]);
+    expect(row.role).toBe('admin');
+  });
+});
