@@ -15,7 +15,7 @@ import { publicDir } from './lib/paths';
 import { accountsRoutes } from './modules/accounts';
 import { adminRoutes } from './modules/admin';
 import { catalogApiRoutes, catalogRoutes } from './modules/catalog';
-import { sellerApplicationRoutes, sellerAreaRoutes } from './modules/sellers';
+import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
 import { setupViews } from './rendering/view-engine';
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -66,8 +66,9 @@ export function createApp(container: Container): Express {
 
   app.use(accountsRoutes(container.accounts, csrf));
   app.use(sellerApplicationRoutes(container.sellers, csrf));
-  app.use(sellerAreaRoutes(container.sellers));
-  app.use(adminRoutes({ sellers: container.sellers, audit: container.audit }));
+  app.use(sellerAreaRoutes(container.sellers, container.sellerProducts));
+  app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
+  app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalogRoutes(container.catalog));
 
   app.use(notFoundHandler);

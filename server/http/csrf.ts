@@ -5,6 +5,12 @@ import type { Config } from '../config';
 
 const VISITOR_COOKIE = 'cho.vid';
 
+/** Multipart forms: their body (and _csrf) is parsed by multer in the route, which then calls csrf.protect itself. */
+const MULTIPART_ROUTES = [/^\/seller\/products\/\d+\/images$/];
+export function isCheckedInRoute(req: Request): boolean {
+  return req.method === 'POST' && !!req.is('multipart/form-data') && MULTIPART_ROUTES.some((r) => r.test(req.path));
+}
+
 /**
  * Signed double-submit CSRF (csrf-csrf): the token lives in a cookie, not in the session, so a
  * catalogue page with a form costs no database write. Tokens are bound to a random visitor id,
@@ -23,14 +29,14 @@ export function createCsrf(config: Readonly<Config>) {
     return id;
   };
 
-  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+  const { doubleCsrfProtection, generateCsrfToken, validateRequest, invalidCsrfTokenError } = doubleCsrf({
     getSecret: () => config.sessionSecret,
     getSessionIdentifier: (req) => (req.cookies?.[VISITOR_COOKIE] as string | undefined) ?? '',
     cookieName: config.isProduction ? '__Host-cho.csrf' : 'cho.csrf',
     cookieOptions,
     getCsrfTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? req.headers['x-csrf-token'],
-    // Webhooks are signed by their senders instead.
-    skipCsrfProtection: (req) => req.path.startsWith('/webhooks/'),
+    // Webhooks are signed by their senders instead; multipart routes check after parsing.
+    skipCsrfProtection: (req) => req.path.startsWith('/webhooks/') || isCheckedInRoute(req),
     errorConfig: {
       statusCode: 403,
       code: 'csrf',
@@ -56,7 +62,13 @@ export function createCsrf(config: Readonly<Config>) {
     res.clearCookie(VISITOR_COOKIE, { path: '/' });
   };
 
-  return { protect: doubleCsrfProtection, provideToken, rotate };
+  /** For multipart routes, after multer: the same check, never skipped. */
+  const protectParsed: RequestHandler = (req, res, next) => {
+    if (!validateRequest(req)) return next(invalidCsrfTokenError);
+    next();
+  };
+
+  return { protect: doubleCsrfProtection, protectParsed, provideToken, rotate };
 }
 
 export type Csrf = ReturnType<typeof createCsrf>;

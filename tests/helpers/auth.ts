@@ -45,3 +45,20 @@ export async function signInAsAdmin(app: Express, ds: DataSource): Promise<{ age
   const admin = await createAccount(ds, { role: 'admin', fullName: 'Quản trị viên' });
   return { agent: await signIn(app, admin.email), id: admin.id };
 }
+
+/** A cooperative account with its profile (approved unless told otherwise), signed in. */
+export async function signInAsSeller(
+  app: Express,
+  ds: DataSource,
+  input: { status?: 'pending' | 'approved' | 'rejected' | 'suspended'; name?: string } = {},
+): Promise<{ agent: request.Agent; userId: number; sellerId: number; slug: string }> {
+  const account = await createAccount(ds, { role: 'seller', fullName: 'Đại diện HTX' });
+  const name = input.name ?? `HTX Kiểm thử ${account.id}`;
+  const slug = `htx-kiem-thu-${account.id}`;
+  const [seller] = await ds.query(
+    `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, status)
+     VALUES ($1, $2, $3, 'htx', 'Phường Sa Pa', 'Tổ 1', 'HTX kiểm thử', $4) RETURNING id`,
+    [account.id, name, slug, input.status ?? 'approved'],
+  );
+  return { agent: await signIn(app, account.email), userId: account.id, sellerId: seller.id, slug };
+}

@@ -6,6 +6,7 @@ import { formBody } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
 import type { AuditService } from '../audit';
+import type { ProductModerationService } from './product-moderation.service';
 import {
   SELLER_STATUSES,
   SELLER_STATUS_LABELS,
@@ -25,14 +26,16 @@ const ACTION_LABELS: Record<string, string> = {
   'seller.reject': 'Từ chối hồ sơ',
   'seller.suspend': 'Tạm ngừng bán hàng',
   'seller.reinstate': 'Khôi phục bán hàng',
+  'product.verify-ocop': 'Xác minh chứng nhận OCOP',
 };
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
+const productFilter = z.object({ ocop: z.enum(['pending', 'verified']).optional().catch(undefined) });
 const auditQuery = z.object({ before: z.string().regex(/^\d{1,18}$/).optional().catch(undefined) });
 
 /** The back office. Every route is admin-only here, and every service call checks the actor again. */
-export function adminRoutes(deps: { sellers: SellersService; audit: AuditService }): Router {
-  const { sellers, audit } = deps;
+export function adminRoutes(deps: { sellers: SellersService; audit: AuditService; products: ProductModerationService }): Router {
+  const { sellers, audit, products } = deps;
   const router = express.Router();
   router.use('/admin', requireRole('admin'));
 
@@ -83,6 +86,19 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
       res.status(422);
       await renderSeller(req, res, { errors: err.fieldErrors, formError: err.fieldErrors.reason ?? err.message, failedDecision: decision });
     }
+  });
+
+  router.get('/admin/products', async (req, res) => {
+    const { ocop } = productFilter.parse(req.query);
+    const rows = await products.list(req.user!, { ocop });
+    res.render('admin/products', { title: 'Sản phẩm', ocop, products: rows });
+  });
+
+  router.post('/admin/products/:id/verify-ocop', async (req, res) => {
+    const { id } = parseInput(idParams, req.params);
+    const { reason } = parseInput(decisionBodySchema, formBody(req));
+    await products.verifyOcop(req.user!, id, reason);
+    res.redirect(303, '/admin/products?ocop=pending');
   });
 
   router.get('/admin/audit', async (req, res) => {

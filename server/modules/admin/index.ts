@@ -1,1 +1,2 @@
 export { adminRoutes } from './admin.routes';
+export { ProductModerationService } from './product-moderation.service';

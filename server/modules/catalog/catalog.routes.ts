@@ -1,8 +1,15 @@
-import express, { type Router } from 'express';
-import { parseInput } from '../../http/validate';
+import express, { type Request, type Router } from 'express';
+import { NotFoundError } from '../../http/errors';
 import { filterView, paginationView } from './catalog.presenter';
 import { productQuerySchema, slugParamSchema } from './catalog.schemas';
 import type { CatalogService } from './catalog.service';
+
+/** A slug no product or seller can have is an unknown page (404), not a form error. */
+function slugParam(req: Request): string {
+  const parsed = slugParamSchema.safeParse(req.params);
+  if (!parsed.success) throw new NotFoundError();
+  return parsed.data.slug;
+}
 
 /** Public HTML pages: they read only, and never start a session. */
 export function catalogRoutes(catalog: CatalogService): Router {
@@ -25,13 +32,13 @@ export function catalogRoutes(catalog: CatalogService): Router {
   });
 
   router.get('/products/:slug', async (req, res) => {
-    const { slug } = parseInput(slugParamSchema, req.params);
+    const slug = slugParam(req);
     const product = await catalog.getProduct(slug);
     res.render('catalog/product', { title: product.name, product });
   });
 
   router.get('/sellers/:slug', async (req, res) => {
-    const { slug } = parseInput(slugParamSchema, req.params);
+    const slug = slugParam(req);
     const query = productQuerySchema.parse(req.query);
     const seller = await catalog.getStorefront(slug);
     const result = await catalog.searchProducts({ ...query, sellerId: seller.id });
@@ -64,7 +71,7 @@ export function catalogApiRoutes(catalog: CatalogService): Router {
   });
 
   router.get('/products/:slug', async (req, res) => {
-    const { slug } = parseInput(slugParamSchema, req.params);
+    const slug = slugParam(req);
     res.json(await catalog.getProduct(slug));
   });
 

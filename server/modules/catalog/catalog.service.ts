@@ -115,31 +115,42 @@ function escapeLike(text: string): string {
 }
 
 interface SortSpec {
-  order: string;
+  /** `stars` is the SQL for the stars a buyer can trust (see trustedStarsSql); only the stars sort uses it. */
+  order: (stars: string) => string;
   /** Keyset comparison for the next page, given the last row; null when the sort has no keyset. */
-  keyset: ((p: Params, key: number[]) => string) | null;
-  key: (row: CardRow) => number[];
+  keyset: ((p: Params, key: number[], stars: string) => string) | null;
+  key: (row: CardRow, now: Date) => number[];
+}
+
+/** Stars a buyer can trust: a verified certificate inside its 36 months. Unverified or expired claims count as none. */
+function trustedStarsSql(today: string): string {
+  return `(CASE WHEN p.ocop_verified AND p.ocop_valid_until >= ${today}::date THEN coalesce(p.ocop_stars, 0) ELSE 0 END)`;
+}
+
+function trustedStars(row: CardRow, now: Date): number {
+  const claim = { ocopStars: row.ocop_stars, ocopVerified: row.ocop_verified, ocopValidUntil: row.ocop_valid_until };
+  return hasValidOcopBadge(claim, now) ? (row.ocop_stars ?? 0) : 0;
 }
 
 const SORTS: Record<ProductSort, SortSpec> = {
-  newest: { order: 'p.id DESC', keyset: (p, [id]) => `p.id < ${p.add(id)}`, key: (r) => [r.id] },
+  newest: { order: () => 'p.id DESC', keyset: (p, [id]) => `p.id < ${p.add(id)}`, key: (r) => [r.id] },
   price_asc: {
-    order: 'p.price_vnd ASC, p.id ASC',
+    order: () => 'p.price_vnd ASC, p.id ASC',
     keyset: (p, [price, id]) => `(p.price_vnd, p.id) > (${p.add(price)}, ${p.add(id)})`,
     key: (r) => [r.price_vnd, r.id],
   },
   price_desc: {
-    order: 'p.price_vnd DESC, p.id DESC',
+    order: () => 'p.price_vnd DESC, p.id DESC',
     keyset: (p, [price, id]) => `(p.price_vnd, p.id) < (${p.add(price)}, ${p.add(id)})`,
     key: (r) => [r.price_vnd, r.id],
   },
   stars: {
-    order: 'coalesce(p.ocop_stars, 0) DESC, p.id DESC',
-    keyset: (p, [stars, id]) => `(coalesce(p.ocop_stars, 0), p.id) < (${p.add(stars)}, ${p.add(id)})`,
-    key: (r) => [r.ocop_stars ?? 0, r.id],
+    order: (stars) => `${stars} DESC, p.id DESC`,
+    keyset: (p, [value, id], stars) => `(${stars}, p.id) < (${p.add(value)}, ${p.add(id)})`,
+    key: (r, now) => [trustedStars(r, now), r.id],
   },
   // Search results are bounded by the query, so relevance pages use a plain offset.
-  relevance: { order: 'rank DESC, p.id DESC', keyset: null, key: () => [] },
+  relevance: { order: () => 'rank DESC, p.id DESC', keyset: null, key: () => [] },
 };
 
 function encodeCursor(sort: ProductSort, key: number[]): string {
@@ -261,8 +272,12 @@ export class CatalogService {
     const params = new Params();
     const { where, rank } = await this.whereClause(filter, params);
     const baseWhere = [...where];
+    const now = this.clock.now();
+    // Added after the filter's parameters, so the count query (which takes only those) never sees it.
+    const stars = sort === 'stars' ? trustedStarsSql(params.add(todayInVietnam(now))) : '';
+    const order = spec.order(stars);
     const cursorKey = spec.keyset ? decodeCursor(sort, filter.cursor) : null;
-    if (cursorKey && spec.keyset) where.push(spec.keyset(params, cursorKey));
+    if (cursorKey && spec.keyset) where.push(spec.keyset(params, cursorKey, stars));
     const offset = cursorKey ? 0 : (page - 1) * pageSize;
 
     // Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full.
@@ -271,7 +286,7 @@ export class CatalogService {
         SELECT p.id, ${rank} AS rank
         FROM products p JOIN sellers s ON s.id = p.seller_id
         WHERE ${where.join(' AND ')}
-        ORDER BY ${spec.order}
+        ORDER BY ${order}
         LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
       )
       SELECT ${CARD_COLUMNS}, page.rank
@@ -280,7 +295,7 @@ export class CatalogService {
       JOIN sellers s ON s.id = p.seller_id
       JOIN categories c ON c.id = p.category_id
       ${COVER_JOIN}
-      ORDER BY ${spec.order.replace('rank', 'page.rank')}`;
+      ORDER BY ${order.replace('rank', 'page.rank')}`;
 
     const [rows, total] = await Promise.all([
       this.dataSource.query(sql, params.values) as Promise<CardRow[]>,
@@ -296,7 +311,7 @@ export class CatalogService {
       page,
       pageSize,
       sort,
-      nextCursor: hasNext && last ? (spec.keyset ? encodeCursor(sort, spec.key(last)) : '') : null,
+      nextCursor: hasNext && last ? (spec.keyset ? encodeCursor(sort, spec.key(last, now)) : '') : null,
     };
   }
 

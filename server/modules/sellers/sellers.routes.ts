@@ -9,6 +9,7 @@ import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
 import type { Seller } from './seller.entity';
 import { sellerFormOptions } from './sellers.presenter';
 import { sellerApplicationSchema, sellerProfileSchema } from './sellers.schemas';
+import type { SellerProductsService } from './seller-products.service';
 import type { SellersService } from './sellers.service';
 
 function profileValues(seller: Seller): Record<string, unknown> {
@@ -49,7 +50,7 @@ export function sellerApplicationRoutes(sellers: SellersService, csrf: Csrf): Ro
 }
 
 /** The seller area's front door: status, rejection reason, resubmission. Product management builds on it. */
-export function sellerAreaRoutes(sellers: SellersService): Router {
+export function sellerAreaRoutes(sellers: SellersService, sellerProducts: SellerProductsService): Router {
   const router = express.Router();
   router.use('/seller', requireRole('seller'));
 
@@ -58,6 +59,7 @@ export function sellerAreaRoutes(sellers: SellersService): Router {
     res.render('seller/dashboard', {
       title: 'Khu vực người bán',
       seller,
+      ...(await sellerProducts.dashboard(req.user!)),
       statusLabel: SELLER_STATUS_LABELS[seller.status],
       typeLabel: SELLER_TYPE_LABELS[seller.type],
       bank: bankName(seller.bankBin),

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
-import { slugify } from '../../lib/slug';
+import { uniqueSlug } from '../../db/unique-slug';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { Actor, SessionUser } from '../accounts/actor';
 import type { AuditEntry, AuditService } from '../audit';
@@ -27,15 +27,6 @@ export class SellersService {
     private readonly audit: AuditService,
   ) {}
 
-  private async uniqueSlug(manager: EntityManager, name: string): Promise<string> {
-    const base = slugify(name, 60);
-    const rows = (await manager.query(`SELECT slug FROM sellers WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])) as { slug: string }[];
-    const taken = new Set(rows.map((r) => r.slug));
-    let slug = RESERVED_SLUGS.has(base) ? `${base}-htx` : base;
-    for (let i = 2; taken.has(slug); i++) slug = `${base}-${i}`;
-    return slug;
-  }
-
   private profileColumns(input: SellerProfileInput) {
     return {
       name: input.cooperativeName,
@@ -57,7 +48,7 @@ export class SellersService {
       const seller = manager.create(Seller, {
         ...this.profileColumns(input),
         ownerUserId: user.id,
-        slug: await this.uniqueSlug(manager, input.cooperativeName),
+        slug: await uniqueSlug(manager, 'sellers', input.cooperativeName, RESERVED_SLUGS),
         phone: input.phone,
         status: 'pending',
       });

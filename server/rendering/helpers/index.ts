@@ -3,8 +3,9 @@ import { eq } from './eq';
 import { formatDate } from './format-date';
 import { formatDateTime } from './format-date-time';
 import { formatVnd } from './format-vnd';
+import { gt } from './gt';
 import { or } from './or';
 import { stars } from './stars';
 import { t } from './t';
 
-export const helpers = { concat, eq, formatDate, formatDateTime, formatVnd, or, stars, t };
+export const helpers = { concat, eq, formatDate, formatDateTime, formatVnd, gt, or, stars, t };

@@ -1,0 +1,71 @@
+import sharp from 'sharp';
+import { AppError, ValidationError } from '../../http/errors';
+import { IMAGE_WIDTHS } from './product-images';
+
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+export const MAX_PHOTOS_PER_PRODUCT = 8;
+/** Decoding is refused above this many pixels (a "decompression bomb" is small on disk, huge in memory). */
+export const MAX_PHOTO_PIXELS = 40_000_000;
+
+export class UnsupportedMediaError extends AppError {
+  constructor(fileName: string) {
+    super(`“${fileName}” không phải ảnh JPEG, PNG, WebP hoặc AVIF.`, 415, 'unsupported_media');
+  }
+}
+
+type PhotoKind = 'jpeg' | 'png' | 'webp' | 'avif';
+
+/** The type from the first bytes, whatever the file name or the browser claimed. */
+export function sniffPhotoKind(data: Buffer): PhotoKind | null {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
+  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (data.length >= 12 && data.toString('latin1', 4, 8) === 'ftyp' && /^avi[fs]$/.test(data.toString('latin1', 8, 12))) return 'avif';
+  return null;
+}
+
+/** What libvips calls each kind after decoding the header. */
+const VIPS_FORMAT: Record<PhotoKind, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', avif: 'heif' };
+
+export interface ProcessedPhoto {
+  width: number;
+  height: number;
+  variants: { width: number; data: Buffer }[];
+}
+
+/**
+ * Sniffs, checks the pixel count before decoding, auto-rotates, drops all metadata (EXIF, GPS)
+ * and re-encodes to WebP at each stored width (never enlarging).
+ */
+export async function processPhoto(data: Buffer, fileName: string): Promise<ProcessedPhoto> {
+  const kind = sniffPhotoKind(data);
+  if (!kind) throw new UnsupportedMediaError(fileName);
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new ValidationError({ images: `Không đọc được ảnh “${fileName}”: tệp bị hỏng.` });
+  }
+  if (meta.format !== VIPS_FORMAT[kind]) throw new UnsupportedMediaError(fileName);
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (!pixels) throw new ValidationError({ images: `Không đọc được ảnh “${fileName}”.` });
+  if (pixels > MAX_PHOTO_PIXELS) {
+    throw new ValidationError({ images: `Ảnh “${fileName}” quá lớn (${Math.round(pixels / 1e6)} megapixel, tối đa 40).` });
+  }
+  try {
+    const image = sharp(data, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' }).rotate();
+    const variants: ProcessedPhoto['variants'] = [];
+    for (const width of IMAGE_WIDTHS) {
+      const out = await image
+        .clone()
+        .resize({ width, height: width, fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer({ resolveWithObject: true });
+      variants.push({ width, data: out.data });
+    }
+    const largest = await sharp(variants[variants.length - 1].data).metadata();
+    return { width: largest.width ?? 0, height: largest.height ?? 0, variants };
+  } catch {
+    throw new ValidationError({ images: `Không xử lý được ảnh “${fileName}”: tệp bị hỏng.` });
+  }
+}

@@ -1,0 +1,2 @@
+export { StockService, InsufficientStockError, ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from './stock.service';
+export type { AdjustmentReason, StockChange, LedgerRow } from './stock.service';

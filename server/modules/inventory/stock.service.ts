@@ -1,0 +1,83 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError } from '../../http/errors';
+import type { StockReason } from '../catalog/stock-movement.entity';
+
+/** Reasons a seller may give for a manual adjustment (sales and releases come from orders). */
+export const ADJUSTMENT_REASONS = ['restock', 'damage', 'stocktake', 'other'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+export const STOCK_REASON_LABELS: Record<StockReason, string> = {
+  initial: 'Tồn kho ban đầu',
+  restock: 'Nhập hàng',
+  damage: 'Hư hỏng',
+  stocktake: 'Kiểm kê',
+  other: 'Khác',
+  sale: 'Bán hàng',
+  release: 'Hoàn kho',
+};
+
+export class InsufficientStockError extends ConflictError {
+  constructor(
+    readonly productId: number,
+    message = 'Không đủ hàng trong kho cho thay đổi này.',
+  ) {
+    super(message, 'insufficient_stock');
+  }
+}
+
+export interface StockChange {
+  productId: number;
+  delta: number;
+  reason: StockReason;
+  actorUserId?: number | null;
+  orderId?: number | null;
+  note?: string | null;
+}
+
+export interface LedgerRow {
+  id: string;
+  delta: number;
+  reason: StockReason;
+  reasonLabel: string;
+  balanceAfter: number;
+  note: string | null;
+  orderId: number | null;
+  actorName: string | null;
+  createdAt: Date;
+}
+
+/**
+ * The only way stock changes: a conditional UPDATE that can never go below zero, and one ledger
+ * row with the balance after it, both in the caller's transaction.
+ */
+export class StockService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async applyChange(manager: EntityManager, change: StockChange): Promise<number> {
+    if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new ConflictError('Số lượng thay đổi không hợp lệ.');
+    const [rows] = (await manager.query(
+      `UPDATE products SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 >= 0 RETURNING stock`,
+      [change.productId, change.delta],
+    )) as [{ stock: number }[], number];
+    if (rows.length === 0) throw new InsufficientStockError(change.productId);
+    const balance = rows[0].stock;
+    await manager.query(
+      `INSERT INTO stock_movements (product_id, delta, reason, balance_after, note, actor_user_id, order_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [change.productId, change.delta, change.reason, balance, change.note ?? null, change.actorUserId ?? null, change.orderId ?? null],
+    );
+    return balance;
+  }
+
+  /** Newest first. */
+  async ledger(productId: number, limit = 100): Promise<LedgerRow[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT m.id, m.delta, m.reason, m.balance_after AS "balanceAfter", m.note, m.order_id AS "orderId",
+              u.full_name AS "actorName", m.created_at AS "createdAt"
+       FROM stock_movements m LEFT JOIN users u ON u.id = m.actor_user_id
+       WHERE m.product_id = $1 ORDER BY m.id DESC LIMIT $2`,
+      [productId, limit],
+    )) as Omit<LedgerRow, 'reasonLabel'>[];
+    return rows.map((r) => ({ ...r, reasonLabel: STOCK_REASON_LABELS[r.reason] }));
+  }
+}

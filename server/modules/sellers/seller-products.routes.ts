@@ -1,0 +1,241 @@
+import express, { type Request, type Response, type Router } from 'express';
+import multer from 'multer';
+import type { Csrf } from '../../http/csrf';
+import { AppError, ValidationError } from '../../http/errors';
+import { formBody, formValues, renderFormError } from '../../http/forms';
+import { parseInput } from '../../http/validate';
+import type { CatalogService } from '../catalog';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT } from '../catalog/photo-processing';
+import type { Product } from '../catalog/product.entity';
+import { ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from '../inventory';
+import {
+  editProductSchema,
+  imageParams,
+  moveImageSchema,
+  newProductSchema,
+  productIdParams,
+  stockAdjustmentSchema,
+} from './seller-products.schemas';
+import type { SellerProductsService } from './seller-products.service';
+
+/** Messages shown after a redirect (?ok=…): fixed texts, never echoed from the URL. */
+const NOTICES: Record<string, string> = {
+  created: 'Đã tạo sản phẩm (bản nháp). Hãy thêm ảnh rồi đăng bán.',
+  saved: 'Đã lưu thay đổi.',
+  published: 'Sản phẩm đã được đăng bán.',
+  unpublished: 'Sản phẩm đã ngừng bán và trở về bản nháp.',
+  stock: 'Đã cập nhật tồn kho.',
+  photos: 'Đã thêm ảnh.',
+  photo_deleted: 'Đã xoá ảnh.',
+  photo_moved: 'Đã sắp xếp lại ảnh.',
+};
+
+const STATUS_LABELS: Record<Product['status'], string> = { draft: 'Bản nháp', active: 'Đang bán', hidden: 'Bị ẩn' };
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_PRODUCT, fields: 5, parts: MAX_PHOTOS_PER_PRODUCT + 5, fieldSize: 1024 },
+}).array('images', MAX_PHOTOS_PER_PRODUCT);
+
+/** Multer's refusals as our errors, with a status and a sentence a seller understands. */
+function parseUpload(req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) =>
+    upload(req, res, (err: unknown) => {
+      if (!err) return resolve();
+      if (err instanceof multer.MulterError) {
+        const messages: Partial<Record<multer.ErrorCode, [number, string]>> = {
+          LIMIT_FILE_SIZE: [413, `Mỗi ảnh tối đa ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`],
+          LIMIT_FILE_COUNT: [413, `Mỗi lần tải tối đa ${MAX_PHOTOS_PER_PRODUCT} ảnh.`],
+          LIMIT_UNEXPECTED_FILE: [422, 'Hãy chọn ảnh trong ô "Ảnh sản phẩm".'],
+        };
+        const [status, message] = messages[err.code] ?? [413, 'Dữ liệu tải lên vượt quá giới hạn.'];
+        return reject(new AppError(message, status, 'upload_refused'));
+      }
+      reject(new AppError('Dữ liệu tải lên bị hỏng hoặc không đầy đủ. Vui lòng thử lại.', 400, 'bad_upload'));
+    }),
+  );
+}
+
+export function sellerProductRoutes(deps: { sellerProducts: SellerProductsService; catalog: CatalogService; csrf: Csrf }): Router {
+  const { sellerProducts, catalog, csrf } = deps;
+  const router = express.Router();
+
+  const categoryGroups = async (selected: unknown) => {
+    const { roots } = await catalog.categories();
+    return roots.map((root) => ({
+      label: `${root.code} ${root.nameVi}`,
+      options: root.children.flatMap((child) => [
+        { id: child.id, label: `${child.code} ${child.nameVi}`, selected: String(child.id) === String(selected) },
+        ...child.children.map((leaf) => ({ id: leaf.id, label: `— ${leaf.code} ${leaf.nameVi}`, selected: String(leaf.id) === String(selected) })),
+      ]),
+    }));
+  };
+  const formLocals = async (title: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    title,
+    values,
+    categoryGroups: await categoryGroups(values.categoryId),
+    starOptions: [3, 4, 5].map((n) => ({ value: n, selected: String(values.ocopStars) === String(n) })),
+    ...extra,
+  });
+  const productValues = (p: Product) => ({
+    name: p.name,
+    categoryId: p.categoryId,
+    description: p.description,
+    priceVnd: String(p.priceVnd),
+    unit: p.unit,
+    lowStockThreshold: String(p.lowStockThreshold),
+    ocopStars: p.ocopStars ?? '',
+    ocopCertificateNo: p.ocopCertificateNo ?? '',
+    ocopDecisionDate: p.ocopDecisionDate ?? '',
+    version: String(p.version),
+  });
+
+  const renderDetail = async (req: Request, res: Response, id: number, extra: Record<string, unknown> = {}) => {
+    const detail = await sellerProducts.get(req.user!, id);
+    res.render('seller/product', {
+      title: detail.product.name,
+      ...detail,
+      statusLabel: STATUS_LABELS[detail.product.status],
+      lowStock: detail.product.stock <= detail.product.lowStockThreshold,
+      reasons: ADJUSTMENT_REASONS.map((r) => ({ value: r, label: STOCK_REASON_LABELS[r] })),
+      canAddPhotos: detail.images.length < MAX_PHOTOS_PER_PRODUCT,
+      maxPhotos: MAX_PHOTOS_PER_PRODUCT,
+      notice: NOTICES[String(req.query.ok)] ?? undefined,
+      ...extra,
+    });
+  };
+
+  router.get('/seller/products', async (req, res) => {
+    const seller = await sellerProducts.approvedSeller(req.user!);
+    const products = await sellerProducts.list(req.user!, seller);
+    res.render('seller/products', {
+      title: 'Sản phẩm của tôi',
+      seller,
+      products: products.map((p) => ({ ...p, statusLabel: STATUS_LABELS[p.status] })),
+    });
+  });
+
+  router.get('/seller/products/new', async (req, res) => {
+    await sellerProducts.approvedSeller(req.user!);
+    res.render('seller/product-form', await formLocals('Thêm sản phẩm', { stock: '0', lowStockThreshold: '5' }, { isNew: true }));
+  });
+
+  router.post('/seller/products/new', async (req, res) => {
+    try {
+      const product = await sellerProducts.create(req.user!, parseInput(newProductSchema, formBody(req)));
+      res.redirect(303, `/seller/products/${product.id}?ok=created`);
+    } catch (err) {
+      renderFormError(res, 'seller/product-form', err, await formLocals('Thêm sản phẩm', formValues(req), { isNew: true }));
+    }
+  });
+
+  router.get('/seller/products/:id', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    await renderDetail(req, res, id);
+  });
+
+  router.get('/seller/products/:id/edit', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    const { product } = await sellerProducts.get(req.user!, id);
+    res.render('seller/product-form', await formLocals(`Sửa: ${product.name}`, productValues(product), { product }));
+  });
+
+  router.post('/seller/products/:id/edit', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    try {
+      await sellerProducts.update(req.user!, id, parseInput(editProductSchema, formBody(req)));
+      res.redirect(303, `/seller/products/${id}?ok=saved`);
+    } catch (err) {
+      const { product } = await sellerProducts.get(req.user!, id);
+      if (err instanceof AppError && err.code === 'stale_edit') {
+        // Keep what the seller typed, but show the latest version number so a deliberate re-save works.
+        res.status(409).render('seller/product-form', await formLocals(`Sửa: ${product.name}`, { ...formValues(req), version: String(product.version) }, {
+          product,
+          formError: err.message,
+        }));
+        return;
+      }
+      renderFormError(res, 'seller/product-form', err, await formLocals(`Sửa: ${product.name}`, formValues(req), { product }));
+    }
+  });
+
+  router.post('/seller/products/:id/publish', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    try {
+      await sellerProducts.publish(req.user!, id);
+      res.redirect(303, `/seller/products/${id}?ok=published`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      res.status(409);
+      await renderDetail(req, res, id, { error: err.message });
+    }
+  });
+
+  router.post('/seller/products/:id/unpublish', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    await sellerProducts.unpublish(req.user!, id);
+    res.redirect(303, `/seller/products/${id}?ok=unpublished`);
+  });
+
+  router.post('/seller/products/:id/stock', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    try {
+      await sellerProducts.adjustStock(req.user!, id, parseInput(stockAdjustmentSchema, formBody(req)));
+      res.redirect(303, `/seller/products/${id}?ok=stock`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(422);
+      await renderDetail(req, res, id, { stockErrors: err.fieldErrors, stockValues: formValues(req) });
+    }
+  });
+
+  router.get('/seller/products/:id/stock.csv', async (req, res) => {
+    const { id } = parseInput(productIdParams, req.params);
+    const { fileName, csv } = await sellerProducts.ledgerCsv(req.user!, id);
+    res.attachment(fileName).type('text/csv; charset=utf-8').send(csv);
+  });
+
+  router.post('/seller/products/:id/images', async (req, res, next) => {
+    const { id } = parseInput(productIdParams, req.params);
+    try {
+      await parseUpload(req, res);
+      await new Promise<void>((resolve, reject) => csrf.protectParsed(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+      await sellerProducts.uploadPhotos(req.user!, id, files);
+      res.redirect(303, `/seller/products/${id}?ok=photos`);
+    } catch (err) {
+      const status = err instanceof AppError ? err.status : 0;
+      if (![400, 413, 415, 422].includes(status)) return next(err);
+      res.status(status);
+      const message = err instanceof ValidationError ? (err.fieldErrors.images ?? err.message) : (err as Error).message;
+      await renderDetail(req, res, id, { uploadError: message });
+    }
+  });
+
+  router.post('/seller/products/:id/images/:imageId/delete', async (req, res) => {
+    const { id, imageId } = parseInput(imageParams, req.params);
+    try {
+      await sellerProducts.deletePhoto(req.user!, id, imageId);
+      res.redirect(303, `/seller/products/${id}?ok=photo_deleted`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      res.status(409);
+      await renderDetail(req, res, id, { uploadError: err.message });
+    }
+  });
+
+  router.post('/seller/products/:id/images/:imageId/cover', async (req, res) => {
+    const { id, imageId } = parseInput(imageParams, req.params);
+    await sellerProducts.reorderPhoto(req.user!, id, imageId, 'cover');
+    res.redirect(303, `/seller/products/${id}?ok=photo_moved`);
+  });
+
+  router.post('/seller/products/:id/images/:imageId/move', async (req, res) => {
+    const { id, imageId } = parseInput(imageParams, req.params);
+    const { direction } = parseInput(moveImageSchema, formBody(req));
+    await sellerProducts.reorderPhoto(req.user!, id, imageId, direction);
+    res.redirect(303, `/seller/products/${id}?ok=photo_moved`);
+  });
+
+  return router;
+}
