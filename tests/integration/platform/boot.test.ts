@@ -1,0 +1,277 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { startStore, type RunningStore } from '../../../server/boot';
+import { loadConfig } from '../../../server/config';
+import { createLogger } from '../../../server/logger';
+import { adminQuery, databaseUrl } from '../../helpers/test-context';
+
+const DEMO_PRODUCTS = 77;
+const logger = createLogger('silent');
+
+/** Product names on a page, in the order they are shown (HTML entities decoded). */
+function cardNames(html: string): string[] {
+  return [...html.matchAll(/<span class="card-name">([^<]*)<\/span>/g)].map((m) =>
+    m[1]
+      .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
+}
+
+async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  // As root, the embedded PostgreSQL runs as "postgres" and must be able to enter this folder.
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Lists every file under a folder, relative to it. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
+  const dbName = `cho_test_boot_${crypto.randomBytes(4).toString('hex')}`;
+  let url: string;
+  let dir: string;
+  let store: RunningStore | undefined;
+
+  const config = () =>
+    loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: url,
+      SEED_DEMO: '1',
+      PORT: '0',
+      DATA_DIR: dir,
+      MEDIA_DIR: path.join(dir, 'media'),
+      LOG_LEVEL: 'silent',
+    });
+
+  beforeAll(async () => {
+    await adminQuery(`CREATE DATABASE ${dbName}`);
+    url = databaseUrl(dbName);
+    dir = tempDir('cho-ocop-boot-');
+    store = await startStore(config(), logger);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.stop();
+    await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the home page with demo products', async () => {
+    const res = await request(store!.url).get('/').expect(200);
+    const newest = await query<{ name: string }>(url, `SELECT name FROM products ORDER BY id DESC LIMIT 8`);
+    expect(newest).toHaveLength(8);
+    const shown = cardNames(res.text);
+    for (const { name } of newest) expect(shown).toContain(name);
+    expect(res.text).toContain('Sản phẩm OCOP 5 sao quốc gia');
+  });
+
+  it('loads the 77 demo products, all listed', async () => {
+    const [{ total, active }] = await query<{ total: number; active: number }>(
+      url,
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE p.status = 'active' AND s.status = 'approved')::int AS active
+       FROM products p JOIN sellers s ON s.id = p.seller_id`,
+    );
+    expect(total).toBe(DEMO_PRODUCTS);
+    expect(active).toBe(DEMO_PRODUCTS);
+    const res = await request(store!.url).get('/products').expect(200);
+    expect(res.text).toContain(`${DEMO_PRODUCTS} sản phẩm`);
+  });
+
+  it('writes exactly one initial stock movement per stocked product, with the stock as balance', async () => {
+    const rows = await query<{ id: number; stock: number; movements: number; initial: number; balance: number | null; delta: number | null }>(
+      url,
+      `SELECT p.id, p.stock,
+              count(m.id)::int AS movements,
+              count(m.id) FILTER (WHERE m.reason = 'initial')::int AS initial,
+              max(m.balance_after) AS balance,
+              max(m.delta) AS delta
+       FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id
+       GROUP BY p.id, p.stock ORDER BY p.id`,
+    );
+    expect(rows).toHaveLength(DEMO_PRODUCTS);
+    expect(rows.some((r) => r.stock === 0)).toBe(true);
+    for (const r of rows) {
+      if (r.stock > 0) expect(r).toEqual({ ...r, movements: 1, initial: 1, balance: r.stock, delta: r.stock });
+      else expect(r).toEqual({ ...r, movements: 0, initial: 0, balance: null, delta: null });
+    }
+  });
+
+  it('gives every product a cover image whose files exist in the media folder', async () => {
+    const rows = await query<{ product_id: number; storage_key: string; sizes: number[] }>(
+      url,
+      `SELECT DISTINCT ON (p.id) p.id AS product_id, i.storage_key, i.sizes
+       FROM products p LEFT JOIN product_images i ON i.product_id = p.id
+       ORDER BY p.id, i.position, i.id`,
+    );
+    expect(rows).toHaveLength(DEMO_PRODUCTS);
+    const mediaDir = store!.container.config.mediaDir;
+    expect(mediaDir).toBe(path.join(dir, 'media'));
+    for (const row of rows) {
+      expect(row.storage_key).toEqual(expect.any(String));
+      expect(row.sizes.length).toBeGreaterThan(0);
+      for (const width of row.sizes) {
+        const file = path.join(mediaDir, `${row.storage_key}-${width}.webp`);
+        expect({ file, exists: fs.existsSync(file) && fs.statSync(file).size > 0 }).toEqual({ file, exists: true });
+      }
+    }
+    // And the store serves them.
+    const first = rows[0];
+    const res = await request(store!.url).get(`/media/${first.storage_key}-${first.sizes[0]}.webp`).expect(200);
+    expect(res.headers['content-type']).toBe('image/webp');
+  });
+
+  it('finds the honey with /products?q=mat%20ong', async () => {
+    const res = await request(store!.url).get('/products?q=mat%20ong').expect(200);
+    const names = cardNames(res.text);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names).toContain('Mật ong Thanh Xuân');
+    // Names with "Mật ong" come first; products that only mention honey in their description follow.
+    const honeys = names.filter((n) => n.startsWith('Mật ong'));
+    expect(honeys.length).toBeGreaterThanOrEqual(3);
+    expect(names.slice(0, honeys.length)).toEqual(honeys);
+  });
+
+  it('adds nothing when started again on the same database', async () => {
+    const count = async (table: string) => (await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM ${table}`))[0].n;
+    const before = {
+      products: await count('products'),
+      sellers: await count('sellers'),
+      users: await count('users'),
+      product_images: await count('product_images'),
+      stock_movements: await count('stock_movements'),
+    };
+    const media = filesUnder(path.join(dir, 'media'));
+    await store!.stop();
+    store = undefined;
+
+    store = await startStore(config(), logger);
+    await request(store.url).get('/readyz').expect(200);
+    expect({
+      products: await count('products'),
+      sellers: await count('sellers'),
+      users: await count('users'),
+      product_images: await count('product_images'),
+      stock_movements: await count('stock_movements'),
+    }).toEqual(before);
+    expect(before.products).toBe(DEMO_PRODUCTS);
+    expect(filesUnder(path.join(dir, 'media'))).toEqual(media);
+  }, 120_000);
+});
+
+describe('startStore with DATABASE_URL and no SEED_DEMO', () => {
+  const dbName = `cho_test_boot_${crypto.randomBytes(4).toString('hex')}`;
+  let dir: string;
+
+  beforeAll(async () => {
+    await adminQuery(`CREATE DATABASE ${dbName}`);
+    dir = tempDir('cho-ocop-boot-');
+  });
+  afterAll(async () => {
+    await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates but loads no demo data', async () => {
+    const url = databaseUrl(dbName);
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    expect(config.seedDemo).toBe(false);
+    const store = await startStore(config, logger);
+    try {
+      expect(store.database.embedded).toBe(false);
+      const res = await request(store.url).get('/products').expect(200);
+      expect(res.text).toContain('0 sản phẩm');
+      const [{ products, categories }] = await query<{ products: number; categories: number }>(
+        url,
+        `SELECT (SELECT count(*)::int FROM products) AS products, (SELECT count(*)::int FROM categories) AS categories`,
+      );
+      expect(products).toBe(0);
+      expect(categories).toBe(39);
+      expect(filesUnder(path.join(dir, 'media'))).toEqual([]);
+    } finally {
+      await store.stop();
+    }
+  });
+});
+
+describe('startStore with the embedded PostgreSQL (no DATABASE_URL)', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = tempDir('cho-ocop-embedded-');
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const config = () => loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'silent' });
+
+  /** A pid no process has right now. */
+  function deadPid(): number {
+    for (let pid = 999_999; ; pid++) {
+      try {
+        process.kill(pid, 0);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ESRCH') return pid;
+      }
+    }
+  }
+
+  it('starts its own PostgreSQL, and recovers from a stale postmaster.pid', async () => {
+    const lockFile = path.join(dir, 'db', 'postmaster.pid');
+
+    let store = await startStore(config(), logger);
+    let realLock: string;
+    try {
+      expect(store.database.embedded).toBe(true);
+      expect(store.database.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/cho_ocop$/);
+      await request(store.url).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+      expect(fs.existsSync(path.join(dir, 'db', 'PG_VERSION'))).toBe(true);
+      realLock = fs.readFileSync(lockFile, 'utf8');
+    } finally {
+      await store.stop();
+    }
+    // A clean stop removes the lock file.
+    expect(fs.existsSync(lockFile)).toBe(false);
+
+    // A crash leaves the lock file behind, naming a process that no longer exists.
+    const [, ...rest] = realLock.split('\n');
+    const owner = fs.statSync(path.join(dir, 'db'));
+    fs.writeFileSync(lockFile, [String(deadPid()), ...rest].join('\n'), { mode: 0o600 });
+    fs.chownSync(lockFile, owner.uid, owner.gid);
+
+    store = await startStore(config(), logger);
+    try {
+      await request(store.url).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+      // The same cluster and database as before: migrated once, still there.
+      const res = await request(store.url).get('/api/v1/categories').expect(200);
+      expect(res.body.items.map((c: { code: string }) => c.code)).toEqual(['I', 'II', 'III', 'IV', 'V', 'VI']);
+      const lock = fs.readFileSync(lockFile, 'utf8').split('\n');
+      expect(Number(lock[0])).not.toBe(Number(realLock.split('\n')[0]));
+      expect(() => process.kill(Number(lock[0]), 0)).not.toThrow();
+    } finally {
+      await store.stop();
+    }
+    expect(fs.existsSync(lockFile)).toBe(false);
+  }, 180_000);
+});
