@@ -1,6 +1,12 @@
 import { InitialSchema1764170000000 } from './1764170000000-InitialSchema';
 import { AccountsAndModeration1764180000000 } from './1764180000000-AccountsAndModeration';
 import { SellerCatalogue1764190000000 } from './1764190000000-SellerCatalogue';
+import { CartsAndOrders1764200000000 } from './1764200000000-CartsAndOrders';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
-export const migrations = [InitialSchema1764170000000, AccountsAndModeration1764180000000, SellerCatalogue1764190000000];
+export const migrations = [
+  InitialSchema1764170000000,
+  AccountsAndModeration1764180000000,
+  SellerCatalogue1764190000000,
+  CartsAndOrders1764200000000,
+];

@@ -14,7 +14,9 @@ import { sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
 import { accountsRoutes } from './modules/accounts';
 import { adminRoutes } from './modules/admin';
+import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes } from './modules/catalog';
+import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
 import { setupViews } from './rendering/view-engine';
 
@@ -60,13 +62,17 @@ export function createApp(container: Container): Express {
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
   app.use(sessionMiddleware(config, pool));
   app.use(loadCurrentUser(container.accounts));
+  app.use(cartMiddleware(container.cart));
   const csrf = createCsrf(config);
   app.use(csrf.provideToken);
   app.use(csrf.protect);
 
-  app.use(accountsRoutes(container.accounts, csrf));
+  app.use(accountsRoutes(container.accounts, csrf, (user) => container.orders.listForBuyer(user)));
   app.use(sellerApplicationRoutes(container.sellers, csrf));
-  app.use(sellerAreaRoutes(container.sellers, container.sellerProducts));
+  app.use(sellerAreaRoutes(container.sellers, container.sellerProducts, (id) => container.orders.sellerOrderList(id, { limit: 5 })));
+  app.use(sellerOrderRoutes(container.orders));
+  app.use(cartRoutes(container.cart));
+  app.use(orderRoutes({ orders: container.orders, cart: container.cart, paymentMethods: config.paymentMethods }));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalogRoutes(container.catalog));

@@ -39,6 +39,13 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
       });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');
     }
+    // Background work: mail from the outbox, and unpaid orders past their reservation.
+    container.mailWorker.start();
+    const sweeper = setInterval(
+      () => void container.orders.expireOverdue().catch((err) => logger.error({ err }, 'order sweeper failed')),
+      30_000,
+    );
+    sweeper.unref();
     const server: Server = createApp(container).listen(config.port);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -48,6 +55,8 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        clearInterval(sweeper);
+        await container.mailWorker.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -1,3 +1,4 @@
+import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
@@ -5,8 +6,11 @@ import type { Logger } from './logger';
 import { AccountsService, LoginThrottle } from './modules/accounts';
 import { ProductModerationService } from './modules/admin';
 import { AuditService } from './modules/audit';
+import { CartService } from './modules/cart';
 import { CatalogService } from './modules/catalog';
 import { StockService } from './modules/inventory';
+import { MailWorker } from './modules/notifications';
+import { OrdersService } from './modules/orders';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
@@ -24,9 +28,18 @@ export interface Container {
   stock: StockService;
   sellerProducts: SellerProductsService;
   productModeration: ProductModerationService;
+  cart: CartService;
+  orders: OrdersService;
+  mailWorker: MailWorker;
 }
 
-export function buildContainer(deps: { config: Readonly<Config>; dataSource: DataSource; logger: Logger; clock?: Clock }): Container {
+export function buildContainer(deps: {
+  config: Readonly<Config>;
+  dataSource: DataSource;
+  logger: Logger;
+  clock?: Clock;
+  mailTransport?: Transporter;
+}): Container {
   const clock = deps.clock ?? systemClock;
   const media = new LocalDiskStorage(deps.config.mediaDir);
   const audit = new AuditService(deps.dataSource);
@@ -34,8 +47,10 @@ export function buildContainer(deps: { config: Readonly<Config>; dataSource: Dat
   const catalog = new CatalogService(deps.dataSource, media, clock);
   const sellers = new SellersService(deps.dataSource, accounts, audit);
   const stock = new StockService(deps.dataSource);
+  const cart = new CartService(deps.dataSource, media);
+  const { mailTransport, ...rest } = deps;
   return {
-    ...deps,
+    ...rest,
     clock,
     media,
     audit,
@@ -45,5 +60,12 @@ export function buildContainer(deps: { config: Readonly<Config>; dataSource: Dat
     stock,
     sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, clock),
     productModeration: new ProductModerationService(deps.dataSource, audit),
+    cart,
+    orders: new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes),
+    mailWorker: new MailWorker(
+      deps.dataSource,
+      mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir),
+      deps.logger,
+    ),
   };
 }

@@ -22,6 +22,7 @@ const envSchema = z.object({
   VIETQR_ACCOUNT_NO: optionalString,
   VIETQR_ACCOUNT_NAME: optionalString,
   BANK_WEBHOOK_SECRET: optionalString,
+  PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -38,8 +39,18 @@ export interface Config {
   dataDir: string;
   mediaDir: string;
   smtpUrl?: string;
+  mailDir: string;
   reservationMinutes: number;
   logLevel: string;
+  /** Where links in emails point. */
+  publicUrl: string;
+  vietqr: { bankBin: string; accountNo: string; accountName: string } | null;
+  stripe: { secretKey: string; webhookSecret: string; apiBase?: string } | null;
+  bankWebhookSecret?: string;
+  /** Only the configured methods are offered at checkout. */
+  paymentMethods: ('stripe' | 'vietqr')[];
+  /** The embedded demo: demo bank details and the bank-transfer simulation. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +68,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   }
   const dataDir = path.resolve(projectRoot, env.DATA_DIR ?? 'data');
   const seedFlag = env.SEED_DEMO === '1' || env.SEED_DEMO === 'true';
+  const demo = !env.DATABASE_URL && !isProduction;
+  // The embedded demo brings its own (fictitious) receiving account so VietQR works out of the box.
+  const vietqr =
+    env.VIETQR_BANK_BIN && env.VIETQR_ACCOUNT_NO && env.VIETQR_ACCOUNT_NAME
+      ? { bankBin: env.VIETQR_BANK_BIN, accountNo: env.VIETQR_ACCOUNT_NO, accountName: env.VIETQR_ACCOUNT_NAME }
+      : demo
+        ? { bankBin: '970405', accountNo: '8888000012345', accountName: 'CHO OCOP DEMO' }
+        : null;
+  const stripe =
+    env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+      ? { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiBase: env.STRIPE_API_BASE }
+      : null;
   return Object.freeze({
     env: env.NODE_ENV,
     isProduction,
@@ -68,7 +91,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     dataDir,
     mediaDir: path.resolve(projectRoot, env.MEDIA_DIR ?? path.join(dataDir, 'media')),
     smtpUrl: env.SMTP_URL,
+    mailDir: path.join(dataDir, 'mail'),
     reservationMinutes: env.RESERVATION_MINUTES,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    vietqr,
+    stripe,
+    bankWebhookSecret: env.BANK_WEBHOOK_SECRET ?? (demo ? 'cho-ocop-demo-bank-secret' : undefined),
+    paymentMethods: [...(stripe ? (['stripe'] as const) : []), ...(vietqr ? (['vietqr'] as const) : [])],
+    demo,
   });
 }

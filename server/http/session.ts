@@ -9,6 +9,10 @@ declare module 'express-session' {
     userId: number;
     /** Epoch ms when the user signed in: the absolute timeout counts from here. */
     signedInAt: number;
+    /** A guest's cart; after sign-in it is merged into the account's cart. */
+    cartId: number;
+    /** One message for the next page (post/redirect/get). */
+    flash: string;
   }
 }
 
@@ -46,7 +50,9 @@ const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
 
 /** A new session id on every sign-in, so a session fixed before login is worthless after it. */
 export async function startUserSession(req: Request, userId: number): Promise<void> {
+  const guestCartId = req.session.cartId;
   await promisify((cb) => req.session.regenerate(cb));
+  if (guestCartId) req.session.cartId = guestCartId;
   req.session.userId = userId;
   req.session.signedInAt = Date.now();
   await promisify((cb) => req.session.save(cb));
@@ -55,4 +61,15 @@ export async function startUserSession(req: Request, userId: number): Promise<vo
 export async function endSession(req: Request, res: Response): Promise<void> {
   await promisify((cb) => req.session.destroy(cb));
   res.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** Shows `message` on the next page this visitor opens. */
+export function setFlash(req: Request, message: string): void {
+  req.session.flash = message;
+}
+
+export function takeFlash(req: Request): string | undefined {
+  const message = req.session?.flash;
+  if (message) delete req.session.flash;
+  return message;
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
+import type { Transporter } from 'nodemailer';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../server/app';
@@ -50,17 +51,27 @@ export async function adminQuery(sql: string): Promise<void> {
 }
 
 /** A fresh database cloned from the migrated template, with the app wired to it. */
-export async function createTestContext(options: { now?: Date; env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function createTestContext(options: { now?: Date; env?: Record<string, string>; mailTransport?: Transporter } = {}): Promise<TestContext> {
   const name = `cho_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_TEMPLATE_DB}`);
   const url = databaseUrl(name);
   const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cho-ocop-media-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: mediaDir, MEDIA_DIR: mediaDir, ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    DATA_DIR: mediaDir,
+    MEDIA_DIR: mediaDir,
+    // A receiving account, so checkout has a payment method to offer.
+    VIETQR_BANK_BIN: '970405',
+    VIETQR_ACCOUNT_NO: '8888000012345',
+    VIETQR_ACCOUNT_NAME: 'CHO OCOP TEST',
+    ...options.env,
+  });
   const ds = createDataSource({ url, poolSize: 20 });
   await ds.initialize();
   let now = options.now ?? new Date();
   const clock: Clock = { now: () => now };
-  const container = buildContainer({ config, dataSource: ds, logger: createLogger('silent'), clock });
+  const container = buildContainer({ config, dataSource: ds, logger: createLogger('silent'), clock, mailTransport: options.mailTransport });
   const app = createApp(container);
   return {
     app,

@@ -8,6 +8,7 @@ import { endSession, startUserSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { changePasswordSchema, loginSchema, registerSchema } from './accounts.schemas';
 import { LoginFailedError, type AccountsService } from './accounts.service';
+import type { SessionUser } from './actor';
 import { TooManyAttemptsError } from './login-throttle';
 
 /** Where a user lands after signing in when no `next` was given. */
@@ -15,7 +16,7 @@ export function homeFor(role: string): string {
   return role === 'admin' ? '/admin' : role === 'seller' ? '/seller' : '/account';
 }
 
-export function accountsRoutes(accounts: AccountsService, csrf: Csrf): Router {
+export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList: (actor: SessionUser) => Promise<unknown[]>): Router {
   const router = express.Router();
 
   router.get('/register', (req, res) => {
@@ -63,8 +64,13 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf): Router {
     res.redirect(303, '/');
   });
 
-  router.get('/account', requireSignedIn, (req, res) => {
-    res.render('accounts/account', { title: 'Tài khoản', user: req.user, passwordChanged: req.query.changed === 'password' });
+  router.get('/account', requireSignedIn, async (req, res) => {
+    res.render('accounts/account', {
+      title: 'Tài khoản',
+      user: req.user,
+      orders: await orderList(req.user!),
+      passwordChanged: req.query.changed === 'password',
+    });
   });
 
   router.post('/account/password', requireSignedIn, async (req, res) => {
@@ -75,7 +81,7 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf): Router {
       res.redirect(303, '/account?changed=password');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      renderFormError(res, 'accounts/account', err, { title: 'Tài khoản', user: req.user });
+      renderFormError(res, 'accounts/account', err, { title: 'Tài khoản', user: req.user, orders: await orderList(req.user!) });
     }
   });
 

@@ -25,6 +25,8 @@ export class Seller {
   @Column({ name: 'bank_account_name', type: 'text', nullable: true }) bankAccountName: string | null;
   @Column({ name: 'submitted_at', type: 'timestamptz', default: () => 'now()' }) submittedAt: Date;
   @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true }) reviewedAt: Date | null;
+  @Column({ name: 'shipping_fee_vnd', type: 'integer', default: 30000 }) shippingFeeVnd: number;
+  @Column({ name: 'free_shipping_threshold_vnd', type: 'integer', nullable: true }) freeShippingThresholdVnd: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

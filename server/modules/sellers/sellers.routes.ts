@@ -8,7 +8,7 @@ import { bankName } from '../../lib/banks';
 import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
 import type { Seller } from './seller.entity';
 import { sellerFormOptions } from './sellers.presenter';
-import { sellerApplicationSchema, sellerProfileSchema } from './sellers.schemas';
+import { sellerApplicationSchema, sellerProfileSchema, shippingSchema } from './sellers.schemas';
 import type { SellerProductsService } from './seller-products.service';
 import type { SellersService } from './sellers.service';
 
@@ -50,7 +50,11 @@ export function sellerApplicationRoutes(sellers: SellersService, csrf: Csrf): Ro
 }
 
 /** The seller area's front door: status, rejection reason, resubmission. Product management builds on it. */
-export function sellerAreaRoutes(sellers: SellersService, sellerProducts: SellerProductsService): Router {
+export function sellerAreaRoutes(
+  sellers: SellersService,
+  sellerProducts: SellerProductsService,
+  recentOrders: (sellerId: number) => Promise<unknown[]>,
+): Router {
   const router = express.Router();
   router.use('/seller', requireRole('seller'));
 
@@ -60,6 +64,7 @@ export function sellerAreaRoutes(sellers: SellersService, sellerProducts: Seller
       title: 'Khu vực người bán',
       seller,
       ...(await sellerProducts.dashboard(req.user!)),
+      recentOrders: seller.status === 'approved' ? await recentOrders(seller.id) : [],
       statusLabel: SELLER_STATUS_LABELS[seller.status],
       typeLabel: SELLER_TYPE_LABELS[seller.type],
       bank: bankName(seller.bankBin),
@@ -68,6 +73,25 @@ export function sellerAreaRoutes(sellers: SellersService, sellerProducts: Seller
       isRejected: seller.status === 'rejected',
       isSuspended: seller.status === 'suspended',
     });
+  });
+
+  router.get('/seller/shipping', async (req, res) => {
+    const seller = await sellers.getOwnSeller(req.user!);
+    res.render('seller/shipping', {
+      title: 'Phí giao hàng',
+      seller,
+      saved: req.query.ok === '1',
+      values: { shippingFeeVnd: String(seller.shippingFeeVnd), freeShippingThresholdVnd: seller.freeShippingThresholdVnd ? String(seller.freeShippingThresholdVnd) : '' },
+    });
+  });
+
+  router.post('/seller/shipping', async (req, res) => {
+    try {
+      await sellers.updateShipping(req.user!, parseInput(shippingSchema, formBody(req)));
+      res.redirect(303, '/seller/shipping?ok=1');
+    } catch (err) {
+      renderFormError(res, 'seller/shipping', err, { title: 'Phí giao hàng', seller: await sellers.getOwnSeller(req.user!), values: formValues(req) });
+    }
   });
 
   router.get('/seller/application', async (req, res) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isLaoCaiCommune } from '../../lib/admin-units';
 import { BANKS } from '../../lib/banks';
+import { parseVnd } from '../../lib/money';
 import { foldVietnamese } from '../../lib/text';
 import { emailSchema, fullNameSchema, phoneSchema } from '../accounts/accounts.schemas';
 import { passwordSchema } from '../accounts/password';
@@ -70,3 +71,26 @@ export const decisionBodySchema = z
 export const statusFilterSchema = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'suspended']).optional().catch(undefined),
 });
+
+const vnd = (label: string) =>
+  z
+    .string({ error: `Vui lòng nhập ${label}.` })
+    .transform((v, ctx) => {
+      const parsed = parseVnd(v);
+      if (parsed === null) {
+        ctx.addIssue({ code: 'custom', message: `${label[0].toUpperCase()}${label.slice(1)} phải là số đồng nguyên, ví dụ 30000 hoặc 30.000.` });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .pipe(z.number().max(10_000_000, `${label[0].toUpperCase()}${label.slice(1)} tối đa 10.000.000 ₫.`));
+
+export const shippingSchema = z
+  .object({
+    shippingFeeVnd: vnd('phí giao hàng'),
+    freeShippingThresholdVnd: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      vnd('mức miễn phí giao hàng').pipe(z.number().min(1, 'Mức miễn phí giao hàng phải lớn hơn 0.')).optional(),
+    ),
+  })
+  .strict();

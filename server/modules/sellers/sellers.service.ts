@@ -88,6 +88,16 @@ export class SellersService {
     });
   }
 
+  /** The cooperative's own delivery terms: a flat fee per order, free from an optional amount. */
+  async updateShipping(actor: Actor, input: { shippingFeeVnd: number; freeShippingThresholdVnd?: number }): Promise<void> {
+    const seller = await this.getOwnSeller(actor);
+    if (seller.status !== 'approved') throw new ForbiddenError('Gian hàng chưa được duyệt hoặc đang bị tạm ngừng.');
+    await this.dataSource.query(
+      `UPDATE sellers SET shipping_fee_vnd = $2, free_shipping_threshold_vnd = $3, updated_at = now() WHERE id = $1`,
+      [seller.id, input.shippingFeeVnd, input.freeShippingThresholdVnd ?? null],
+    );
+  }
+
   async countsByStatus(actor: Actor): Promise<Record<SellerStatus, number>> {
     assertAdmin(actor);
     const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM sellers GROUP BY status`)) as { status: SellerStatus; n: number }[];

@@ -1,0 +1,72 @@
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { ValidationError } from '../../http/errors';
+import { formBody } from '../../http/forms';
+import { safeLocalPath } from '../../http/safe-redirect';
+import { setFlash, takeFlash } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import { addToCartSchema, productIdParam, setQuantitySchema } from './cart.schemas';
+import type { CartOwner, CartService } from './cart.service';
+
+export function cartOwner(req: Request): CartOwner {
+  return req.user ? { userId: req.user.id } : { guestCartId: req.session?.cartId };
+}
+
+/**
+ * After sign-in the guest cart joins the account's; then the header's item count. Visitors with
+ * no session cost nothing here.
+ */
+export function cartMiddleware(cart: CartService): RequestHandler {
+  return async (req, res, next) => {
+    if (req.user && req.session.cartId) {
+      await cart.mergeGuestCart(req.session.cartId, req.user.id);
+      delete req.session.cartId;
+    }
+    if (req.user || req.session?.cartId) res.locals.cartCount = await cart.itemCount(cartOwner(req));
+    next();
+  };
+}
+
+export function cartRoutes(cart: CartService): Router {
+  const router = express.Router();
+
+  router.get('/cart', async (req, res) => {
+    const view = await cart.view(cartOwner(req));
+    res.render('cart/cart', { title: 'Giỏ hàng', cart: view, notice: takeFlash(req) });
+  });
+
+  router.post('/cart/items', async (req, res) => {
+    const back = safeLocalPath(req.get('referer') ? new URL(req.get('referer')!, 'http://x').pathname : '/cart', '/cart');
+    try {
+      const input = parseInput(addToCartSchema, formBody(req));
+      const { cartId, notice } = await cart.addItem(cartOwner(req), input.productId, input.quantity);
+      if (!req.user) req.session.cartId = cartId;
+      setFlash(req, notice ?? 'Đã thêm vào giỏ hàng.');
+      res.redirect(303, '/cart');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // CASE: a sold-out product or a bad quantity: say so on the page the buyer came from.
+      res.status(422).render('errors/error', {
+        title: 'Chưa thêm được vào giỏ hàng',
+        status: 422,
+        message: Object.values(err.fieldErrors)[0] ?? err.message,
+        backHref: back,
+      });
+    }
+  });
+
+  router.post('/cart/items/:productId', async (req, res) => {
+    const { productId } = parseInput(productIdParam, req.params);
+    const { quantity } = parseInput(setQuantitySchema, formBody(req));
+    const { notice } = await cart.setQuantity(cartOwner(req), productId, quantity);
+    if (notice) setFlash(req, notice);
+    res.redirect(303, '/cart');
+  });
+
+  router.post('/cart/accept', async (req, res) => {
+    await cart.acceptChanges(cartOwner(req));
+    setFlash(req, 'Giỏ hàng đã được cập nhật theo giá và số lượng hiện tại.');
+    res.redirect(303, '/cart');
+  });
+
+  return router;
+}

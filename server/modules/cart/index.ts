@@ -1,0 +1,2 @@
+export { CartService, shippingFee, type CartOwner, type CartView } from './cart.service';
+export { cartRoutes, cartMiddleware, cartOwner } from './cart.routes';

@@ -1,0 +1,132 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { requireRole, requireSignedIn } from '../../http/auth';
+import { NotFoundError, ValidationError } from '../../http/errors';
+import { formBody, formValues, renderFormError } from '../../http/forms';
+import { setFlash, takeFlash } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import { laoCaiCommunes, provinces } from '../../lib/admin-units';
+import { cartOwner, type CartService } from '../cart';
+import { SELLER_ORDER_STATUSES, SELLER_ORDER_STATUS_LABELS } from './order-state';
+import { CheckoutBlockedError, type OrdersService } from './orders.service';
+import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema } from './orders.schemas';
+
+const PAYMENT_LABELS = { stripe: 'Thẻ quốc tế (Stripe)', vietqr: 'Chuyển khoản VietQR' } as const;
+
+export function orderRoutes(deps: { orders: OrdersService; cart: CartService; paymentMethods: readonly ('stripe' | 'vietqr')[] }): Router {
+  const { orders, cart, paymentMethods } = deps;
+  const router = express.Router();
+
+  const checkoutLocals = async (req: Request, values: Record<string, unknown>) => ({
+    title: 'Thanh toán',
+    cart: await cart.view(cartOwner(req)),
+    values,
+    provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
+    laoCaiCommunes,
+    paymentOptions: paymentMethods.map((m, i) => ({ value: m, label: PAYMENT_LABELS[m], checked: values.paymentMethod ? values.paymentMethod === m : i === 0 })),
+    noPaymentMethod: paymentMethods.length === 0,
+  });
+
+  router.get('/checkout', requireSignedIn, async (req, res) => {
+    const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '' });
+    if (locals.cart.groups.length === 0) return res.redirect('/cart');
+    if (locals.cart.blocked) {
+      setFlash(req, 'Giỏ hàng có thay đổi cần bạn xác nhận trước khi thanh toán.');
+      return res.redirect('/cart');
+    }
+    res.render('orders/checkout', locals);
+  });
+
+  router.post('/checkout', requireSignedIn, async (req, res) => {
+    try {
+      const input = parseInput(checkoutSchema, formBody(req));
+      if (!paymentMethods.includes(input.paymentMethod)) throw new ValidationError({ paymentMethod: 'Cách thanh toán này chưa được hỗ trợ.' });
+      const { code } = await orders.checkout(req.user!, cartOwner(req), input);
+      res.redirect(303, `/orders/${code}`);
+    } catch (err) {
+      if (err instanceof CheckoutBlockedError) {
+        res.status(409).render('orders/checkout', { ...(await checkoutLocals(req, formValues(req))), formError: err.message });
+        return;
+      }
+      renderFormError(res, 'orders/checkout', err, await checkoutLocals(req, formValues(req)));
+    }
+  });
+
+  router.get('/orders/:code', requireSignedIn, async (req, res) => {
+    const { code } = parseOrderCode(req);
+    const order = await orders.getForBuyer(req.user!, code);
+    res.render('orders/order', {
+      title: `Đơn hàng ${order.code}`,
+      order,
+      paymentLabel: PAYMENT_LABELS[order.paymentMethod],
+      canCancel: order.status === 'pending_payment',
+      notice: takeFlash(req),
+    });
+  });
+
+  router.post('/orders/:code/cancel', requireSignedIn, async (req, res) => {
+    const { code } = parseOrderCode(req);
+    await orders.cancelByBuyer(req.user!, code);
+    setFlash(req, 'Đã huỷ đơn hàng.');
+    res.redirect(303, `/orders/${code}`);
+  });
+
+  return router;
+}
+
+/** An impossible code is an unknown order: 404, like someone else's. */
+function parseOrderCode(req: Request): { code: string } {
+  const parsed = orderCodeParams.safeParse(req.params);
+  if (!parsed.success) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  return parsed.data;
+}
+
+export function sellerOrderRoutes(orders: OrdersService): Router {
+  const router = express.Router();
+  router.use('/seller/orders', requireRole('seller'));
+
+  router.get('/seller/orders', async (req, res) => {
+    const { status } = sellerOrderFilterSchema.parse(req.query);
+    const rows = await orders.listForSeller(req.user!, { status });
+    res.render('orders/seller-orders', {
+      title: 'Đơn hàng',
+      orders: rows,
+      tabs: [
+        { href: '/seller/orders', label: 'Tất cả', current: !status },
+        ...SELLER_ORDER_STATUSES.map((s) => ({ href: `/seller/orders?status=${s}`, label: SELLER_ORDER_STATUS_LABELS[s], current: s === status })),
+      ],
+    });
+  });
+
+  const renderPart = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const { code } = parseOrderCode(req);
+    const order = await orders.getForSeller(req.user!, code);
+    const part = order.parts[0];
+    res.render('orders/seller-order', {
+      title: `Đơn hàng ${order.code}`,
+      order,
+      part,
+      canShip: part.status === 'to_ship',
+      canDeliver: part.status === 'shipped',
+      canCancel: part.status === 'to_ship',
+      notice: takeFlash(req),
+      ...extra,
+    });
+  };
+
+  router.get('/seller/orders/:code', (req, res) => renderPart(req, res));
+
+  router.post('/seller/orders/:code/status', async (req, res) => {
+    const { code } = parseOrderCode(req);
+    try {
+      await orders.updateSellerOrder(req.user!, code, parseInput(sellerOrderStatusSchema, formBody(req)));
+      setFlash(req, 'Đã cập nhật trạng thái đơn hàng.');
+      res.redirect(303, `/seller/orders/${code}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(422);
+      await renderPart(req, res, { errors: err.fieldErrors, formError: Object.values(err.fieldErrors)[0], values: formValues(req) });
+    }
+  });
+
+  return router;
+}

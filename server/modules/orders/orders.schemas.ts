@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { isLaoCaiCommune, provinces } from '../../lib/admin-units';
+import { fullNameSchema, phoneSchema } from '../accounts/accounts.schemas';
+import { ORDER_CODE_PATTERN } from './order-code';
+
+export const LAO_CAI = 'Lào Cai';
+
+export const checkoutSchema = z
+  .object({
+    recipientName: fullNameSchema,
+    phone: phoneSchema,
+    province: z.string({ error: 'Vui lòng chọn tỉnh/thành phố.' }).refine((p) => provinces.includes(p), 'Vui lòng chọn tỉnh/thành phố trong danh sách.'),
+    commune: z.string({ error: 'Vui lòng nhập xã/phường.' }).trim().min(2, 'Vui lòng nhập xã/phường.').max(100, 'Tên xã/phường tối đa 100 ký tự.'),
+    street: z.string({ error: 'Vui lòng nhập địa chỉ.' }).trim().min(3, 'Vui lòng nhập số nhà, đường, thôn/bản.').max(200, 'Địa chỉ tối đa 200 ký tự.'),
+    note: z.string().trim().max(500, 'Ghi chú tối đa 500 ký tự.').optional(),
+    paymentMethod: z.enum(['stripe', 'vietqr'], { error: 'Vui lòng chọn cách thanh toán.' }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    // Lào Cai's 99 communes and wards are known; other provinces take free text until their lists are loaded.
+    if (v.province === LAO_CAI && !isLaoCaiCommune(v.commune)) {
+      ctx.addIssue({ code: 'custom', path: ['commune'], message: 'Vui lòng chọn xã/phường của tỉnh Lào Cai trong danh sách.' });
+    }
+  });
+export type CheckoutInput = z.infer<typeof checkoutSchema>;
+
+export const orderCodeParams = z.object({ code: z.string().regex(ORDER_CODE_PATTERN) });
+
+export const sellerOrderStatusSchema = z
+  .object({
+    status: z.enum(['shipped', 'delivered', 'cancelled'], { error: 'Trạng thái không hợp lệ.' }),
+    trackingNo: z.string().trim().max(60, 'Mã vận đơn tối đa 60 ký tự.').optional(),
+    note: z.string().trim().max(500, 'Ghi chú tối đa 500 ký tự.').optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.status === 'shipped' && !v.trackingNo) ctx.addIssue({ code: 'custom', path: ['trackingNo'], message: 'Vui lòng nhập mã vận đơn khi gửi hàng.' });
+  });
+
+export const sellerOrderFilterSchema = z.object({
+  status: z.enum(['awaiting_payment', 'to_ship', 'shipped', 'delivered', 'cancelled']).optional().catch(undefined),
+});
