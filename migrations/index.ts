@@ -2,6 +2,7 @@ import { InitialSchema1764170000000 } from './1764170000000-InitialSchema';
 import { AccountsAndModeration1764180000000 } from './1764180000000-AccountsAndModeration';
 import { SellerCatalogue1764190000000 } from './1764190000000-SellerCatalogue';
 import { CartsAndOrders1764200000000 } from './1764200000000-CartsAndOrders';
+import { Payments1764210000000 } from './1764210000000-Payments';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AccountsAndModeration1764180000000,
   SellerCatalogue1764190000000,
   CartsAndOrders1764200000000,
+  Payments1764210000000,
 ];

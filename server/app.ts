@@ -13,10 +13,11 @@ import { languageMiddleware, languageRoutes } from './http/language';
 import { sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
 import { accountsRoutes } from './modules/accounts';
-import { adminRoutes } from './modules/admin';
+import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes } from './modules/catalog';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
+import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
 import { setupViews } from './rendering/view-engine';
 
@@ -56,6 +57,7 @@ export function createApp(container: Container): Express {
   app.use(languageMiddleware);
   app.use(languageRoutes(config.isProduction));
   app.use('/api/v1', catalogApiRoutes(container.catalog));
+  app.use(webhookRoutes(container.payments));
 
   // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
@@ -72,7 +74,16 @@ export function createApp(container: Container): Express {
   app.use(sellerAreaRoutes(container.sellers, container.sellerProducts, (id) => container.orders.sellerOrderList(id, { limit: 5 })));
   app.use(sellerOrderRoutes(container.orders));
   app.use(cartRoutes(container.cart));
-  app.use(orderRoutes({ orders: container.orders, cart: container.cart, paymentMethods: config.paymentMethods }));
+  app.use(
+    orderRoutes({
+      orders: container.orders,
+      cart: container.cart,
+      paymentMethods: config.paymentMethods,
+      startPayment: (actor, code, method) => paymentStart(container.payments, actor, code, method),
+    }),
+  );
+  app.use(payRoutes(container.payments));
+  app.use(adminOrderRoutes({ adminOrders: container.adminOrders, payments: container.payments }));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalogRoutes(container.catalog));

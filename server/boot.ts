@@ -42,7 +42,10 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     // Background work: mail from the outbox, and unpaid orders past their reservation.
     container.mailWorker.start();
     const sweeper = setInterval(
-      () => void container.orders.expireOverdue().catch((err) => logger.error({ err }, 'order sweeper failed')),
+      () =>
+        void Promise.all([container.orders.expireOverdue(), container.payments.processRequested()]).catch((err) =>
+          logger.error({ err }, 'order sweeper failed'),
+        ),
       30_000,
     );
     sweeper.unref();

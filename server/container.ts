@@ -4,13 +4,14 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import type { Logger } from './logger';
 import { AccountsService, LoginThrottle } from './modules/accounts';
-import { ProductModerationService } from './modules/admin';
+import { AdminOrdersService, ProductModerationService } from './modules/admin';
 import { AuditService } from './modules/audit';
 import { CartService } from './modules/cart';
 import { CatalogService } from './modules/catalog';
 import { StockService } from './modules/inventory';
 import { MailWorker } from './modules/notifications';
 import { OrdersService } from './modules/orders';
+import { PaymentsService, StripeGateway } from './modules/payments';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
@@ -31,6 +32,8 @@ export interface Container {
   cart: CartService;
   orders: OrdersService;
   mailWorker: MailWorker;
+  payments: PaymentsService;
+  adminOrders: AdminOrdersService;
 }
 
 export function buildContainer(deps: {
@@ -49,6 +52,10 @@ export function buildContainer(deps: {
   const stock = new StockService(deps.dataSource);
   const cart = new CartService(deps.dataSource, media);
   const { mailTransport, ...rest } = deps;
+  const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes);
+  const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
+  const payments = new PaymentsService(deps.dataSource, orders, stock, audit, deps.config, stripe, clock, deps.logger);
+  orders.useRefunds(payments);
   return {
     ...rest,
     clock,
@@ -61,7 +68,9 @@ export function buildContainer(deps: {
     sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, clock),
     productModeration: new ProductModerationService(deps.dataSource, audit),
     cart,
-    orders: new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes),
+    orders,
+    payments,
+    adminOrders: new AdminOrdersService(deps.dataSource, orders),
     mailWorker: new MailWorker(
       deps.dataSource,
       mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir),

@@ -68,7 +68,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   }
   const dataDir = path.resolve(projectRoot, env.DATA_DIR ?? 'data');
   const seedFlag = env.SEED_DEMO === '1' || env.SEED_DEMO === 'true';
-  const demo = !env.DATABASE_URL && !isProduction;
+  // Demo data on a non-production store: demo bank details and the bank-transfer simulation.
+  const seedDemo = env.DATABASE_URL ? seedFlag : env.SEED_DEMO === undefined ? true : seedFlag;
+  const demo = seedDemo && !isProduction;
   // The embedded demo brings its own (fictitious) receiving account so VietQR works out of the box.
   const vietqr =
     env.VIETQR_BANK_BIN && env.VIETQR_ACCOUNT_NO && env.VIETQR_ACCOUNT_NAME
@@ -86,7 +88,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     // The embedded store is a demo: it seeds unless told not to. An external database never seeds unasked.
-    seedDemo: env.DATABASE_URL ? seedFlag : env.SEED_DEMO === undefined ? true : seedFlag,
+    seedDemo,
     sessionSecret: env.SESSION_SECRET ?? 'cho-ocop-dev-secret-change-me',
     dataDir,
     mediaDir: path.resolve(projectRoot, env.MEDIA_DIR ?? path.join(dataDir, 'media')),

@@ -43,7 +43,7 @@ export async function checkout(agent: request.Agent, overrides: Record<string, s
 }
 
 export function orderCodeFrom(res: request.Response): string {
-  const match = /^\/orders\/(OCP-[A-Z0-9]{6})$/.exec(res.headers.location ?? '');
+  const match = /^\/orders\/(OCP-[A-Z0-9]{6})(\/pay)?$/.exec(res.headers.location ?? '');
   if (!match) throw new Error(`no order code in ${res.status} ${res.headers.location}`);
   return match[1];
 }

@@ -5,9 +5,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ['paid', 'cancelled', 'expired'],
   paid: ['completed', 'refunded'],
-  completed: [],
-  cancelled: [],
-  expired: [],
+  completed: ['refunded'],
+  // CASE: a payment that arrives after the reservation ended revives the order if its stock is still there.
+  cancelled: ['paid'],
+  expired: ['paid'],
   refunded: [],
 };
 
@@ -19,7 +20,8 @@ export const SELLER_ORDER_TRANSITIONS: Record<SellerOrderStatus, readonly Seller
   to_ship: ['shipped', 'cancelled'],
   shipped: ['delivered'],
   delivered: [],
-  cancelled: [],
+  // Only through a late payment that re-reserved the stock (see ORDER_TRANSITIONS).
+  cancelled: ['to_ship'],
 };
 
 export function canMoveOrder(from: OrderStatus, to: OrderStatus): boolean {

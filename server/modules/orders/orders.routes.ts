@@ -5,6 +5,7 @@ import { formBody, formValues, renderFormError } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { laoCaiCommunes, provinces } from '../../lib/admin-units';
+import type { SessionUser } from '../accounts/actor';
 import { cartOwner, type CartService } from '../cart';
 import { SELLER_ORDER_STATUSES, SELLER_ORDER_STATUS_LABELS } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
@@ -12,8 +13,14 @@ import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sell
 
 const PAYMENT_LABELS = { stripe: 'Thẻ quốc tế (Stripe)', vietqr: 'Chuyển khoản VietQR' } as const;
 
-export function orderRoutes(deps: { orders: OrdersService; cart: CartService; paymentMethods: readonly ('stripe' | 'vietqr')[] }): Router {
-  const { orders, cart, paymentMethods } = deps;
+export function orderRoutes(deps: {
+  orders: OrdersService;
+  cart: CartService;
+  paymentMethods: readonly ('stripe' | 'vietqr')[];
+  /** Where to send the buyer once the order exists (the payment module decides). */
+  startPayment: (actor: SessionUser, code: string, method: 'stripe' | 'vietqr') => Promise<string>;
+}): Router {
+  const { orders, cart, paymentMethods, startPayment } = deps;
   const router = express.Router();
 
   const checkoutLocals = async (req: Request, values: Record<string, unknown>) => ({
@@ -41,7 +48,7 @@ export function orderRoutes(deps: { orders: OrdersService; cart: CartService; pa
       const input = parseInput(checkoutSchema, formBody(req));
       if (!paymentMethods.includes(input.paymentMethod)) throw new ValidationError({ paymentMethod: 'Cách thanh toán này chưa được hỗ trợ.' });
       const { code } = await orders.checkout(req.user!, cartOwner(req), input);
-      res.redirect(303, `/orders/${code}`);
+      res.redirect(303, await startPayment(req.user!, code, input.paymentMethod));
     } catch (err) {
       if (err instanceof CheckoutBlockedError) {
         res.status(409).render('orders/checkout', { ...(await checkoutLocals(req, formValues(req))), formError: err.message });

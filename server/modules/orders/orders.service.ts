@@ -95,7 +95,22 @@ const UNIQUE_VIOLATION = '23505';
  * (so two carts never deadlock) and returned exactly once, by whichever of cancel/expiry wins the
  * conditional status update.
  */
+/** What the payment module does when a cooperative cancels a part the buyer already paid for. */
+export interface PartRefunds {
+  /** In the cancelling transaction: record what is owed back for that part. */
+  recordPartRefund(manager: EntityManager, sellerOrderId: number, actorUserId: number): Promise<void>;
+  /** After commit: carry out requested refunds (network calls happen here, never inside a transaction). */
+  processRequested(): Promise<void>;
+}
+
 export class OrdersService {
+  private refunds?: PartRefunds;
+
+  /** Set once by the composition root (payments depends on orders, so it cannot be a constructor argument). */
+  useRefunds(refunds: PartRefunds): void {
+    this.refunds = refunds;
+  }
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly cart: CartService,
@@ -199,28 +214,66 @@ export class OrdersService {
 
   /**
    * pending_payment → paid, and every part → to_ship. Idempotent: paying a paid order changes
-   * nothing and returns false. Used by the payment webhooks and by admins.
+   * nothing and returns false. Admin and test entry point; payments use markPaidInTx.
    */
   async markPaid(orderId: number, options: { actorUserId?: number | null; note?: string } = {}): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const [rows] = (await manager.query(
-        `UPDATE orders SET status = 'paid', paid_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($2) RETURNING id`,
-        [orderId, ordersMovableTo('paid')],
-      )) as [{ id: number }[], number];
-      if (rows.length === 0) {
-        const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1`, [orderId])) as { status: OrderStatus }[];
-        if (!order) throw new NotFoundError('Không tìm thấy đơn hàng.');
-        if (order.status === 'paid' || order.status === 'completed') return false;
-        throw new ConflictError(`Đơn hàng đang ở trạng thái “${ORDER_STATUS_LABELS[order.status]}”, không thể ghi nhận thanh toán.`, 'order_not_payable');
-      }
-      await manager.query(
-        `UPDATE seller_orders SET status = 'to_ship', updated_at = now() WHERE order_id = $1 AND status = ANY($2)`,
-        [orderId, sellerOrdersMovableTo('to_ship')],
-      );
-      await this.recordEvent(manager, orderId, null, 'pending_payment', 'paid', options.actorUserId ?? null, options.note);
-      await queueOrderEmails(manager, await this.facts(manager, orderId), 'paid');
-      return true;
+      if (await this.markPaidInTx(manager, orderId, options)) return true;
+      const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1`, [orderId])) as { status: OrderStatus }[];
+      if (!order) throw new NotFoundError('Không tìm thấy đơn hàng.');
+      if (order.status === 'paid' || order.status === 'completed') return false;
+      throw new ConflictError(`Đơn hàng đang ở trạng thái “${ORDER_STATUS_LABELS[order.status]}”, không thể ghi nhận thanh toán.`, 'order_not_payable');
     });
+  }
+
+  /** In the caller's transaction: true when the order moved from pending_payment to paid. */
+  async markPaidInTx(manager: EntityManager, orderId: number, options: { actorUserId?: number | null; note?: string; amountVnd?: number } = {}): Promise<boolean> {
+    const [rows] = (await manager.query(
+      `UPDATE orders SET status = 'paid', paid_at = now(), paid_amount_vnd = coalesce($2, total_vnd), updated_at = now()
+       WHERE id = $1 AND status = 'pending_payment' RETURNING id`,
+      [orderId, options.amountVnd ?? null],
+    )) as [{ id: number }[], number];
+    if (rows.length === 0) return false;
+    await manager.query(
+      `UPDATE seller_orders SET status = 'to_ship', updated_at = now() WHERE order_id = $1 AND status = ANY($2)`,
+      [orderId, ['awaiting_payment']],
+    );
+    await this.recordEvent(manager, orderId, null, 'pending_payment', 'paid', options.actorUserId ?? null, options.note);
+    await queueOrderEmails(manager, await this.facts(manager, orderId), 'paid');
+    return true;
+  }
+
+  /**
+   * CASE: money arrived for an order that had expired or been cancelled. If every line's stock is
+   * still there it is reserved again and the order becomes paid; otherwise nothing changes and the
+   * caller refunds. Rows are locked in product-id order before anything is taken.
+   */
+  async revivePaidLate(manager: EntityManager, orderId: number, amountVnd: number): Promise<boolean> {
+    const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [orderId])) as { status: OrderStatus }[];
+    if (!order || !['expired', 'cancelled'].includes(order.status)) return false;
+    const items = (await manager.query(
+      `SELECT i.product_id, sum(i.quantity)::int AS quantity, p.stock FROM order_items i JOIN products p ON p.id = i.product_id
+       WHERE i.order_id = $1 GROUP BY i.product_id, p.stock ORDER BY i.product_id`,
+      [orderId],
+    )) as { product_id: number; quantity: number; stock: number }[];
+    await manager.query(`SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [items.map((i) => i.product_id)]);
+    const [short] = (await manager.query(
+      `SELECT 1 FROM products p JOIN (SELECT product_id, sum(quantity) AS q FROM order_items WHERE order_id = $1 GROUP BY product_id) i
+         ON i.product_id = p.id WHERE p.stock < i.q LIMIT 1`,
+      [orderId],
+    )) as unknown[];
+    if (short) return false;
+    for (const item of items) {
+      await this.stock.applyChange(manager, { productId: item.product_id, delta: -item.quantity, reason: 'sale', orderId, note: 'Giữ lại hàng cho thanh toán đến muộn' });
+    }
+    await manager.query(
+      `UPDATE orders SET status = 'paid', paid_at = now(), paid_amount_vnd = $2, closed_at = NULL, updated_at = now() WHERE id = $1`,
+      [orderId, amountVnd],
+    );
+    await manager.query(`UPDATE seller_orders SET status = 'to_ship', cancelled_at = NULL, updated_at = now() WHERE order_id = $1`, [orderId]);
+    await this.recordEvent(manager, orderId, null, order.status, 'paid', null, 'Thanh toán đến sau khi hết hạn giữ hàng');
+    await queueOrderEmails(manager, await this.facts(manager, orderId), 'paid');
+    return true;
   }
 
   /**
@@ -244,6 +297,11 @@ export class OrdersService {
     await this.recordEvent(manager, orderId, null, 'pending_payment', to, actorId);
     await queueOrderEmails(manager, await this.facts(manager, orderId), to as OrderEvent);
     return true;
+  }
+
+  /** In the caller's transaction (a Stripe "session expired" webhook): expire now if still unpaid. */
+  expireInTx(manager: EntityManager, orderId: number): Promise<boolean> {
+    return this.releaseUnpaid(manager, orderId, 'expired', null);
   }
 
   async cancelByBuyer(actor: Actor, code: string): Promise<void> {
@@ -394,12 +452,14 @@ export class OrdersService {
         for (const item of items) {
           await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId: part.order_id, actorUserId: actor.id });
         }
+        if (part.status !== 'awaiting_payment') await this.refunds?.recordPartRefund(manager, part.id, actor.id);
       }
       if (input.status === 'shipped') {
         await queueOrderEmails(manager, await this.facts(manager, part.order_id), 'shipped', { sellerOrderId: part.id, trackingNo: input.trackingNo });
       }
       await this.completeIfSettled(manager, part.order_id, actor.id);
     });
+    if (input.status === 'cancelled') await this.refunds?.processRequested();
   }
 
   /** Every part delivered or cancelled, at least one delivered → the order is completed. */

@@ -1,0 +1,92 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../../http/auth';
+import { AppError, NotFoundError, ValidationError } from '../../http/errors';
+import { formBody } from '../../http/forms';
+import { setFlash, takeFlash } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import { ORDER_CODE_PATTERN, ORDER_STATUSES, ORDER_STATUS_LABELS } from '../orders';
+import { markPaidSchema, refundSchema, type PaymentsService } from '../payments';
+import type { AdminOrdersService } from './admin-orders.service';
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const adminOrderFilterSchema = z.object({
+  status: z.enum(ORDER_STATUSES).optional().catch(undefined),
+  method: z.enum(['stripe', 'vietqr']).optional().catch(undefined),
+  flagged: z.literal('1').optional().catch(undefined),
+  from: isoDay.optional().catch(undefined),
+  to: isoDay.optional().catch(undefined),
+  sellerId: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+function orderCode(req: Request): string {
+  const code = String(req.params.code);
+  if (!ORDER_CODE_PATTERN.test(code)) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  return code;
+}
+
+export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; payments: PaymentsService }): Router {
+  const { adminOrders, payments } = deps;
+  const router = express.Router();
+  router.use('/admin/orders', requireRole('admin'));
+
+  router.get('/admin/orders', async (req, res) => {
+    const filter = adminOrderFilterSchema.parse(req.query);
+    const [orders, unmatched] = await Promise.all([
+      adminOrders.list(req.user!, { ...filter, flagged: filter.flagged === '1' }),
+      adminOrders.unmatchedPayments(req.user!),
+    ]);
+    res.render('admin/orders', {
+      title: 'Đơn hàng',
+      orders,
+      unmatched,
+      filter,
+      statusOptions: ORDER_STATUSES.map((s) => ({ value: s, label: ORDER_STATUS_LABELS[s], selected: s === filter.status })),
+    });
+  });
+
+  const renderOrder = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const detail = await adminOrders.detail(req.user!, orderCode(req));
+    const { order } = detail;
+    res.render('admin/order', {
+      title: `Đơn ${order.code}`,
+      ...detail,
+      canMarkPaid: ['pending_payment', 'expired', 'cancelled'].includes(order.status),
+      canRefund: (order.status === 'paid' || order.status === 'completed') && detail.paidAmountVnd > detail.refundedAmountVnd,
+      notice: takeFlash(req),
+      ...extra,
+    });
+  };
+
+  router.get('/admin/orders/:code', (req, res) => renderOrder(req, res));
+
+  const act = (action: (req: Request) => Promise<void>, done: string) => async (req: Request, res: Response) => {
+    try {
+      await action(req);
+      setFlash(req, done);
+      res.redirect(303, `/admin/orders/${orderCode(req)}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+      res.status(err.status);
+      await renderOrder(req, res, { formError: err instanceof ValidationError ? Object.values(err.fieldErrors)[0] : err.message });
+    }
+  };
+
+  router.post(
+    '/admin/orders/:code/mark-paid',
+    act(async (req) => {
+      const { reference } = parseInput(markPaidSchema, formBody(req));
+      await payments.markPaidByAdmin(req.user!, orderCode(req), reference);
+    }, 'Đã ghi nhận thanh toán.'),
+  );
+
+  router.post(
+    '/admin/orders/:code/refund',
+    act(async (req) => {
+      const { reason } = parseInput(refundSchema, formBody(req));
+      await payments.refundOrder(req.user!, orderCode(req), reason);
+    }, 'Đã hoàn tiền đơn hàng.'),
+  );
+
+  return router;
+}

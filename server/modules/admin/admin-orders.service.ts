@@ -1,0 +1,117 @@
+import type { DataSource } from 'typeorm';
+import { ForbiddenError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../accounts/actor';
+import { ORDER_STATUS_LABELS, type OrderStatus, type OrdersService, type OrderView } from '../orders';
+
+export interface AdminOrderFilter {
+  status?: OrderStatus;
+  method?: 'stripe' | 'vietqr';
+  flagged?: boolean;
+  from?: string;
+  to?: string;
+  sellerId?: number;
+  code?: string;
+}
+
+export interface AdminOrderRow {
+  id: number;
+  code: string;
+  status: OrderStatus;
+  statusLabel: string;
+  paymentMethod: string;
+  totalVnd: number;
+  paidAmountVnd: number;
+  refundedAmountVnd: number;
+  needsReview: boolean;
+  reviewReason: string | null;
+  buyerName: string;
+  buyerEmail: string;
+  createdAt: Date;
+  sellers: string;
+}
+
+function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new ForbiddenError();
+}
+
+/** What admins see of orders: every order, its money trail and the flags to follow up. */
+export class AdminOrdersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly orders: OrdersService,
+  ) {}
+
+  private where(filter: AdminOrderFilter): { sql: string; params: unknown[] } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      clauses.push(clause.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add('o.status = ?', filter.status);
+    if (filter.method) add('o.payment_method = ?', filter.method);
+    if (filter.flagged) clauses.push('o.needs_review');
+    if (filter.from) add(`o.created_at >= (?::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, filter.from);
+    if (filter.to) add(`o.created_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, filter.to);
+    if (filter.sellerId) add('EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = ?)', filter.sellerId);
+    if (filter.code) add('o.code = ?', filter.code);
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  async list(actor: Actor, filter: AdminOrderFilter, limit = 200): Promise<AdminOrderRow[]> {
+    assertAdmin(actor);
+    const { sql, params } = this.where(filter);
+    const rows = (await this.dataSource.query(
+      `SELECT o.id, o.code, o.status, o.payment_method AS "paymentMethod", o.total_vnd AS "totalVnd", o.paid_amount_vnd AS "paidAmountVnd",
+              o.refunded_amount_vnd AS "refundedAmountVnd", o.needs_review AS "needsReview", o.review_reason AS "reviewReason",
+              u.full_name AS "buyerName", u.email AS "buyerEmail", o.created_at AS "createdAt",
+              (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = o.id) AS sellers
+       FROM orders o JOIN users u ON u.id = o.buyer_user_id ${sql}
+       ORDER BY o.id DESC LIMIT ${Number(limit)}`,
+      params,
+    )) as Omit<AdminOrderRow, 'statusLabel'>[];
+    return rows.map((r) => ({ ...r, statusLabel: ORDER_STATUS_LABELS[r.status] }));
+  }
+
+  async detail(actor: Actor, code: string) {
+    assertAdmin(actor);
+    const [row] = (await this.dataSource.query(
+      `SELECT o.id, o.paid_amount_vnd AS "paidAmountVnd", o.refunded_amount_vnd AS "refundedAmountVnd", o.needs_review AS "needsReview",
+              o.review_reason AS "reviewReason", u.full_name AS "buyerName", u.email AS "buyerEmail"
+       FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.code = $1`,
+      [code],
+    )) as { id: number; paidAmountVnd: number; refundedAmountVnd: number; needsReview: boolean; reviewReason: string | null; buyerName: string; buyerEmail: string }[];
+    if (!row) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+    const [order, payments, events, refunds, history] = await Promise.all([
+      this.orders.loadView(row.id),
+      this.dataSource.query(
+        `SELECT provider, provider_ref AS "providerRef", amount_vnd::int AS "amountVnd", currency, outcome, flag_reason AS "flagReason", received_at AS "receivedAt"
+         FROM payments WHERE order_id = $1 ORDER BY id`,
+        [row.id],
+      ),
+      this.dataSource.query(
+        `SELECT provider, event_id AS "eventId", type, outcome, received_at AS "receivedAt" FROM webhook_events WHERE order_id = $1 ORDER BY received_at`,
+        [row.id],
+      ),
+      this.dataSource.query(
+        `SELECT amount_vnd AS "amountVnd", provider, status, reason, provider_ref AS "providerRef", created_at AS "createdAt" FROM refunds WHERE order_id = $1 ORDER BY id`,
+        [row.id],
+      ),
+      this.dataSource.query(
+        `SELECT e.from_status AS "from", e.to_status AS "to", e.note, e.created_at AS "createdAt", u.full_name AS "actorName"
+         FROM order_events e LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.order_id = $1 ORDER BY e.id`,
+        [row.id],
+      ),
+    ]);
+    return { order: order as OrderView, ...row, payments, events, refunds, history };
+  }
+
+  /** Transfers that matched no order: money an admin must place or return. */
+  async unmatchedPayments(actor: Actor) {
+    assertAdmin(actor);
+    return this.dataSource.query(
+      `SELECT provider, provider_ref AS "providerRef", amount_vnd::int AS "amountVnd", flag_reason AS "flagReason", received_at AS "receivedAt"
+       FROM payments WHERE order_id IS NULL ORDER BY id DESC LIMIT 100`,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { requireSignedIn } from '../../http/auth';
+import { NotFoundError } from '../../http/errors';
+import { setFlash } from '../../http/session';
+import type { Actor } from '../accounts/actor';
+import { ORDER_CODE_PATTERN } from '../orders/order-code';
+import type { PaymentsService } from './payments.service';
+
+const codeParams = z.object({ code: z.string().regex(ORDER_CODE_PATTERN) });
+const successQuery = z.object({ session_id: z.string().regex(/^cs_[A-Za-z0-9_]{1,200}$/) });
+
+function orderCode(params: unknown): string {
+  const parsed = codeParams.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  return parsed.data.code;
+}
+
+/** Server-to-server messages: no session, no CSRF, their own authentication; mounted before the body parsers. */
+export function webhookRoutes(payments: PaymentsService): Router {
+  const router = express.Router();
+  // Stripe signs the exact bytes it sent, so this route keeps them raw.
+  router.post('/webhooks/stripe', express.raw({ type: '*/*', limit: '512kb' }), async (req, res) => {
+    const { outcome } = await payments.handleStripeWebhook(req.body as Buffer, req.get('stripe-signature'));
+    res.json({ received: true, outcome });
+  });
+  router.post('/webhooks/bank', express.json({ limit: '64kb' }), async (req, res) => {
+    await payments.handleBankWebhook(req.get('authorization'), req.body);
+    res.json({ success: true });
+  });
+  return router;
+}
+
+/** Where the buyer goes right after checkout: Stripe's hosted page, or our VietQR page. */
+export async function paymentStart(payments: PaymentsService, actor: Actor, code: string, method: 'stripe' | 'vietqr'): Promise<string> {
+  if (method === 'vietqr') return `/orders/${code}/pay`;
+  try {
+    return await payments.startStripeCheckout(actor, code);
+  } catch {
+    // The order and its reservation stand; the pay page offers another try.
+    return `/orders/${code}/pay?retry=1`;
+  }
+}
+
+export function payRoutes(payments: PaymentsService): Router {
+  const router = express.Router();
+
+  router.get('/orders/:code/pay', requireSignedIn, async (req, res) => {
+    const code = orderCode(req.params);
+    const page = await payments.payPage(req.user!, code);
+    if (!page.payable) return res.redirect(`/orders/${code}`);
+    res.render('payments/pay', { title: `Thanh toán ${code}`, page, retry: req.query.retry === '1' });
+  });
+
+  router.post('/orders/:code/pay', requireSignedIn, async (req, res) => {
+    const code = orderCode(req.params);
+    res.redirect(303, await payments.startStripeCheckout(req.user!, code));
+  });
+
+  router.get('/orders/:code/pay/success', requireSignedIn, async (req, res) => {
+    const code = orderCode(req.params);
+    const parsed = successQuery.safeParse(req.query);
+    if (parsed.success) {
+      const outcome = await payments.confirmStripeReturn(req.user!, code, parsed.data.session_id);
+      setFlash(req, outcome === 'applied' || outcome === 'duplicate' ? 'Cảm ơn bạn! Đã nhận thanh toán.' : 'Chúng tôi đang chờ Stripe xác nhận thanh toán.');
+    }
+    res.redirect(303, `/orders/${code}`);
+  });
+
+  router.post('/orders/:code/pay/simulate', requireSignedIn, async (req, res) => {
+    const code = orderCode(req.params);
+    await payments.simulateBankTransfer(req.user!, code);
+    setFlash(req, 'Đã mô phỏng chuyển khoản (chỉ có ở bản trình diễn).');
+    res.redirect(303, `/orders/${code}`);
+  });
+
+  return router;
+}
