@@ -3,6 +3,7 @@ import { AccountsAndModeration1764180000000 } from './1764180000000-AccountsAndM
 import { SellerCatalogue1764190000000 } from './1764190000000-SellerCatalogue';
 import { CartsAndOrders1764200000000 } from './1764200000000-CartsAndOrders';
 import { Payments1764210000000 } from './1764210000000-Payments';
+import { PayoutsAndModeration1764220000000 } from './1764220000000-PayoutsAndModeration';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   SellerCatalogue1764190000000,
   CartsAndOrders1764200000000,
   Payments1764210000000,
+  PayoutsAndModeration1764220000000,
 ];

@@ -18,6 +18,8 @@ import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes } from './modules/catalog';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
+import { payoutRoutes } from './modules/payouts';
+import { reportRoutes } from './modules/reports';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
 import { setupViews } from './rendering/view-engine';
 
@@ -84,7 +86,9 @@ export function createApp(container: Container): Express {
   );
   app.use(payRoutes(container.payments));
   app.use(adminOrderRoutes({ adminOrders: container.adminOrders, payments: container.payments }));
+  app.use(payoutRoutes(container.payouts));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
+  app.use(reportRoutes(container.reports));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalogRoutes(container.catalog));
 

@@ -12,6 +12,8 @@ import { StockService } from './modules/inventory';
 import { MailWorker } from './modules/notifications';
 import { OrdersService } from './modules/orders';
 import { PaymentsService, StripeGateway } from './modules/payments';
+import { PayoutsService } from './modules/payouts';
+import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
@@ -33,7 +35,9 @@ export interface Container {
   orders: OrdersService;
   mailWorker: MailWorker;
   payments: PaymentsService;
+  payouts: PayoutsService;
   adminOrders: AdminOrdersService;
+  reports: ReportsService;
 }
 
 export function buildContainer(deps: {
@@ -54,8 +58,10 @@ export function buildContainer(deps: {
   const { mailTransport, ...rest } = deps;
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes);
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
-  const payments = new PaymentsService(deps.dataSource, orders, stock, audit, deps.config, stripe, clock, deps.logger);
+  const payouts = new PayoutsService(deps.dataSource, audit);
+  const payments = new PaymentsService(deps.dataSource, orders, stock, audit, deps.config, stripe, clock, deps.logger, payouts);
   orders.useRefunds(payments);
+  orders.useLedger(payouts);
   return {
     ...rest,
     clock,
@@ -66,11 +72,13 @@ export function buildContainer(deps: {
     sellers,
     stock,
     sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, clock),
-    productModeration: new ProductModerationService(deps.dataSource, audit),
+    productModeration: new ProductModerationService(deps.dataSource, audit, clock),
     cart,
     orders,
     payments,
+    payouts,
     adminOrders: new AdminOrdersService(deps.dataSource, orders),
+    reports: new ReportsService(deps.dataSource, clock),
     mailWorker: new MailWorker(
       deps.dataSource,
       mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir),

@@ -12,3 +12,8 @@ export function foldVietnamese(input: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** A user's text inside a LIKE pattern matches literally: \, % and _ are escaped. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
+}

@@ -30,18 +30,29 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
   const router = express.Router();
   router.use('/admin/orders', requireRole('admin'));
 
+  router.get('/admin/orders.csv', requireRole('admin'), async (req, res) => {
+    const filter = adminOrderFilterSchema.parse(req.query);
+    const csv = await adminOrders.csv(req.user!, { ...filter, flagged: filter.flagged === '1' });
+    res.attachment('don-hang.csv').type('text/csv; charset=utf-8').send(csv);
+  });
+
   router.get('/admin/orders', async (req, res) => {
     const filter = adminOrderFilterSchema.parse(req.query);
-    const [orders, unmatched] = await Promise.all([
+    const [orders, unmatched, sellers] = await Promise.all([
       adminOrders.list(req.user!, { ...filter, flagged: filter.flagged === '1' }),
       adminOrders.unmatchedPayments(req.user!),
+      adminOrders.sellerOptions(req.user!),
     ]);
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     res.render('admin/orders', {
       title: 'Đơn hàng',
       orders,
       unmatched,
       filter,
       statusOptions: ORDER_STATUSES.map((s) => ({ value: s, label: ORDER_STATUS_LABELS[s], selected: s === filter.status })),
+      sellerOptions: sellers.map((s) => ({ ...s, selected: s.id === filter.sellerId })),
+      csvHref: `/admin/orders.csv${query.size ? `?${query}` : ''}`,
     });
   });
 

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { toCsv } from '../../lib/csv';
+import { formatDateTime } from '../../lib/dates';
 import type { Actor } from '../accounts/actor';
 import { ORDER_STATUS_LABELS, type OrderStatus, type OrdersService, type OrderView } from '../orders';
 
@@ -104,6 +106,23 @@ export class AdminOrdersService {
       ),
     ]);
     return { order: order as OrderView, ...row, payments, events, refunds, history };
+  }
+
+  async sellerOptions(actor: Actor): Promise<{ id: number; name: string }[]> {
+    assertAdmin(actor);
+    return this.dataSource.query(`SELECT id, name FROM sellers WHERE status IN ('approved', 'suspended') ORDER BY name`);
+  }
+
+  /** The filtered list as CSV for a spreadsheet (UTF-8 with BOM, formulas neutralised). */
+  async csv(actor: Actor, filter: AdminOrderFilter): Promise<string> {
+    const rows = await this.list(actor, filter, 100_000);
+    return toCsv(
+      ['Mã đơn', 'Ngày đặt', 'Trạng thái', 'Thanh toán', 'Người mua', 'Email', 'Hợp tác xã', 'Tổng tiền (đ)', 'Đã trả (đ)', 'Đã hoàn (đ)', 'Cần xem xét'],
+      rows.map((r) => [
+        r.code, formatDateTime(r.createdAt), r.statusLabel, r.paymentMethod, r.buyerName, r.buyerEmail, r.sellers,
+        r.totalVnd, r.paidAmountVnd, r.refundedAmountVnd, r.needsReview ? (r.reviewReason ?? 'có') : '',
+      ]),
+    );
   }
 
   /** Transfers that matched no order: money an admin must place or return. */

@@ -1,8 +1,10 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../http/auth';
-import { ValidationError } from '../../http/errors';
+import { ConflictError, ValidationError } from '../../http/errors';
 import { formBody } from '../../http/forms';
+import { safeLocalPath } from '../../http/safe-redirect';
+import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
 import type { AuditService } from '../audit';
@@ -27,10 +29,25 @@ const ACTION_LABELS: Record<string, string> = {
   'seller.suspend': 'Tạm ngừng bán hàng',
   'seller.reinstate': 'Khôi phục bán hàng',
   'product.verify-ocop': 'Xác minh chứng nhận OCOP',
+  'product.hide': 'Ẩn sản phẩm',
+  'product.restore': 'Khôi phục sản phẩm',
+  'order.mark-paid': 'Ghi nhận thanh toán',
+  'order.refund': 'Hoàn tiền đơn hàng',
+  'seller.payout': 'Chuyển tiền cho hợp tác xã',
+  'seller.commission': 'Đặt phí sàn riêng',
+  'settings.commission': 'Đổi phí sàn mặc định',
 };
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
-const productFilter = z.object({ ocop: z.enum(['pending', 'verified']).optional().catch(undefined) });
+const productFilter = z.object({
+  ocop: z.enum(['pending', 'verified', 'expired']).optional().catch(undefined),
+  status: z.enum(['draft', 'active', 'hidden']).optional().catch(undefined),
+  sellerId: z.coerce.number().int().positive().optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+});
+const productActionParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), action: z.enum(['hide', 'restore', 'verify-ocop']) });
+const productActionBody = z.object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''), returnTo: z.string().max(500).optional() }).strict();
+const PRODUCT_NOTICES = { hide: 'Đã ẩn sản phẩm.', restore: 'Đã khôi phục sản phẩm.', 'verify-ocop': 'Đã xác minh chứng nhận OCOP.' } as const;
 const auditQuery = z.object({ before: z.string().regex(/^\d{1,18}$/).optional().catch(undefined) });
 
 /** The back office. Every route is admin-only here, and every service call checks the actor again. */
@@ -38,11 +55,6 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
   const { sellers, audit, products } = deps;
   const router = express.Router();
   router.use('/admin', requireRole('admin'));
-
-  router.get('/admin', async (req, res) => {
-    const counts = await sellers.countsByStatus(req.user!);
-    res.render('admin/dashboard', { title: 'Quản trị', counts });
-  });
 
   router.get('/admin/sellers', async (req, res) => {
     const { status } = statusFilterSchema.parse(req.query);
@@ -89,16 +101,39 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
   });
 
   router.get('/admin/products', async (req, res) => {
-    const { ocop } = productFilter.parse(req.query);
-    const rows = await products.list(req.user!, { ocop });
-    res.render('admin/products', { title: 'Sản phẩm', ocop, products: rows });
+    const filter = productFilter.parse(req.query);
+    const [rows, sellerOptions] = await Promise.all([products.list(req.user!, filter), sellers.listForAdmin(req.user!)]);
+    res.render('admin/products', {
+      title: 'Sản phẩm',
+      filter,
+      products: rows,
+      sellerOptions: sellerOptions.map((s) => ({ id: s.id, name: s.name, selected: s.id === filter.sellerId })),
+      returnTo: req.originalUrl,
+      notice: takeFlash(req),
+    });
   });
 
-  router.post('/admin/products/:id/verify-ocop', async (req, res) => {
-    const { id } = parseInput(idParams, req.params);
-    const { reason } = parseInput(decisionBodySchema, formBody(req));
-    await products.verifyOcop(req.user!, id, reason);
-    res.redirect(303, '/admin/products?ocop=pending');
+  /** After an action, back to the filtered list the admin came from. */
+  const backToList = (req: express.Request) => {
+    const to = safeLocalPath(req.body?.returnTo, '/admin/products');
+    return to.startsWith('/admin/products') ? to : '/admin/products';
+  };
+
+  router.post('/admin/products/:id/:action', async (req, res) => {
+    const { id, action } = parseInput(productActionParams, req.params);
+    const { reason } = parseInput(productActionBody, formBody(req));
+    try {
+      if (action === 'verify-ocop') await products.verifyOcop(req.user!, id, reason);
+      if (action === 'hide') await products.hide(req.user!, id, reason);
+      if (action === 'restore') await products.restore(req.user!, id, reason);
+      setFlash(req, PRODUCT_NOTICES[action]);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
+      setFlash(req, err instanceof ValidationError ? (Object.values(err.fieldErrors)[0] ?? err.message) : err.message);
+      res.redirect(303, backToList(req));
+      return;
+    }
+    res.redirect(303, backToList(req));
   });
 
   router.get('/admin/audit', async (req, res) => {

@@ -1,7 +1,17 @@
-import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import type { Clock } from '../../lib/clock';
+import { todayInVietnam } from '../../lib/dates';
+import { escapeLike, foldVietnamese } from '../../lib/text';
 import type { Actor } from '../accounts/actor';
 import type { AuditService } from '../audit';
+
+export interface ProductModerationFilter {
+  sellerId?: number;
+  status?: 'draft' | 'active' | 'hidden';
+  ocop?: 'pending' | 'verified' | 'expired';
+  q?: string;
+}
 
 export interface AdminProductRow {
   id: number;
@@ -17,6 +27,8 @@ export interface AdminProductRow {
   ocopDecisionDate: string | null;
   ocopVerified: boolean;
   ocopValidUntil: string | null;
+  ocopExpired: boolean;
+  hiddenReason: string | null;
 }
 
 function assertAdmin(actor: Actor): void {
@@ -28,19 +40,71 @@ export class ProductModerationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
-  async list(actor: Actor, filter: { ocop?: 'pending' | 'verified' }): Promise<AdminProductRow[]> {
+  /**
+   * Listings for moderation. `ocop=expired` lists verified certificates past their 36 months: the
+   * badge is already gone (the catalogue checks the date), and they wait here for follow-up.
+   */
+  async list(actor: Actor, filter: ProductModerationFilter): Promise<AdminProductRow[]> {
     assertAdmin(actor);
-    const where =
-      filter.ocop === 'pending' ? 'WHERE p.ocop_stars IS NOT NULL AND NOT p.ocop_verified' : filter.ocop === 'verified' ? 'WHERE p.ocop_verified' : '';
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      clauses.push(clause.replaceAll('?', `$${params.length}`));
+    };
+    if (filter.sellerId) add('p.seller_id = ?', filter.sellerId);
+    if (filter.status) add('p.status = ?', filter.status);
+    if (filter.q) add(`p.search_name LIKE '%' || ? || '%'`, escapeLike(foldVietnamese(filter.q)));
+    if (filter.ocop === 'pending') clauses.push('p.ocop_stars IS NOT NULL AND NOT p.ocop_verified');
+    if (filter.ocop === 'verified') add('p.ocop_verified AND p.ocop_valid_until >= ?::date', todayInVietnam(this.clock.now()));
+    if (filter.ocop === 'expired') add('p.ocop_verified AND p.ocop_valid_until < ?::date', todayInVietnam(this.clock.now()));
     return this.dataSource.query(
-      `SELECT p.id, p.name, p.slug, p.status, p.price_vnd AS "priceVnd", p.stock, p.seller_id AS "sellerId", s.name AS "sellerName",
+      `SELECT p.id, p.name, p.slug, p.status, p.hidden_reason AS "hiddenReason", p.price_vnd AS "priceVnd", p.stock, p.seller_id AS "sellerId", s.name AS "sellerName",
               p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate",
-              p.ocop_verified AS "ocopVerified", p.ocop_valid_until AS "ocopValidUntil"
-       FROM products p JOIN sellers s ON s.id = p.seller_id ${where}
+              p.ocop_verified AS "ocopVerified", p.ocop_valid_until AS "ocopValidUntil",
+              (p.ocop_verified AND p.ocop_valid_until < $${params.length + 1}::date) AS "ocopExpired"
+       FROM products p JOIN sellers s ON s.id = p.seller_id ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
        ORDER BY p.id DESC LIMIT 500`,
+      [...params, todayInVietnam(this.clock.now())],
     );
+  }
+
+  /** Takes a listing down at once (catalogue, search, API); the seller sees the reason. */
+  async hide(actor: Actor, productId: number, reason: string): Promise<void> {
+    assertAdmin(actor);
+    if (!reason.trim()) throw new ValidationError({ reason: 'Vui lòng ghi lý do để hợp tác xã biết cần sửa gì.' });
+    await this.dataSource.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE products SET status_before_hidden = status, status = 'hidden', hidden_reason = $2, updated_at = now()
+         WHERE id = $1 AND status IN ('draft', 'active') RETURNING id`,
+        [productId, reason.trim()],
+      )) as [unknown[], number];
+      if (rows.length === 0) await this.explainMiss(manager, productId, 'Sản phẩm này đang bị ẩn.');
+      await this.audit.record(manager, { actorUserId: actor.id, action: 'product.hide', targetType: 'product', targetId: productId, reason: reason.trim() });
+    });
+  }
+
+  /** Back to what it was before hiding (a draft stays a draft: restoring never publishes). */
+  async restore(actor: Actor, productId: number, reason: string): Promise<void> {
+    assertAdmin(actor);
+    await this.dataSource.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE products SET status = coalesce(status_before_hidden, 'draft'), status_before_hidden = NULL, hidden_reason = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'hidden' RETURNING id`,
+        [productId],
+      )) as [unknown[], number];
+      if (rows.length === 0) await this.explainMiss(manager, productId, 'Sản phẩm này không bị ẩn.');
+      await this.audit.record(manager, { actorUserId: actor.id, action: 'product.restore', targetType: 'product', targetId: productId, reason: reason.trim() || null });
+    });
+  }
+
+  private async explainMiss(manager: EntityManager, productId: number, conflict: string): Promise<never> {
+    const [exists] = (await manager.query(`SELECT 1 FROM products WHERE id = $1`, [productId])) as unknown[];
+    if (!exists) throw new NotFoundError('Không tìm thấy sản phẩm này.');
+    throw new ConflictError(conflict);
   }
 
   /** The OCOP badge shows only after this: the admin has checked the certificate against its decision. */

@@ -28,10 +28,11 @@ export interface AuditEntry {
 const SELECT_ENTRIES = `
   SELECT a.id, a.actor_user_id AS "actorUserId", u.full_name AS "actorName", u.email AS "actorEmail",
          a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.reason, a.details, a.created_at AS "createdAt",
-         CASE a.target_type WHEN 'seller' THEN s.name END AS "targetLabel"
+         CASE a.target_type WHEN 'seller' THEN s.name WHEN 'product' THEN p.name ELSE a.target_id END AS "targetLabel"
   FROM audit_log a
   LEFT JOIN users u ON u.id = a.actor_user_id
-  LEFT JOIN sellers s ON a.target_type = 'seller' AND s.id::text = a.target_id`;
+  LEFT JOIN sellers s ON a.target_type = 'seller' AND s.id::text = a.target_id
+  LEFT JOIN products p ON a.target_type = 'product' AND p.id::text = a.target_id`;
 
 /** Append-only record of decisions: written in the same transaction as the change it describes. */
 export class AuditService {

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { hasValidOcopBadge } from '../../lib/ocop';
-import { foldVietnamese } from '../../lib/text';
+import { escapeLike, foldVietnamese } from '../../lib/text';
 import { NotFoundError } from '../../http/errors';
 import type { MediaStorage } from '../../storage/media-storage';
 import { Category } from './category.entity';
@@ -108,10 +108,6 @@ class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
 interface SortSpec {

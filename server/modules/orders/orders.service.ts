@@ -103,8 +103,18 @@ export interface PartRefunds {
   processRequested(): Promise<void>;
 }
 
+/** What the payouts module records when a part is delivered. */
+export interface DeliveryLedger {
+  recordDelivered(manager: EntityManager, sellerOrderId: number): Promise<void>;
+}
+
 export class OrdersService {
   private refunds?: PartRefunds;
+  private ledger?: DeliveryLedger;
+
+  useLedger(ledger: DeliveryLedger): void {
+    this.ledger = ledger;
+  }
 
   /** Set once by the composition root (payments depends on orders, so it cannot be a constructor argument). */
   useRefunds(refunds: PartRefunds): void {
@@ -454,6 +464,7 @@ export class OrdersService {
         }
         if (part.status !== 'awaiting_payment') await this.refunds?.recordPartRefund(manager, part.id, actor.id);
       }
+      if (input.status === 'delivered') await this.ledger?.recordDelivered(manager, part.id);
       if (input.status === 'shipped') {
         await queueOrderEmails(manager, await this.facts(manager, part.order_id), 'shipped', { sellerOrderId: part.id, trackingNo: input.trackingNo });
       }

@@ -11,6 +11,7 @@ import type { Actor } from '../accounts/actor';
 import type { AuditService } from '../audit';
 import type { StockService } from '../inventory';
 import type { OrdersService, PartRefunds } from '../orders/orders.service';
+import type { PayoutsService } from '../payouts';
 import type { OrderStatus } from '../orders/order-state';
 import { bankWebhookSchema } from './payments.schemas';
 import type { StripeGateway } from './stripe-gateway';
@@ -78,6 +79,7 @@ export class PaymentsService implements PartRefunds {
     private readonly stripe: StripeGateway | null,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly payouts: PayoutsService,
   ) {}
 
   private async orderByCode(code: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<PayableOrder | null> {
@@ -407,6 +409,12 @@ export class PaymentsService implements PartRefunds {
         }
         await manager.query(`UPDATE seller_orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE id = $1`, [part.id]);
       }
+      // Parts already delivered were credited to their cooperative: the refund comes off its balance.
+      const delivered = (await manager.query(`SELECT id, total_vnd FROM seller_orders WHERE order_id = $1 AND status = 'delivered'`, [order.id])) as {
+        id: number;
+        total_vnd: number;
+      }[];
+      for (const part of delivered) await this.payouts.recordRefund(manager, part.id, part.total_vnd);
       await this.insertRefund(manager, { orderId: order.id, sellerOrderId: null, amountVnd: amount, reason: reason || 'Quản trị viên hoàn tiền toàn bộ đơn', actorUserId: actor.id });
       await manager.query(`UPDATE orders SET status = 'refunded', closed_at = now(), updated_at = now() WHERE id = $1`, [order.id]);
       await manager.query(

@@ -1,3 +1,4 @@
+import { chart } from './chart';
 import { concat } from './concat';
 import { eq } from './eq';
 import { formatDate } from './format-date';
@@ -8,4 +9,4 @@ import { or } from './or';
 import { stars } from './stars';
 import { t } from './t';
 
-export const helpers = { concat, eq, formatDate, formatDateTime, formatVnd, gt, or, stars, t };
+export const helpers = { chart, concat, eq, formatDate, formatDateTime, formatVnd, gt, or, stars, t };

@@ -1,0 +1,84 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { requireRole } from '../../http/auth';
+import { AppError, ValidationError } from '../../http/errors';
+import { formBody, formValues } from '../../http/forms';
+import { setFlash, takeFlash } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import { bankName } from '../../lib/banks';
+import { todayInVietnam } from '../../lib/dates';
+import { payoutSchema, platformRateSchema, sellerIdParams, sellerRateSchema } from './payouts.schemas';
+import type { PayoutsService } from './payouts.service';
+
+const percent = (bp: number | null | undefined) => (bp === null || bp === undefined ? '' : String(bp / 100).replace('.', ','));
+
+export function payoutRoutes(payouts: PayoutsService): Router {
+  const router = express.Router();
+  router.use(['/admin/payouts', '/admin/settings'], requireRole('admin'));
+
+  router.get('/admin/payouts', async (req, res) => {
+    const [rows, rate] = await Promise.all([payouts.balances(req.user!), payouts.platformRateBp()]);
+    res.render('payouts/admin-balances', {
+      title: 'Công nợ hợp tác xã',
+      rows: rows.map((r) => ({ ...r, rate: r.commissionRateBp === null ? null : percent(r.commissionRateBp) })),
+      values: { rate: percent(rate) },
+      totalOwed: rows.reduce((a, r) => a + r.balanceVnd, 0),
+      notice: takeFlash(req),
+    });
+  });
+
+  router.post('/admin/settings/commission', async (req, res) => {
+    const { rate } = parseInput(platformRateSchema, formBody(req));
+    await payouts.setPlatformRate(req.user!, rate);
+    setFlash(req, 'Đã lưu tỷ lệ phí sàn.');
+    res.redirect(303, '/admin/payouts');
+  });
+
+  const renderStatement = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const { sellerId } = parseInput(sellerIdParams, req.params);
+    const statement = await payouts.statementForAdmin(req.user!, sellerId);
+    res.render('payouts/admin-statement', {
+      title: `Công nợ: ${statement.seller.name}`,
+      ...statement,
+      bank: bankName(statement.seller.bankBin),
+      sellerRate: percent(statement.seller.commissionRateBp),
+      platformRate: percent(statement.platformRateBp),
+      values: { paidOn: todayInVietnam(new Date()) },
+      notice: takeFlash(req),
+      ...extra,
+    });
+  };
+
+  router.get('/admin/payouts/:sellerId', (req, res) => renderStatement(req, res));
+
+  router.post('/admin/payouts/:sellerId', async (req, res) => {
+    const { sellerId } = parseInput(sellerIdParams, req.params);
+    try {
+      await payouts.recordPayout(req.user!, sellerId, parseInput(payoutSchema, formBody(req)));
+      setFlash(req, 'Đã ghi nhận khoản chuyển tiền.');
+      res.redirect(303, `/admin/payouts/${sellerId}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+      res.status(err.status);
+      await renderStatement(req, res, {
+        values: formValues(req),
+        errors: err instanceof ValidationError ? err.fieldErrors : {},
+        formError: err instanceof ValidationError ? undefined : err.message,
+      });
+    }
+  });
+
+  router.post('/admin/payouts/:sellerId/commission', async (req, res) => {
+    const { sellerId } = parseInput(sellerIdParams, req.params);
+    const { rate } = parseInput(sellerRateSchema, formBody(req));
+    await payouts.setSellerRate(req.user!, sellerId, rate ?? null);
+    setFlash(req, 'Đã lưu tỷ lệ phí sàn riêng.');
+    res.redirect(303, `/admin/payouts/${sellerId}`);
+  });
+
+  router.get('/seller/payouts', requireRole('seller'), async (req, res) => {
+    const statement = await payouts.ownStatement(req.user!);
+    res.render('payouts/seller-statement', { title: 'Công nợ và thanh toán', ...statement, rate: percent(statement.rateBp) });
+  });
+
+  return router;
+}

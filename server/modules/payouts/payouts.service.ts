@@ -1,0 +1,217 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import type { Actor } from '../accounts/actor';
+import type { AuditService } from '../audit';
+
+export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout';
+
+export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {
+  sale: 'Đơn đã giao',
+  commission: 'Phí sàn',
+  refund: 'Hoàn tiền cho người mua',
+  commission_reversal: 'Trả lại phí sàn',
+  payout: 'Đã chuyển tiền cho hợp tác xã',
+};
+
+export interface LedgerEntry {
+  id: string;
+  kind: LedgerKind;
+  kindLabel: string;
+  amountVnd: number;
+  orderCode: string | null;
+  rateBp: number | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface SellerBalanceRow {
+  sellerId: number;
+  sellerName: string;
+  commissionRateBp: number | null;
+  balanceVnd: number;
+  paidOutVnd: number;
+}
+
+function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new ForbiddenError();
+}
+
+/** Commission on the goods of a delivered part, rounded to the đồng. */
+export function commissionFor(itemsTotalVnd: number, rateBp: number): number {
+  return Math.round((itemsTotalVnd * rateBp) / 10_000);
+}
+
+/**
+ * What the platform owes each cooperative, kept as an append-only ledger: delivered sales (goods
+ * and shipping) minus commission on the goods, minus refunds, minus payouts. The balance is the sum
+ * of the ledger, never a separate number that could drift.
+ */
+export class PayoutsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async platformRateBp(manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row] = (await manager.query(`SELECT (value #>> '{}')::int AS bp FROM platform_settings WHERE key = 'commission_rate_bp'`)) as { bp: number }[];
+    return row?.bp ?? 0;
+  }
+
+  async setPlatformRate(actor: Actor, rateBp: number): Promise<void> {
+    assertAdmin(actor);
+    await this.dataSource.transaction(async (manager) => {
+      const before = await this.platformRateBp(manager);
+      await manager.query(
+        `INSERT INTO platform_settings (key, value) VALUES ('commission_rate_bp', to_jsonb($1::int))
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [rateBp],
+      );
+      await this.audit.record(manager, { actorUserId: actor.id, action: 'settings.commission', targetType: 'user', targetId: 'platform', details: { before, after: rateBp } });
+    });
+  }
+
+  async setSellerRate(actor: Actor, sellerId: number, rateBp: number | null): Promise<void> {
+    assertAdmin(actor);
+    await this.dataSource.transaction(async (manager) => {
+      const [rows] = (await manager.query(`UPDATE sellers SET commission_rate_bp = $2, updated_at = now() WHERE id = $1 RETURNING id`, [sellerId, rateBp])) as [unknown[], number];
+      if (rows.length === 0) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      await this.audit.record(manager, { actorUserId: actor.id, action: 'seller.commission', targetType: 'seller', targetId: sellerId, details: { rateBp } });
+    });
+  }
+
+  /** Hook from the order module, in the delivering transaction: credit the part, take the commission. */
+  async recordDelivered(manager: EntityManager, sellerOrderId: number): Promise<void> {
+    const [part] = (await manager.query(
+      `SELECT so.seller_id, so.items_total_vnd, so.total_vnd, o.status AS order_status, s.commission_rate_bp
+       FROM seller_orders so JOIN orders o ON o.id = so.order_id JOIN sellers s ON s.id = so.seller_id WHERE so.id = $1`,
+      [sellerOrderId],
+    )) as { seller_id: number; items_total_vnd: number; total_vnd: number; order_status: string; commission_rate_bp: number | null }[];
+    // CASE: an order refunded in full while this parcel was on the road owes the cooperative nothing.
+    if (!part || part.order_status === 'refunded') return;
+    const rate = part.commission_rate_bp ?? (await this.platformRateBp(manager));
+    await manager.query(
+      `INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'sale', $2, $3) ON CONFLICT DO NOTHING`,
+      [part.seller_id, part.total_vnd, sellerOrderId],
+    );
+    const commission = commissionFor(part.items_total_vnd, rate);
+    if (commission > 0) {
+      await manager.query(
+        `INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id, rate_bp) VALUES ($1, 'commission', $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [part.seller_id, -commission, sellerOrderId, rate],
+      );
+    }
+  }
+
+  /** Hook from payments: money given back for a part the cooperative was already credited for. */
+  async recordRefund(manager: EntityManager, sellerOrderId: number, amountVnd: number): Promise<void> {
+    const credited = (await manager.query(
+      `SELECT kind, amount_vnd, seller_id, rate_bp FROM seller_ledger WHERE seller_order_id = $1 AND kind IN ('sale', 'commission')`,
+      [sellerOrderId],
+    )) as { kind: LedgerKind; amount_vnd: number; seller_id: number; rate_bp: number | null }[];
+    const sale = credited.find((c) => c.kind === 'sale');
+    if (!sale) return;
+    await manager.query(
+      `INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'refund', $2, $3) ON CONFLICT DO NOTHING`,
+      [sale.seller_id, -Math.min(amountVnd, sale.amount_vnd), sellerOrderId],
+    );
+    const commission = credited.find((c) => c.kind === 'commission');
+    if (commission) {
+      await manager.query(
+        `INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id, rate_bp) VALUES ($1, 'commission_reversal', $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [sale.seller_id, -commission.amount_vnd, sellerOrderId, commission.rate_bp],
+      );
+    }
+  }
+
+  async balance(sellerId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [{ balance }] = (await manager.query(`SELECT coalesce(sum(amount_vnd), 0)::int AS balance FROM seller_ledger WHERE seller_id = $1`, [sellerId])) as {
+      balance: number;
+    }[];
+    return balance;
+  }
+
+  async ledger(sellerId: number, limit = 500): Promise<LedgerEntry[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT l.id, l.kind, l.amount_vnd AS "amountVnd", o.code AS "orderCode", l.rate_bp AS "rateBp",
+              coalesce(l.note, p.bank_reference) AS note, l.created_at AS "createdAt"
+       FROM seller_ledger l
+       LEFT JOIN seller_orders so ON so.id = l.seller_order_id LEFT JOIN orders o ON o.id = so.order_id
+       LEFT JOIN payouts p ON p.id = l.payout_id
+       WHERE l.seller_id = $1 ORDER BY l.id DESC LIMIT $2`,
+      [sellerId, limit],
+    )) as Omit<LedgerEntry, 'kindLabel'>[];
+    return rows.map((r) => ({ ...r, kindLabel: LEDGER_KIND_LABELS[r.kind] }));
+  }
+
+  /** The cooperative's own page: balance and ledger. */
+  async ownStatement(actor: Actor): Promise<{ sellerId: number; balanceVnd: number; entries: LedgerEntry[]; rateBp: number }> {
+    if (actor.role !== 'seller') throw new ForbiddenError();
+    const [seller] = (await this.dataSource.query(`SELECT id, commission_rate_bp FROM sellers WHERE owner_user_id = $1`, [actor.id])) as {
+      id: number;
+      commission_rate_bp: number | null;
+    }[];
+    if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+    return {
+      sellerId: seller.id,
+      balanceVnd: await this.balance(seller.id),
+      entries: await this.ledger(seller.id),
+      rateBp: seller.commission_rate_bp ?? (await this.platformRateBp()),
+    };
+  }
+
+  async balances(actor: Actor): Promise<SellerBalanceRow[]> {
+    assertAdmin(actor);
+    return this.dataSource.query(
+      `SELECT s.id AS "sellerId", s.name AS "sellerName", s.commission_rate_bp AS "commissionRateBp",
+              coalesce(sum(l.amount_vnd), 0)::int AS "balanceVnd",
+              coalesce(-sum(l.amount_vnd) FILTER (WHERE l.kind = 'payout'), 0)::int AS "paidOutVnd"
+       FROM sellers s LEFT JOIN seller_ledger l ON l.seller_id = s.id
+       WHERE s.status IN ('approved', 'suspended') OR l.id IS NOT NULL
+       GROUP BY s.id ORDER BY "balanceVnd" DESC, s.name`,
+    );
+  }
+
+  async statementForAdmin(actor: Actor, sellerId: number) {
+    assertAdmin(actor);
+    const [seller] = (await this.dataSource.query(
+      `SELECT id, name, commission_rate_bp AS "commissionRateBp", bank_bin AS "bankBin", bank_account_no AS "bankAccountNo", bank_account_name AS "bankAccountName"
+       FROM sellers WHERE id = $1`,
+      [sellerId],
+    )) as { id: number; name: string; commissionRateBp: number | null; bankBin: string | null; bankAccountNo: string | null; bankAccountName: string | null }[];
+    if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+    return { seller, balanceVnd: await this.balance(sellerId), entries: await this.ledger(sellerId), platformRateBp: await this.platformRateBp() };
+  }
+
+  /** An admin records money sent to the cooperative: never more than it is owed, never the same bank reference twice. */
+  async recordPayout(actor: Actor, sellerId: number, input: { amountVnd: number; bankReference: string; paidOn: string; note?: string }): Promise<void> {
+    assertAdmin(actor);
+    await this.dataSource.transaction(async (manager) => {
+      const [seller] = (await manager.query(`SELECT id FROM sellers WHERE id = $1 FOR UPDATE`, [sellerId])) as unknown[];
+      if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      const balance = await this.balance(sellerId, manager);
+      if (input.amountVnd > balance) {
+        throw new ValidationError({ amountVnd: `Số tiền vượt quá số dư đang nợ hợp tác xã (${balance.toLocaleString('vi-VN')} ₫).` });
+      }
+      const [payout] = (await manager.query(
+        `INSERT INTO payouts (seller_id, amount_vnd, bank_reference, paid_on, note, actor_user_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (seller_id, bank_reference) DO NOTHING RETURNING id`,
+        [sellerId, input.amountVnd, input.bankReference, input.paidOn, input.note || null, actor.id],
+      )) as { id: number }[];
+      if (!payout) throw new ConflictError('Mã giao dịch này đã được ghi cho hợp tác xã này.');
+      await manager.query(`INSERT INTO seller_ledger (seller_id, kind, amount_vnd, payout_id, note) VALUES ($1, 'payout', $2, $3, $4)`, [
+        sellerId,
+        -input.amountVnd,
+        payout.id,
+        input.bankReference,
+      ]);
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'seller.payout',
+        targetType: 'seller',
+        targetId: sellerId,
+        reason: input.bankReference,
+        details: { amountVnd: input.amountVnd, paidOn: input.paidOn },
+      });
+    });
+  }
+}

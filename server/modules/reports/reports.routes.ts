@@ -1,0 +1,51 @@
+import express, { type Router } from 'express';
+import { requireRole } from '../../http/auth';
+import { NotFoundError } from '../../http/errors';
+import { csvFileName, dashboardCharts, reportTables, tableCsv, tableView } from './report-tables';
+import { reportTableQuerySchema, resolvePeriod } from './reports.schemas';
+import type { ReportsService } from './reports.service';
+
+/**
+ * The admin dashboard (GET /admin) and the province report. Mounted before the admin module's
+ * router, so this is the handler that answers GET /admin.
+ */
+export function reportRoutes(reports: ReportsService): Router {
+  const router = express.Router();
+  const adminOnly = requireRole('admin');
+
+  router.get('/admin', adminOnly, async (req, res) => {
+    const dashboard = await reports.dashboard(req.user!);
+    res.render('reports/dashboard', {
+      title: 'Quản trị',
+      ...dashboard,
+      charts: dashboardCharts(dashboard),
+      flaggedTotal: dashboard.flaggedOrders + dashboard.flaggedPayments,
+    });
+  });
+
+  router.get('/admin/reports', adminOnly, async (req, res) => {
+    const period = resolvePeriod(req.query, reports.today());
+    const report = await reports.provinceReport(req.user!, period);
+    res.render('reports/province', {
+      title: 'Báo cáo OCOP cho Sở Công Thương',
+      period,
+      asOf: report.asOf,
+      totals: report.totals,
+      tables: reportTables(report).map((t) => tableView(t, period)),
+    });
+  });
+
+  router.get('/admin/reports.csv', adminOnly, async (req, res) => {
+    const parsed = reportTableQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new NotFoundError('Không có bảng báo cáo này.');
+    const period = resolvePeriod(req.query, reports.today());
+    const report = await reports.provinceReport(req.user!, period);
+    const table = reportTables(report).find((t) => t.key === parsed.data.table)!;
+    res.set('Cache-Control', 'private, no-store');
+    res.attachment(csvFileName(table, period));
+    res.type('text/csv; charset=utf-8');
+    res.send(tableCsv(table));
+  });
+
+  return router;
+}
