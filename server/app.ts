@@ -1,6 +1,7 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import path from 'node:path';
 import type { Pool } from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -10,12 +11,13 @@ import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health';
 import { languageMiddleware, languageRoutes } from './http/language';
+import { refuseNulInBody, refuseNulInUrl } from './http/refuse-nul';
 import { sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
 import { accountsRoutes } from './modules/accounts';
 import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
-import { catalogApiRoutes, catalogRoutes } from './modules/catalog';
+import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { payoutRoutes } from './modules/payouts';
@@ -28,6 +30,8 @@ export function createApp(container: Container): Express {
   const { config } = container;
   const app = express();
   app.disable('x-powered-by');
+  // Pages are rendered per request; hashing every body for an ETag costs more than it saves.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   setupViews(app, config.isProduction || config.env === 'test');
 
@@ -41,7 +45,8 @@ export function createApp(container: Container): Express {
           scriptSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
-          formAction: ["'self'", 'https://checkout.stripe.com'],
+          // Checkout answers with a redirect to Stripe's hosted page (or a Stripe-compatible server).
+          formAction: ["'self'", 'https://checkout.stripe.com', ...(config.stripe?.apiBase ? [new URL(config.stripe.apiBase).origin] : [])],
           upgradeInsecureRequests: config.isProduction ? [] : null,
         },
       },
@@ -50,8 +55,12 @@ export function createApp(container: Container): Express {
   );
   app.use(pinoHttp({ logger: container.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
 
+  app.use(refuseNulInUrl);
   app.use(healthRoutes(container.dataSource));
-  app.use(express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
+  // Only these folders are files: other paths never cost a disk lookup.
+  for (const folder of ['css', 'js', 'img']) {
+    app.use(`/${folder}`, express.static(path.join(publicDir, folder), { maxAge: config.isProduction ? '7d' : 0, index: false, fallthrough: false }));
+  }
   // Media names are random and never reused, so browsers may keep them for a year.
   app.use('/media', express.static(config.mediaDir, { immutable: true, maxAge: '365d', index: false, dotfiles: 'deny' }));
 
@@ -59,10 +68,12 @@ export function createApp(container: Container): Express {
   app.use(languageMiddleware);
   app.use(languageRoutes(config.isProduction));
   app.use('/api/v1', catalogApiRoutes(container.catalog));
+  app.use(seoRoutes(container.catalog, config.publicUrl));
   app.use(webhookRoutes(container.payments));
 
   // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  app.use(refuseNulInBody);
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
   app.use(sessionMiddleware(config, pool));
   app.use(loadCurrentUser(container.accounts));
@@ -90,7 +101,7 @@ export function createApp(container: Container): Express {
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(reportRoutes(container.reports));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
-  app.use(catalogRoutes(container.catalog));
+  app.use(catalogRoutes(container.catalog, config.publicUrl));
 
   app.use(notFoundHandler);
   app.use(errorHandler(!config.isProduction));

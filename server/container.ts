@@ -59,7 +59,7 @@ export function buildContainer(deps: {
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes);
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
   const payouts = new PayoutsService(deps.dataSource, audit);
-  const payments = new PaymentsService(deps.dataSource, orders, stock, audit, deps.config, stripe, clock, deps.logger, payouts);
+  const payments = new PaymentsService(deps.dataSource, orders, audit, deps.config, stripe, clock, deps.logger, payouts);
   orders.useRefunds(payments);
   orders.useLedger(payouts);
   return {

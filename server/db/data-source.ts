@@ -25,6 +25,16 @@ export function createDataSource({ url, poolSize = 10, applicationName = 'cho-oc
     synchronize: false,
     logging: false,
     applicationName,
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // CASE: PostgreSQL restarting ends every connection with an error event. A connection caught
+      // between owners then has no listener, and an unhandled 'error' would kill the process. The
+      // owners' own listeners still run; the pool drops the broken connection when it comes back.
+      onConnect: (client: { on: (event: 'error', listener: () => void) => void }) => {
+        client.on('error', () => undefined);
+      },
+    },
   });
 }

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/errors';
 import { AppError } from './errors';
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -15,14 +16,16 @@ export function errorHandler(showStack: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
     // body-parser and friends mark client errors with a status (400, 413, 415).
     const clientStatus = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : undefined;
-    const status = err instanceof AppError ? err.status : (clientStatus ?? 500);
-    if (status >= 500) req.log?.error({ err }, 'request failed');
+    // CASE: the database is down or restarting: 503 tells browsers, balancers and webhook senders to retry.
+    const status = err instanceof AppError ? err.status : isDatabaseUnavailable(err) ? 503 : (clientStatus ?? 500);
+    if (status === 503) res.set('Retry-After', '5');
+    if (status >= 500) req.log?.[status === 503 ? 'warn' : 'error']({ err }, 'request failed');
     if (res.headersSent) return;
     res.status(status);
     const message =
       err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
     if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) {
-      res.json({ error: { code: err instanceof AppError ? err.code : status >= 500 ? 'internal' : 'bad_request', message } });
+      res.json({ error: { code: err instanceof AppError ? err.code : status === 503 ? 'unavailable' : status >= 500 ? 'internal' : 'bad_request', message } });
       return;
     }
     if (status === 404) {
@@ -31,6 +34,10 @@ export function errorHandler(showStack: boolean): ErrorRequestHandler {
     }
     if (status === 403) {
       res.render('errors/error', { title: 'Không có quyền truy cập', status, message: message ?? 'Bạn không có quyền truy cập trang này.' });
+      return;
+    }
+    if (status === 503) {
+      res.render('errors/503', { title: 'Hệ thống tạm thời gián đoạn' });
       return;
     }
     if (status >= 500) {

@@ -63,9 +63,14 @@ export async function endSession(req: Request, res: Response): Promise<void> {
   res.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-/** Shows `message` on the next page this visitor opens. */
-export function setFlash(req: Request, message: string): void {
+/**
+ * Shows `message` on the next page this visitor opens. Saved before returning: express-session
+ * would otherwise write the session after the redirect went out, and a fast browser could load
+ * the next page before the row (or a guest's new cart id set with it) is there.
+ */
+export async function setFlash(req: Request, message: string): Promise<void> {
   req.session.flash = message;
+  await promisify((cb) => req.session.save(cb));
 }
 
 export function takeFlash(req: Request): string | undefined {

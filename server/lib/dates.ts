@@ -16,9 +16,26 @@ export function formatDate(value: Date | string | null | undefined): string {
   return dateFormat.format(value instanceof Date ? value : new Date(value));
 }
 
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A real calendar day written YYYY-MM-DD (2026-02-30 is not one), between 2000 and 2100: what a
+ * date field may hold before it reaches PostgreSQL (which refuses year 0 and day 30 of February).
+ */
+export function isCalendarDay(value: string): boolean {
+  const m = ISO_DAY.exec(value);
+  if (!m) return false;
+  const year = Number(m[1]);
+  if (year < 2000 || year > 2100) return false;
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === value;
+}
+
+// Building an Intl formatter is costly (it showed up at 10 % of a product page's CPU): build each once.
+const isoDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+
 /** Today's calendar date in Vietnam as YYYY-MM-DD. */
 export function todayInVietnam(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
+  return isoDayFormat.format(now);
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat('vi-VN', {

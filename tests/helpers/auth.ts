@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import signature from 'cookie-signature';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
@@ -20,13 +22,13 @@ export async function csrfToken(agent: request.Agent, path = '/login'): Promise<
 
 export async function createAccount(
   ds: DataSource,
-  input: { email?: string; password?: string; role?: 'buyer' | 'seller' | 'admin'; fullName?: string } = {},
+  input: { email?: string; password?: string; role?: 'buyer' | 'seller' | 'admin'; fullName?: string; passwordHash?: string } = {},
 ): Promise<{ id: number; email: string; password: string }> {
-  const email = input.email ?? `acc${Date.now()}${Math.floor(Math.random() * 1e6)}@example.vn`;
+  const email = input.email ?? `acc${Date.now()}${crypto.randomBytes(4).toString('hex')}@example.vn`;
   const password = input.password ?? TEST_PASSWORD;
   const [row] = await ds.query(
     `INSERT INTO users (email, full_name, password_hash, role, phone) VALUES ($1, $2, $3, $4, '0912345678') RETURNING id`,
-    [email, input.fullName ?? 'Trần Văn Bình', await hashPassword(password), input.role ?? 'buyer'],
+    [email, input.fullName ?? 'Trần Văn Bình', input.passwordHash ?? (await hashPassword(password)), input.role ?? 'buyer'],
   );
   return { id: row.id, email, password };
 }
@@ -61,4 +63,22 @@ export async function signInAsSeller(
     [account.id, name, slug, input.status ?? 'approved'],
   );
   return { agent: await signIn(app, account.email), userId: account.id, sellerId: seller.id, slug };
+}
+
+/**
+ * A signed-in agent without going through the login form: a session row and its signed cookie,
+ * exactly as express-session writes them. For tests that need hundreds of buyers quickly; the
+ * login form itself is covered by the accounts tests.
+ */
+export async function agentWithSession(app: Express, ds: DataSource, userId: number, secret: string): Promise<request.Agent> {
+  const sid = crypto.randomBytes(24).toString('base64url');
+  const expires = new Date(Date.now() + 24 * 3600 * 1000);
+  await ds.query(`INSERT INTO sessions (sid, sess, expire) VALUES ($1, $2, $3)`, [
+    sid,
+    JSON.stringify({ cookie: { originalMaxAge: 86_400_000, expires, httpOnly: true, path: '/', sameSite: 'lax' }, userId, signedInAt: Date.now() }),
+    expires,
+  ]);
+  const agent = request.agent(app);
+  agent.jar.setCookie(`cho.sid=${encodeURIComponent(`s:${signature.sign(sid, secret)}`)}; Path=/`);
+  return agent;
 }

@@ -1,6 +1,9 @@
 import type request from 'supertest';
 import type { TestContext } from './test-context';
-import { createAccount, signIn } from './auth';
+import { agentWithSession, createAccount, signIn } from './auth';
+
+/** Any argon2id hash: fast buyers never log in with a password. */
+const FAST_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$0000000000000000000000000000000000000000000';
 
 export const ADDRESS = {
   recipientName: 'Nguyễn Thị Mai',
@@ -25,10 +28,17 @@ export async function addToCart(agent: request.Agent, productId: number, quantit
   return agent.post('/cart/items').type('form').send({ _csrf: token, productId: String(productId), quantity: String(quantity) });
 }
 
-/** A signed-in buyer whose cart holds these lines. */
-export async function buyerWithCart(ctx: TestContext, lines: { productId: number; quantity: number }[]): Promise<{ agent: request.Agent; userId: number; email: string }> {
-  const account = await createAccount(ctx.ds, { role: 'buyer', fullName: 'Người mua thử' });
-  const agent = await signIn(ctx.app, account.email);
+/**
+ * A signed-in buyer whose cart holds these lines. `fast` skips the login form (and its deliberate
+ * argon2 cost) by writing the session directly: for tests that need hundreds of buyers.
+ */
+export async function buyerWithCart(
+  ctx: TestContext,
+  lines: { productId: number; quantity: number }[],
+  options: { fast?: boolean } = {},
+): Promise<{ agent: request.Agent; userId: number; email: string }> {
+  const account = await createAccount(ctx.ds, { role: 'buyer', fullName: 'Người mua thử', passwordHash: options.fast ? FAST_HASH : undefined });
+  const agent = options.fast ? await agentWithSession(ctx.app, ctx.ds, account.id, ctx.config.sessionSecret) : await signIn(ctx.app, account.email);
   for (const line of lines) {
     const res = await addToCart(agent, line.productId, line.quantity);
     if (res.status !== 303) throw new Error(`add to cart failed: ${res.status}`);

@@ -1,3 +1,4 @@
+import { ForbiddenError } from '../../http/errors';
 import type { UserRole } from './user.entity';
 
 /** Who is acting: every service method that changes something takes one and checks it. */
@@ -10,4 +11,9 @@ export interface SessionUser extends Actor {
   email: string;
   fullName: string;
   phone: string | null;
+}
+
+/** The service-level check behind every admin route (the route guard is only the first line). */
+export function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new ForbiddenError();
 }

@@ -4,19 +4,20 @@ import { requireRole } from '../../http/auth';
 import { AppError, NotFoundError, ValidationError } from '../../http/errors';
 import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
+import { isCalendarDay } from '../../lib/dates';
 import { parseInput } from '../../http/validate';
 import { ORDER_CODE_PATTERN, ORDER_STATUSES, ORDER_STATUS_LABELS } from '../orders';
 import { markPaidSchema, refundSchema, type PaymentsService } from '../payments';
 import type { AdminOrdersService } from './admin-orders.service';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoDay = z.string().refine(isCalendarDay);
 export const adminOrderFilterSchema = z.object({
   status: z.enum(ORDER_STATUSES).optional().catch(undefined),
   method: z.enum(['stripe', 'vietqr']).optional().catch(undefined),
   flagged: z.literal('1').optional().catch(undefined),
   from: isoDay.optional().catch(undefined),
   to: isoDay.optional().catch(undefined),
-  sellerId: z.coerce.number().int().positive().optional().catch(undefined),
+  sellerId: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
 });
 
 function orderCode(req: Request): string {
@@ -74,7 +75,7 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
   const act = (action: (req: Request) => Promise<void>, done: string) => async (req: Request, res: Response) => {
     try {
       await action(req);
-      setFlash(req, done);
+      await setFlash(req, done);
       res.redirect(303, `/admin/orders/${orderCode(req)}`);
     } catch (err) {
       if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;

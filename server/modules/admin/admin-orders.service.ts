@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../http/errors';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
-import type { Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts/actor';
 import { ORDER_STATUS_LABELS, type OrderStatus, type OrdersService, type OrderView } from '../orders';
 
 export interface AdminOrderFilter {
@@ -32,9 +32,6 @@ export interface AdminOrderRow {
   sellers: string;
 }
 
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new ForbiddenError();
-}
 
 /** What admins see of orders: every order, its money trail and the flags to follow up. */
 export class AdminOrdersService {

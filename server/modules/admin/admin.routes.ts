@@ -38,11 +38,12 @@ const ACTION_LABELS: Record<string, string> = {
   'settings.commission': 'Đổi phí sàn mặc định',
 };
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+// Ids are PostgreSQL integers: a larger number is simply not found, never a database error.
+const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const productFilter = z.object({
   ocop: z.enum(['pending', 'verified', 'expired']).optional().catch(undefined),
   status: z.enum(['draft', 'active', 'hidden']).optional().catch(undefined),
-  sellerId: z.coerce.number().int().positive().optional().catch(undefined),
+  sellerId: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
 });
 const productActionParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), action: z.enum(['hide', 'restore', 'verify-ocop']) });
@@ -126,10 +127,10 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
       if (action === 'verify-ocop') await products.verifyOcop(req.user!, id, reason);
       if (action === 'hide') await products.hide(req.user!, id, reason);
       if (action === 'restore') await products.restore(req.user!, id, reason);
-      setFlash(req, PRODUCT_NOTICES[action]);
+      await setFlash(req, PRODUCT_NOTICES[action]);
     } catch (err) {
       if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
-      setFlash(req, err instanceof ValidationError ? (Object.values(err.fieldErrors)[0] ?? err.message) : err.message);
+      await setFlash(req, err instanceof ValidationError ? (Object.values(err.fieldErrors)[0] ?? err.message) : err.message);
       res.redirect(303, backToList(req));
       return;
     }

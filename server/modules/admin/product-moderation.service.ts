@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { escapeLike, foldVietnamese } from '../../lib/text';
-import type { Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts/actor';
 import type { AuditService } from '../audit';
 
 export interface ProductModerationFilter {
@@ -31,9 +31,6 @@ export interface AdminProductRow {
   hiddenReason: string | null;
 }
 
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new ForbiddenError();
-}
 
 /** Admin decisions about listings; each one is audited in the same transaction. */
 export class ProductModerationService {

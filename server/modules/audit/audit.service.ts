@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError } from '../../http/errors';
-import type { Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts/actor';
 
 export interface AuditEntryInput {
   actorUserId: number | null;
@@ -54,7 +53,7 @@ export class AuditService {
 
   /** Newest first, keyset-paged by id. */
   async list(actor: Actor, options: { beforeId?: string; limit?: number } = {}): Promise<{ entries: AuditEntry[]; nextBeforeId: string | null }> {
-    if (actor.role !== 'admin') throw new ForbiddenError();
+    assertAdmin(actor);
     const limit = options.limit ?? 50;
     const params: unknown[] = [limit + 1];
     let where = '';

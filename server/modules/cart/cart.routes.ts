@@ -31,7 +31,7 @@ export function cartRoutes(cart: CartService): Router {
 
   router.get('/cart', async (req, res) => {
     const view = await cart.view(cartOwner(req));
-    res.render('cart/cart', { title: 'Giỏ hàng', cart: view, notice: takeFlash(req) });
+    res.render('cart/cart', { title: 'Giỏ hàng', cart: view, notice: takeFlash(req), hideStickyCart: true });
   });
 
   router.post('/cart/items', async (req, res) => {
@@ -40,7 +40,7 @@ export function cartRoutes(cart: CartService): Router {
       const input = parseInput(addToCartSchema, formBody(req));
       const { cartId, notice } = await cart.addItem(cartOwner(req), input.productId, input.quantity);
       if (!req.user) req.session.cartId = cartId;
-      setFlash(req, notice ?? 'Đã thêm vào giỏ hàng.');
+      await setFlash(req, notice ?? 'Đã thêm vào giỏ hàng.');
       res.redirect(303, '/cart');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -58,13 +58,13 @@ export function cartRoutes(cart: CartService): Router {
     const { productId } = parseInput(productIdParam, req.params);
     const { quantity } = parseInput(setQuantitySchema, formBody(req));
     const { notice } = await cart.setQuantity(cartOwner(req), productId, quantity);
-    if (notice) setFlash(req, notice);
+    if (notice) await setFlash(req, notice);
     res.redirect(303, '/cart');
   });
 
   router.post('/cart/accept', async (req, res) => {
     await cart.acceptChanges(cartOwner(req));
-    setFlash(req, 'Giỏ hàng đã được cập nhật theo giá và số lượng hiện tại.');
+    await setFlash(req, 'Giỏ hàng đã được cập nhật theo giá và số lượng hiện tại.');
     res.redirect(303, '/cart');
   });
 

@@ -1,6 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { NotFoundError } from '../../http/errors';
-import { filterView, paginationView } from './catalog.presenter';
+import { filterView, listingHref, paginationView } from './catalog.presenter';
+import { excerpt, productJsonLd } from './catalog.seo';
 import { productQuerySchema, slugParamSchema } from './catalog.schemas';
 import type { CatalogService } from './catalog.service';
 
@@ -12,19 +13,22 @@ function slugParam(req: Request): string {
 }
 
 /** Public HTML pages: they read only, and never start a session. */
-export function catalogRoutes(catalog: CatalogService): Router {
+export function catalogRoutes(catalog: CatalogService, publicUrl: string): Router {
   const router = express.Router();
 
   router.get('/', async (_req, res) => {
     const [{ roots }, sections] = await Promise.all([catalog.categories(), catalog.homeSections()]);
-    res.render('catalog/home', { groups: roots, ...sections });
+    res.render('catalog/home', { groups: roots, ...sections, canonical: `${publicUrl}/` });
   });
 
   router.get('/products', async (req, res) => {
     const query = productQuerySchema.parse(req.query);
     const [result, { roots }] = await Promise.all([catalog.searchProducts(query), catalog.categories()]);
     res.render('catalog/products', {
-      title: query.q ? query.q : undefined,
+      title: query.q ? query.q : 'Sản phẩm OCOP',
+      canonical: listingHref(`${publicUrl}/products`, query, { page: query.page > 1 ? query.page : undefined, sort: undefined }),
+      // A search result page is for people, not for the index.
+      noindex: !!query.q,
       result,
       filters: filterView(query, roots, result.sort),
       pagination: paginationView('/products', query, result),
@@ -34,7 +38,13 @@ export function catalogRoutes(catalog: CatalogService): Router {
   router.get('/products/:slug', async (req, res) => {
     const slug = slugParam(req);
     const product = await catalog.getProduct(slug);
-    res.render('catalog/product', { title: product.name, product });
+    res.render('catalog/product', {
+      title: product.name,
+      product,
+      metaDescription: excerpt(`${product.name}: ${product.description}`),
+      canonical: `${publicUrl}/products/${product.slug}`,
+      jsonLd: productJsonLd(product, publicUrl),
+    });
   });
 
   router.get('/sellers/:slug', async (req, res) => {
@@ -44,6 +54,8 @@ export function catalogRoutes(catalog: CatalogService): Router {
     const result = await catalog.searchProducts({ ...query, sellerId: seller.id });
     res.render('catalog/seller', {
       title: seller.name,
+      metaDescription: excerpt(`${seller.name} — ${seller.description}`),
+      canonical: `${publicUrl}/sellers/${seller.slug}`,
       seller,
       result,
       pagination: paginationView(`/sellers/${seller.slug}`, query, result),

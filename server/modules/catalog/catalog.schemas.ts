@@ -8,7 +8,9 @@ export const MAX_PAGE = 1000;
 
 /** A filter value that is malformed is dropped rather than failing the whole listing page. */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
-const price = lenient(z.coerce.number().int().min(0).max(1_000_000_000));
+// CASE: an empty price box arrives as "" — not given, not 0 (z.coerce would make it 0 and find nothing).
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const price = lenient(z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000_000)));
 
 export const productQuerySchema = z.object({
   q: lenient(z.string().trim().max(100).transform((s) => s || undefined)),

@@ -7,7 +7,7 @@ import { NotFoundError } from '../../http/errors';
 import type { MediaStorage } from '../../storage/media-storage';
 import { Category } from './category.entity';
 import { PAGE_SIZE, type ProductQuery, type ProductSort } from './catalog.schemas';
-import { imageVariantName, pickWidth } from './product-images';
+import { imageSrcset, imageVariantName, pickWidth } from './product-images';
 
 /** Past this many matches a listing says "more than 1000" instead of counting every row. */
 export const COUNT_CAP = 1000;
@@ -37,11 +37,12 @@ export interface ProductCard {
   seller: { name: string; slug: string; commune: string };
   category: { code: string; nameVi: string; nameEn: string };
   imageUrl: string | null;
+  imageSrcset: string | null;
 }
 
 export interface ProductDetail extends ProductCard {
   description: string;
-  images: { url: string; largeUrl: string; alt: string; width: number; height: number }[];
+  images: { url: string; largeUrl: string; srcset: string; alt: string; width: number; height: number }[];
   seller: ProductCard['seller'] & { type: string; description: string; address: string };
 }
 
@@ -358,6 +359,7 @@ export class CatalogService {
       images: row.images.map((i) => ({
         url: this.media.url(imageVariantName(i.key, pickWidth(i.sizes, 800))),
         largeUrl: this.media.url(imageVariantName(i.key, pickWidth(i.sizes, 1600))),
+        srcset: imageSrcset(i.key, i.sizes, (name) => this.media.url(name)),
         alt: i.alt || row.name,
         width: i.width,
         height: i.height,
@@ -372,6 +374,17 @@ export class CatalogService {
     )) as SellerStorefront[];
     if (!rows[0]) throw new NotFoundError('Không tìm thấy gian hàng này.');
     return rows[0];
+  }
+
+  /** Everything a search engine may index: listed products and approved cooperatives (capped at one sitemap file). */
+  async sitemapEntries(): Promise<{ products: { slug: string; updatedAt: Date }[]; sellers: { slug: string; updatedAt: Date }[] }> {
+    const [products, sellers] = await Promise.all([
+      this.dataSource.query(
+        `SELECT p.slug, p.updated_at AS "updatedAt" FROM products p JOIN sellers s ON s.id = p.seller_id WHERE ${LISTED} ORDER BY p.id LIMIT 45000`,
+      ),
+      this.dataSource.query(`SELECT slug, updated_at AS "updatedAt" FROM sellers WHERE status = 'approved' ORDER BY id LIMIT 5000`),
+    ]);
+    return { products, sellers };
   }
 
   async homeSections(): Promise<{ fiveStar: ProductCard[]; fourStar: ProductCard[]; newest: ProductCard[] }> {
@@ -407,6 +420,7 @@ export class CatalogService {
       seller: { name: row.seller_name, slug: row.seller_slug, commune: row.seller_commune },
       category: { code: row.category_code, nameVi: row.category_name_vi, nameEn: row.category_name_en },
       imageUrl: row.cover_key ? this.media.url(imageVariantName(row.cover_key, pickWidth(row.cover_sizes ?? [], 400))) : null,
+      imageSrcset: row.cover_key ? imageSrcset(row.cover_key, row.cover_sizes ?? [], (name) => this.media.url(name)) : null,
     };
   }
 }

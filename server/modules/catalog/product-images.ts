@@ -10,3 +10,11 @@ export function pickWidth(sizes: readonly number[], wanted: number): number {
   const sorted = [...sizes].sort((a, b) => a - b);
   return sorted.find((w) => w >= wanted) ?? sorted[sorted.length - 1] ?? wanted;
 }
+
+/** "…-400.webp 400w, …-800.webp 800w": lets the browser pick the smallest file that is sharp enough. */
+export function imageSrcset(storageKey: string, sizes: readonly number[], url: (name: string) => string): string {
+  return [...sizes]
+    .sort((a, b) => a - b)
+    .map((w) => `${url(imageVariantName(storageKey, w))} ${w}w`)
+    .join(', ');
+}

@@ -22,6 +22,7 @@ interface Claimed {
 export class MailWorker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private lastClaimed = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,6 +61,7 @@ export class MailWorker {
        RETURNING id, to_address, subject, text_body, attempts`,
       [this.options.batchSize ?? 20],
     ).then((r: [Claimed[], number]) => r[0])) as Claimed[];
+    this.lastClaimed = claimed.length;
     let sent = 0;
     for (const mail of claimed) {
       try {
@@ -80,8 +82,22 @@ export class MailWorker {
     return sent;
   }
 
+  /**
+   * Passes until the due mail is gone: a full batch all sent means more may be waiting, so a burst of
+   * orders is not sent at one batch per tick. A failure ends the round (the server is likely down).
+   */
+  async drain(maxPasses = 50): Promise<number> {
+    let total = 0;
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const sent = await this.runOnce();
+      total += sent;
+      if (this.lastClaimed < (this.options.batchSize ?? 20) || sent < this.lastClaimed) break;
+    }
+    return total;
+  }
+
   start(intervalMs = 10_000): void {
-    this.timer = setInterval(() => void this.runOnce().catch((err) => this.logger.error({ err }, 'mail worker failed')), intervalMs);
+    this.timer = setInterval(() => void this.drain().catch((err) => this.logger.error({ err }, 'mail worker failed')), intervalMs);
     this.timer.unref();
   }
 

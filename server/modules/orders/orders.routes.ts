@@ -25,6 +25,7 @@ export function orderRoutes(deps: {
 
   const checkoutLocals = async (req: Request, values: Record<string, unknown>) => ({
     title: 'Thanh toán',
+    hideStickyCart: true,
     cart: await cart.view(cartOwner(req)),
     values,
     provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
@@ -37,7 +38,7 @@ export function orderRoutes(deps: {
     const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '' });
     if (locals.cart.groups.length === 0) return res.redirect('/cart');
     if (locals.cart.blocked) {
-      setFlash(req, 'Giỏ hàng có thay đổi cần bạn xác nhận trước khi thanh toán.');
+      await setFlash(req, 'Giỏ hàng có thay đổi cần bạn xác nhận trước khi thanh toán.');
       return res.redirect('/cart');
     }
     res.render('orders/checkout', locals);
@@ -73,7 +74,7 @@ export function orderRoutes(deps: {
   router.post('/orders/:code/cancel', requireSignedIn, async (req, res) => {
     const { code } = parseOrderCode(req);
     await orders.cancelByBuyer(req.user!, code);
-    setFlash(req, 'Đã huỷ đơn hàng.');
+    await setFlash(req, 'Đã huỷ đơn hàng.');
     res.redirect(303, `/orders/${code}`);
   });
 
@@ -126,7 +127,7 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
     const { code } = parseOrderCode(req);
     try {
       await orders.updateSellerOrder(req.user!, code, parseInput(sellerOrderStatusSchema, formBody(req)));
-      setFlash(req, 'Đã cập nhật trạng thái đơn hàng.');
+      await setFlash(req, 'Đã cập nhật trạng thái đơn hàng.');
       res.redirect(303, `/seller/orders/${code}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

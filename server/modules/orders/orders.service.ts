@@ -296,17 +296,26 @@ export class OrdersService {
       [orderId, to, ordersMovableTo(to)],
     )) as [{ id: number }[], number];
     if (rows.length === 0) return false;
-    const items = (await manager.query(
-      `SELECT product_id, sum(quantity)::int AS quantity FROM order_items WHERE order_id = $1 GROUP BY product_id ORDER BY product_id`,
-      [orderId],
-    )) as { product_id: number; quantity: number }[];
-    for (const item of items) {
-      await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId, actorUserId: actorId });
-    }
+    await this.returnStock(manager, { orderId }, actorId);
     await manager.query(`UPDATE seller_orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE order_id = $1`, [orderId]);
     await this.recordEvent(manager, orderId, null, 'pending_payment', to, actorId);
     await queueOrderEmails(manager, await this.facts(manager, orderId), to as OrderEvent);
     return true;
+  }
+
+  /**
+   * Puts the reserved units of an order (or of one cooperative's part of it) back on the shelf, one
+   * ledger row per product, in product-id order like every other stock change.
+   */
+  async returnStock(manager: EntityManager, scope: { orderId: number; sellerOrderId?: number }, actorId: number | null): Promise<void> {
+    const items = (await manager.query(
+      `SELECT product_id, sum(quantity)::int AS quantity FROM order_items
+       WHERE order_id = $1 AND ($2::int IS NULL OR seller_order_id = $2) GROUP BY product_id ORDER BY product_id`,
+      [scope.orderId, scope.sellerOrderId ?? null],
+    )) as { product_id: number; quantity: number }[];
+    for (const item of items) {
+      await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId: scope.orderId, actorUserId: actorId });
+    }
   }
 
   /** In the caller's transaction (a Stripe "session expired" webhook): expire now if still unpaid. */
@@ -455,13 +464,7 @@ export class OrdersService {
       await this.recordEvent(manager, part.order_id, part.id, part.status, input.status, actor.id, input.note);
       if (input.status === 'cancelled') {
         // A paid part cancelled by its cooperative: its stock goes back (the refund is the payment module's).
-        const items = (await manager.query(
-          `SELECT product_id, sum(quantity)::int AS quantity FROM order_items WHERE seller_order_id = $1 GROUP BY product_id ORDER BY product_id`,
-          [part.id],
-        )) as { product_id: number; quantity: number }[];
-        for (const item of items) {
-          await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId: part.order_id, actorUserId: actor.id });
-        }
+        await this.returnStock(manager, { orderId: part.order_id, sellerOrderId: part.id }, actor.id);
         if (part.status !== 'awaiting_payment') await this.refunds?.recordPartRefund(manager, part.id, actor.id);
       }
       if (input.status === 'delivered') await this.ledger?.recordDelivered(manager, part.id);

@@ -49,7 +49,7 @@ export function payRoutes(payments: PaymentsService): Router {
     const code = orderCode(req.params);
     const page = await payments.payPage(req.user!, code);
     if (!page.payable) return res.redirect(`/orders/${code}`);
-    res.render('payments/pay', { title: `Thanh toán ${code}`, page, retry: req.query.retry === '1' });
+    res.render('payments/pay', { title: `Thanh toán ${code}`, page, retry: req.query.retry === '1', hideStickyCart: true });
   });
 
   router.post('/orders/:code/pay', requireSignedIn, async (req, res) => {
@@ -62,7 +62,7 @@ export function payRoutes(payments: PaymentsService): Router {
     const parsed = successQuery.safeParse(req.query);
     if (parsed.success) {
       const outcome = await payments.confirmStripeReturn(req.user!, code, parsed.data.session_id);
-      setFlash(req, outcome === 'applied' || outcome === 'duplicate' ? 'Cảm ơn bạn! Đã nhận thanh toán.' : 'Chúng tôi đang chờ Stripe xác nhận thanh toán.');
+      await setFlash(req, outcome === 'applied' || outcome === 'duplicate' ? 'Cảm ơn bạn! Đã nhận thanh toán.' : 'Chúng tôi đang chờ Stripe xác nhận thanh toán.');
     }
     res.redirect(303, `/orders/${code}`);
   });
@@ -70,7 +70,7 @@ export function payRoutes(payments: PaymentsService): Router {
   router.post('/orders/:code/pay/simulate', requireSignedIn, async (req, res) => {
     const code = orderCode(req.params);
     await payments.simulateBankTransfer(req.user!, code);
-    setFlash(req, 'Đã mô phỏng chuyển khoản (chỉ có ở bản trình diễn).');
+    await setFlash(req, 'Đã mô phỏng chuyển khoản (chỉ có ở bản trình diễn).');
     res.redirect(303, `/orders/${code}`);
   });
 

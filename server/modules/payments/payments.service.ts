@@ -3,13 +3,12 @@ import QRCode from 'qrcode';
 import type Stripe from 'stripe';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../config';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
+import { AppError, ConflictError, NotFoundError } from '../../http/errors';
 import { bankName } from '../../lib/banks';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../logger';
-import type { Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts/actor';
 import type { AuditService } from '../audit';
-import type { StockService } from '../inventory';
 import type { OrdersService, PartRefunds } from '../orders/orders.service';
 import type { PayoutsService } from '../payouts';
 import type { OrderStatus } from '../orders/order-state';
@@ -73,7 +72,6 @@ export class PaymentsService implements PartRefunds {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersService,
-    private readonly stock: StockService,
     private readonly audit: AuditService,
     private readonly config: Readonly<Config>,
     private readonly stripe: StripeGateway | null,
@@ -369,7 +367,7 @@ export class PaymentsService implements PartRefunds {
   // ---- admins ----
 
   async markPaidByAdmin(actor: Actor, code: string, reference: string): Promise<void> {
-    if (actor.role !== 'admin') throw new ForbiddenError();
+    assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const order = await this.orderByCode(code, manager);
       if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
@@ -391,7 +389,7 @@ export class PaymentsService implements PartRefunds {
    * recorded as owed to the buyer.
    */
   async refundOrder(actor: Actor, code: string, reason: string): Promise<void> {
-    if (actor.role !== 'admin') throw new ForbiddenError();
+    assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const order = await this.orderByCode(code, manager, true);
       if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
@@ -400,13 +398,7 @@ export class PaymentsService implements PartRefunds {
       if (amount <= 0) throw new ConflictError('Đơn hàng này đã được hoàn đủ tiền.');
       const parts = (await manager.query(`SELECT id FROM seller_orders WHERE order_id = $1 AND status = 'to_ship' ORDER BY id FOR UPDATE`, [order.id])) as { id: number }[];
       for (const part of parts) {
-        const items = (await manager.query(
-          `SELECT product_id, sum(quantity)::int AS quantity FROM order_items WHERE seller_order_id = $1 GROUP BY product_id ORDER BY product_id`,
-          [part.id],
-        )) as { product_id: number; quantity: number }[];
-        for (const item of items) {
-          await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId: order.id, actorUserId: actor.id });
-        }
+        await this.orders.returnStock(manager, { orderId: order.id, sellerOrderId: part.id }, actor.id);
         await manager.query(`UPDATE seller_orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE id = $1`, [part.id]);
       }
       // Parts already delivered were credited to their cooperative: the refund comes off its balance.

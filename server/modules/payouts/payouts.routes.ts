@@ -29,7 +29,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
   router.post('/admin/settings/commission', async (req, res) => {
     const { rate } = parseInput(platformRateSchema, formBody(req));
     await payouts.setPlatformRate(req.user!, rate);
-    setFlash(req, 'Đã lưu tỷ lệ phí sàn.');
+    await setFlash(req, 'Đã lưu tỷ lệ phí sàn.');
     res.redirect(303, '/admin/payouts');
   });
 
@@ -54,7 +54,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
     const { sellerId } = parseInput(sellerIdParams, req.params);
     try {
       await payouts.recordPayout(req.user!, sellerId, parseInput(payoutSchema, formBody(req)));
-      setFlash(req, 'Đã ghi nhận khoản chuyển tiền.');
+      await setFlash(req, 'Đã ghi nhận khoản chuyển tiền.');
       res.redirect(303, `/admin/payouts/${sellerId}`);
     } catch (err) {
       if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
@@ -71,7 +71,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
     const { sellerId } = parseInput(sellerIdParams, req.params);
     const { rate } = parseInput(sellerRateSchema, formBody(req));
     await payouts.setSellerRate(req.user!, sellerId, rate ?? null);
-    setFlash(req, 'Đã lưu tỷ lệ phí sàn riêng.');
+    await setFlash(req, 'Đã lưu tỷ lệ phí sàn riêng.');
     res.redirect(303, `/admin/payouts/${sellerId}`);
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from '../../lib/dates';
 import { parseVnd } from '../../lib/money';
 
 /** "5", "5,5" or "5.5" (%) → basis points. */
@@ -31,7 +32,7 @@ export const payoutSchema = z
     paidOn: z
       .string({ error: 'Vui lòng nhập ngày chuyển.' })
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày chuyển không hợp lệ.')
-      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'Ngày chuyển không hợp lệ.'),
+      .refine(isCalendarDay, 'Ngày chuyển không hợp lệ.'),
     note: z.string().trim().max(500).optional(),
   })
   .strict();

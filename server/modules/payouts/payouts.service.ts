@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
-import type { Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts/actor';
 import type { AuditService } from '../audit';
 
 export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout';
@@ -32,9 +32,6 @@ export interface SellerBalanceRow {
   paidOutVnd: number;
 }
 
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new ForbiddenError();
-}
 
 /** Commission on the goods of a delivered part, rounded to the đồng. */
 export function commissionFor(itemsTotalVnd: number, rateBp: number): number {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { formatDate } from '../../lib/dates';
+import { formatDate, isCalendarDay } from '../../lib/dates';
+
+export { isCalendarDay };
 
 /** The tables of the province report, each downloadable as /admin/reports.csv?table=<key>. */
 export const REPORT_TABLES = [
@@ -14,17 +16,6 @@ export type ReportTableKey = (typeof REPORT_TABLES)[number];
 
 /** The longest period one report covers: a year, leap day included. */
 export const MAX_PERIOD_DAYS = 366;
-
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one), between 2000 and 2100. */
-export function isCalendarDay(value: string): boolean {
-  const m = ISO_DAY.exec(value);
-  if (!m) return false;
-  const year = Number(m[1]);
-  if (year < 2000 || year > 2100) return false;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === value;
-}
 
 // CASE: an empty date box in the filter form arrives as "" — the same as not given.
 const optionalDay = z.preprocess(

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
-import type { Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts/actor';
 import { addIsoDays, type ReportPeriod } from './reports.schemas';
 
 /**
@@ -101,9 +100,6 @@ export interface ProvinceReport {
   };
 }
 
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new ForbiddenError();
-}
 
 /** pg returns sums as strings (bigint); money here stays far below 2^53. */
 const toNumber = (v: unknown) => Number(v ?? 0);

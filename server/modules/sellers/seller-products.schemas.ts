@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from '../../lib/dates';
 import { parseVnd } from '../../lib/money';
 import { ADJUSTMENT_REASONS } from '../inventory';
 
@@ -30,7 +31,8 @@ const priceSchema = z
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày không hợp lệ (dd/mm/yyyy).')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Ngày không tồn tại.');
+  // CASE: JavaScript takes 0000-01-01 and 2025-02-30, PostgreSQL does not: only real days (2000–2100).
+  .refine(isCalendarDay, 'Ngày không tồn tại.');
 
 const productFields = {
   name: z.string({ error: 'Vui lòng nhập tên sản phẩm.' }).trim().min(2, 'Tên sản phẩm cần ít nhất 2 ký tự.').max(200, 'Tên tối đa 200 ký tự.'),
@@ -62,7 +64,7 @@ export const newProductSchema = z
 export type NewProductInput = z.infer<typeof newProductSchema>;
 
 export const editProductSchema = z
-  .object({ ...productFields, version: z.coerce.number().int().positive() })
+  .object({ ...productFields, version: z.coerce.number().int().positive().max(2_147_483_647) })
   .strict()
   .superRefine(ocopClaimComplete);
 export type EditProductInput = z.infer<typeof editProductSchema>;

@@ -97,7 +97,14 @@ export function sellerAreaRoutes(
   router.get('/seller/application', async (req, res) => {
     const seller = await sellers.getOwnSeller(req.user!);
     const values = profileValues(seller);
-    res.render('seller/application', { title: 'Hồ sơ hợp tác xã', seller, canResubmit: seller.status === 'rejected', values, ...sellerFormOptions(values) });
+    res.render('seller/application', {
+      title: 'Hồ sơ hợp tác xã',
+      seller,
+      statusLabel: SELLER_STATUS_LABELS[seller.status],
+      canResubmit: seller.status === 'rejected',
+      values,
+      ...sellerFormOptions(values),
+    });
   });
 
   router.post('/seller/application', async (req, res) => {
@@ -107,7 +114,14 @@ export function sellerAreaRoutes(
       res.redirect(303, '/seller');
     } catch (err) {
       const values = formValues(req);
-      renderFormError(res, 'seller/application', err, { title: 'Hồ sơ hợp tác xã', seller, canResubmit: true, values, ...sellerFormOptions(values) });
+      renderFormError(res, 'seller/application', err, {
+        title: 'Hồ sơ hợp tác xã',
+        seller,
+        statusLabel: SELLER_STATUS_LABELS[seller.status],
+        canResubmit: true,
+        values,
+        ...sellerFormOptions(values),
+      });
     }
   });
 

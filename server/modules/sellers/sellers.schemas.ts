@@ -60,7 +60,7 @@ export const sellerApplicationSchema = z
 export type SellerApplicationInput = z.infer<typeof sellerApplicationSchema>;
 
 export const decisionParamsSchema = z.object({
-  id: z.coerce.number().int().positive(),
+  id: z.coerce.number().int().positive().max(2_147_483_647),
   decision: z.enum(SELLER_DECISIONS),
 });
 

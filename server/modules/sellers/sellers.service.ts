@@ -1,8 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import { uniqueSlug } from '../../db/unique-slug';
 import type { AccountsService } from '../accounts/accounts.service';
-import type { Actor, SessionUser } from '../accounts/actor';
+import { assertAdmin, type Actor, type SessionUser } from '../accounts/actor';
 import type { AuditEntry, AuditService } from '../audit';
 import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
 import { Seller, SELLER_STATUSES, type SellerStatus } from './seller.entity';
@@ -16,9 +16,6 @@ export interface SellerOwnerView {
   owner: { id: number; fullName: string; email: string; phone: string | null };
 }
 
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new ForbiddenError();
-}
 
 export class SellersService {
   constructor(

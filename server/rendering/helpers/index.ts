@@ -5,8 +5,9 @@ import { formatDate } from './format-date';
 import { formatDateTime } from './format-date-time';
 import { formatVnd } from './format-vnd';
 import { gt } from './gt';
+import { inc } from './inc';
 import { or } from './or';
 import { stars } from './stars';
 import { t } from './t';
 
-export const helpers = { chart, concat, eq, formatDate, formatDateTime, formatVnd, gt, or, stars, t };
+export const helpers = { chart, concat, eq, formatDate, formatDateTime, formatVnd, gt, inc, or, stars, t };

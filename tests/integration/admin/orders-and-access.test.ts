@@ -48,7 +48,7 @@ describe('who may use the back office', () => {
         expect([method, path, res.status]).toEqual([method, path, 403]);
       }
     }
-    for (const { method, path } of routes.filter((r) => r.method === 'get')) {
+    for (const { path } of routes.filter((r) => r.method === 'get')) {
       const res = await request(ctx.app).get(path);
       expect([path, res.status, res.headers.location]).toEqual([path, 302, `/login?next=${encodeURIComponent(path)}`]);
     }

@@ -1,0 +1,54 @@
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { createTestContext, type TestContext } from '../../helpers/test-context';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+  const seller = await ctx.factories.createSeller();
+  for (let i = 0; i < 30; i++) await ctx.factories.createProduct({ sellerId: seller.id, name: `Đặc sản số ${i}`, ocopStars: 3 + (i % 3), withImage: true });
+});
+afterAll(() => ctx.close());
+
+/** Every SQL statement TypeORM sends, whatever API sent it (query, repository, query builder). */
+async function countQueries(ds: DataSource, run: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const logger = ds.logger;
+  const original = logger.logQuery.bind(logger);
+  logger.logQuery = (query: string, ...rest: unknown[]) => {
+    seen.push(query.replace(/\s+/g, ' ').trim());
+    return (original as (...a: unknown[]) => unknown)(query, ...rest);
+  };
+  try {
+    await run();
+  } finally {
+    logger.logQuery = original;
+  }
+  return seen;
+}
+
+describe('public pages stay cheap', () => {
+  it.each([
+    ['the home page', 3, () => '/'],
+    ['the listing', 2, () => '/products'],
+    ['a deep listing page', 2, () => '/products?page=2'],
+    ['a search', 2, () => '/products?q=dac san'],
+    ['a product page', 1, () => `/products/${slug}`],
+    ['the JSON API', 2, () => '/api/v1/products'],
+  ])('%s: at most %d SQL statements, no write, no session', async (_label, max, path) => {
+    await request(ctx.app).get(path()); // warm the per-process category cache
+    const queries = await countQueries(ctx.ds, async () => {
+      const res = await request(ctx.app).get(path());
+      expect(res.status).toBe(200);
+      expect(((res.headers['set-cookie'] as unknown as string[]) ?? []).some((c) => c.startsWith('cho.sid='))).toBe(false);
+    });
+    expect(queries.length).toBeGreaterThan(0);
+    expect(queries.length).toBeLessThanOrEqual(max);
+    expect(queries.filter((q) => /^(INSERT|UPDATE|DELETE)\b/i.test(q))).toEqual([]);
+  });
+});
+
+let slug = '';
+beforeAll(async () => {
+  [{ slug }] = await ctx.ds.query(`SELECT slug FROM products LIMIT 1`);
+});
