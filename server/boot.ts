@@ -50,6 +50,10 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     );
     sweeper.unref();
     const server: Server = createApp(container).listen(config.port);
+    // CASE: Node closes idle keep-alive sockets after 5 s; a client (or load balancer) reusing one at
+    // that instant gets a reset instead of an answer. Keep them longer than balancers do (60 s).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
