@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../../server/db/emb
 import { systemClock } from '../../server/lib/clock';
 import { makeFactories } from '../helpers/factories';
 import { createBuyers, orderCode, orderProblems, Shopper } from './support/shopper';
-import { BANK_ACCOUNT, BANK_WEBHOOK_SECRET, killAllStores, sleep, startStoreProcess, waitFor, waitUntilReady, type StoreProcess } from './support/store-process';
+import { BANK_ACCOUNT, BANK_WEBHOOK_SECRET, killAllStores, sleep, startStoreProcess, waitUntilReady, type StoreProcess } from './support/store-process';
 
 /**
  * PostgreSQL stops in the middle of a load of checkouts and page reads, then starts again on the

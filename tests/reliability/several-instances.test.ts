@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../helpers/test-context';
 import { createBuyers, orderCode, orderProblems, Shopper } from './support/shopper';
-import { startSmtpSink, type SmtpSink } from './support/smtp';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { killAllStores, startStoreProcess, waitFor, type StoreProcess } from './support/store-process';
 
 /**

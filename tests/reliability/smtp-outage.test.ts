@@ -1,7 +1,7 @@
 import { freePort } from '../../server/db/embedded-postgres';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 import { createBuyers, orderCode, Shopper } from './support/shopper';
-import { startSmtpSink, type SmtpSink } from './support/smtp';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { killAllStores, startStoreProcess, waitFor, type StoreProcess } from './support/store-process';
 
 /** The mail server is down: orders still go through; the mail goes out, once, when it is back. */

@@ -4,6 +4,8 @@ import { SMTPServer } from 'smtp-server';
 export interface ReceivedMail {
   to: string[];
   subject: string;
+  /** The whole message as received (headers and body). */
+  data: string;
 }
 
 export interface SmtpSink {
@@ -12,7 +14,7 @@ export interface SmtpSink {
   close: () => Promise<void>;
 }
 
-/** A real SMTP server on loopback that keeps (recipient, subject) of every message it accepts. */
+/** A real SMTP server on loopback that keeps every message it accepts (recipients, subject, raw data). */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
@@ -25,7 +27,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       stream.on('end', () => {
         // Subjects are RFC 2047-encoded (Vietnamese); the raw header line is enough to tell messages apart.
         const subject = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(data)?.[1].replace(/\r\n[ \t]/g, ' ') ?? '';
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject });
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject, data });
         callback();
       });
     },
