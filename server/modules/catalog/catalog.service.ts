@@ -252,10 +252,13 @@ export class CatalogService {
           ? `(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`
           : `(${q} <% p.search_name)`,
       );
-      rank = `(CASE WHEN lower(p.name) LIKE ${exactLike} THEN 4 ELSE 0 END
-        + CASE WHEN p.search_name LIKE ${like} THEN 2 ELSE 0 END
-        + CASE WHEN p.search_compact LIKE ${compactLike} THEN 1 ELSE 0 END
-        + word_similarity(${q}, p.search_name))`;
+      // Name matches first (exact diacritics above folded ones), then "Sa Pa"/"Sapa" matches, then the
+      // rest by trigram closeness. word_similarity() is the costly part, so only rows that matched
+      // neither way (typos, description-only matches) pay for it.
+      rank = `(CASE
+        WHEN p.search_name LIKE ${like} THEN 3 + CASE WHEN lower(p.name) LIKE ${exactLike} THEN 4 ELSE 0 END
+        WHEN p.search_compact LIKE ${compactLike} THEN 2
+        ELSE word_similarity(${q}, p.search_name) END)`;
     }
     return { where, rank };
   }
