@@ -226,9 +226,13 @@ export class CatalogService {
     return ids;
   }
 
-  private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: string }> {
+  /**
+   * The filter's conditions. `rank` adds its own parameters when called, after the filter's, so the
+   * count query can take exactly the filter's parameters (a prefix of the list).
+   */
+  private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: (params: Params) => string }> {
     const where = [LISTED];
-    let rank = '0';
+    let rank = (_: Params) => '0';
     if (filter.sellerId !== undefined) where.push(`p.seller_id = ${params.add(filter.sellerId)}`);
     if (filter.category) where.push(`p.category_id = ANY(${params.add(await this.categoryIds(filter.category))}::int[])`);
     if (filter.stars) {
@@ -242,22 +246,26 @@ export class CatalogService {
     const folded = filter.q ? foldVietnamese(filter.q) : '';
     if (folded) {
       const q = params.add(folded);
-      const like = params.add(`%${escapeLike(folded)}%`);
-      const compactLike = params.add(`%${escapeLike(folded.replace(/ /g, ''))}%`);
-      const exactLike = params.add(`%${escapeLike(filter.q!.trim().toLowerCase())}%`);
+      const likeValue = `%${escapeLike(folded)}%`;
+      const compactValue = `%${escapeLike(folded.replace(/ /g, ''))}%`;
       // Every branch is served by a GIN trigram index, so no query length scans the table.
       // Under 3 letters LIKE has no trigram to look up; word similarity (padded trigrams) still has.
-      where.push(
-        folded.length >= 3
-          ? `(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`
-          : `(${q} <% p.search_name)`,
-      );
+      let like: string | undefined;
+      let compactLike: string | undefined;
+      if (folded.length >= 3) {
+        like = params.add(likeValue);
+        compactLike = params.add(compactValue);
+        where.push(`(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`);
+      } else {
+        where.push(`(${q} <% p.search_name)`);
+      }
       // Name matches first (exact diacritics above folded ones), then "Sa Pa"/"Sapa" matches, then the
       // rest by trigram closeness. word_similarity() is the costly part, so only rows that matched
       // neither way (typos, description-only matches) pay for it.
-      rank = `(CASE
-        WHEN p.search_name LIKE ${like} THEN 3 + CASE WHEN lower(p.name) LIKE ${exactLike} THEN 4 ELSE 0 END
-        WHEN p.search_compact LIKE ${compactLike} THEN 2
+      const exact = `%${escapeLike(filter.q!.trim().toLowerCase())}%`;
+      rank = (more) => `(CASE
+        WHEN p.search_name LIKE ${like ?? more.add(likeValue)} THEN 3 + CASE WHEN lower(p.name) LIKE ${more.add(exact)} THEN 4 ELSE 0 END
+        WHEN p.search_compact LIKE ${compactLike ?? more.add(compactValue)} THEN 2
         ELSE word_similarity(${q}, p.search_name) END)`;
     }
     return { where, rank };
@@ -270,10 +278,11 @@ export class CatalogService {
     const page = filter.page ?? 1;
 
     const params = new Params();
-    const { where, rank } = await this.whereClause(filter, params);
+    const { where, rank: rankFor } = await this.whereClause(filter, params);
     const baseWhere = [...where];
+    const filterParams = params.values.slice();
+    const rank = rankFor(params);
     const now = this.clock.now();
-    // Added after the filter's parameters, so the count query (which takes only those) never sees it.
     const stars = sort === 'stars' ? trustedStarsSql(params.add(todayInVietnam(now))) : '';
     const order = spec.order(stars);
     const cursorKey = spec.keyset ? decodeCursor(sort, filter.cursor) : null;
@@ -299,7 +308,7 @@ export class CatalogService {
 
     const [rows, total] = await Promise.all([
       this.dataSource.query(sql, params.values) as Promise<CardRow[]>,
-      options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, params),
+      options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
     ]);
     const hasNext = rows.length > pageSize;
     const visible = rows.slice(0, pageSize);
@@ -315,16 +324,14 @@ export class CatalogService {
     };
   }
 
-  private async countMatches(where: string[], params: Params): Promise<number> {
-    // The filter's parameters come first in the list; pass only those this query references.
+  private async countMatches(where: string[], params: unknown[]): Promise<number> {
     const sql = `
       SELECT count(*)::int AS n FROM (
         SELECT 1 FROM products p JOIN sellers s ON s.id = p.seller_id
         WHERE ${where.join(' AND ')}
         LIMIT ${COUNT_CAP + 1}
       ) matches`;
-    const used = Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-    const [{ n }] = (await this.dataSource.query(sql, params.values.slice(0, used))) as { n: number }[];
+    const [{ n }] = (await this.dataSource.query(sql, params)) as { n: number }[];
     return n;
   }
 
