@@ -51,7 +51,7 @@ export function buildContainer(deps: {
   const media = new LocalDiskStorage(deps.config.mediaDir);
   const audit = new AuditService(deps.dataSource);
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
-  const catalog = new CatalogService(deps.dataSource, media, clock);
+  const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
   const sellers = new SellersService(deps.dataSource, accounts, audit);
   const stock = new StockService(deps.dataSource);
   const cart = new CartService(deps.dataSource, media);

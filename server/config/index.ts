@@ -23,6 +23,7 @@ const envSchema = z.object({
   VIETQR_ACCOUNT_NAME: optionalString,
   BANK_WEBHOOK_SECRET: optionalString,
   PUBLIC_URL: z.string().url().optional(),
+  CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -51,6 +52,8 @@ export interface Config {
   paymentMethods: ('stripe' | 'vietqr')[];
   /** The embedded demo: demo bank details and the bank-transfer simulation. */
   demo: boolean;
+  /** How long listing counts and page anchors are reused (0: never; tests default to 0). */
+  catalogCacheSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -102,5 +105,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     bankWebhookSecret: env.BANK_WEBHOOK_SECRET ?? (demo ? 'cho-ocop-demo-bank-secret' : undefined),
     paymentMethods: [...(stripe ? (['stripe'] as const) : []), ...(vietqr ? (['vietqr'] as const) : [])],
     demo,
+    catalogCacheSeconds: env.CATALOG_CACHE_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 30),
   });
 }

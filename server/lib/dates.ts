@@ -33,9 +33,14 @@ export function isCalendarDay(value: string): boolean {
 // Building an Intl formatter is costly (it showed up at 10 % of a product page's CPU): build each once.
 const isoDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
 
+let lastDay = { second: NaN, day: '' };
+
 /** Today's calendar date in Vietnam as YYYY-MM-DD. */
 export function todayInVietnam(now: Date): string {
-  return isoDayFormat.format(now);
+  // A page asks once per product card; the date can only change on a whole second.
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastDay.second) lastDay = { second, day: isoDayFormat.format(now) };
+  return lastDay.day;
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat('vi-VN', {

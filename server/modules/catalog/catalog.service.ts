@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
+import { preparedReads, type ReadQuery } from '../../db/prepared';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { hasValidOcopBadge } from '../../lib/ocop';
@@ -100,6 +102,8 @@ interface CardRow {
   cover_key: string | null;
   cover_sizes: number[] | null;
   rank: number;
+  /** Every match's count, on relevance pages (a window over the ranked matches). */
+  total?: number;
 }
 
 /** Collects positional parameters ($1, $2…) while a query is assembled. */
@@ -182,12 +186,26 @@ const LISTED = `p.status = 'active' AND s.status = 'approved'`;
 
 export class CatalogService {
   private categoryTree?: Promise<{ roots: CategoryNode[]; byCode: Map<string, CategoryNode> }>;
+  /** Listing counts by filter: "1.234 sản phẩm" may lag a few seconds, and every page of a listing shares it. */
+  private readonly counts?: LRUCache<string, number, { where: string[]; params: unknown[] }>;
+  /** First id of every page of the unfiltered newest listing, so a jump to page 800 is a keyset read. */
+  private readonly anchors?: LRUCache<'newest', number[]>;
+  private readonly read: ReadQuery;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly media: MediaStorage,
     private readonly clock: Clock,
-  ) {}
+    options: { cacheSeconds?: number } = {},
+  ) {
+    this.read = preparedReads(dataSource);
+    const ttl = (options.cacheSeconds ?? 0) * 1000;
+    if (ttl > 0) {
+      // allowStale: while one query refreshes an expired entry, other requests keep the old value.
+      this.counts = new LRUCache({ max: 2000, ttl, allowStale: true, fetchMethod: (_key, _old, { context }) => this.queryCount(context.where, context.params) });
+      this.anchors = new LRUCache({ max: 1, ttl, allowStale: true, fetchMethod: () => this.queryPageAnchors() });
+    }
+  }
 
   /** The OCOP group tree is reference data written by a migration: read once per process. */
   async categories(): Promise<{ roots: CategoryNode[]; byCode: Map<string, CategoryNode> }> {
@@ -287,18 +305,22 @@ export class CatalogService {
     const order = spec.order(stars);
     const cursorKey = spec.keyset ? decodeCursor(sort, filter.cursor) : null;
     if (cursorKey && spec.keyset) where.push(spec.keyset(params, cursorKey, stars));
-    const offset = cursorKey ? 0 : (page - 1) * pageSize;
+    const anchor = !cursorKey && sort === 'newest' && baseWhere.length === 1 && pageSize === PAGE_SIZE ? await this.pageAnchor(page) : undefined;
+    if (anchor !== undefined) where.push(`p.id <= ${params.add(anchor)}`);
+    const offset = cursorKey || anchor !== undefined ? 0 : (page - 1) * pageSize;
+    // Relevance ranks every match anyway, so the same pass counts them.
+    const countInPage = sort === 'relevance' && options.withTotal !== false;
 
     // Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full.
     const sql = `
       WITH page AS (
-        SELECT p.id, ${rank} AS rank
+        SELECT p.id, ${rank} AS rank${countInPage ? ', count(*) OVER ()::int AS total' : ''}
         FROM products p JOIN sellers s ON s.id = p.seller_id
         WHERE ${where.join(' AND ')}
         ORDER BY ${order}
         LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
       )
-      SELECT ${CARD_COLUMNS}, page.rank
+      SELECT ${CARD_COLUMNS}, page.rank${countInPage ? ', page.total' : ''}
       FROM page
       JOIN products p ON p.id = page.id
       JOIN sellers s ON s.id = p.seller_id
@@ -306,10 +328,12 @@ export class CatalogService {
       ${COVER_JOIN}
       ORDER BY ${order.replace('rank', 'page.rank')}`;
 
-    const [rows, total] = await Promise.all([
-      this.dataSource.query(sql, params.values) as Promise<CardRow[]>,
-      options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
+    const [rows, counted] = await Promise.all([
+      this.read<CardRow>(sql, params.values),
+      options.withTotal === false || countInPage ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
     ]);
+    // A relevance page past the last match has no row to carry the count.
+    const total = countInPage ? (rows[0]?.total ?? (offset > 0 ? await this.countMatches(baseWhere, filterParams) : 0)) : counted;
     const hasNext = rows.length > pageSize;
     const visible = rows.slice(0, pageSize);
     const last = visible[visible.length - 1];
@@ -325,18 +349,42 @@ export class CatalogService {
   }
 
   private async countMatches(where: string[], params: unknown[]): Promise<number> {
+    if (!this.counts) return this.queryCount(where, params);
+    const count = await this.counts.fetch(JSON.stringify([where, params]), { context: { where, params } });
+    return count ?? this.queryCount(where, params);
+  }
+
+  private async queryCount(where: string[], params: unknown[]): Promise<number> {
     const sql = `
       SELECT count(*)::int AS n FROM (
         SELECT 1 FROM products p JOIN sellers s ON s.id = p.seller_id
         WHERE ${where.join(' AND ')}
         LIMIT ${COUNT_CAP + 1}
       ) matches`;
-    const [{ n }] = (await this.dataSource.query(sql, params)) as { n: number }[];
+    const [{ n }] = await this.read<{ n: number }>(sql, params);
     return n;
   }
 
-  async getProduct(slug: string): Promise<ProductDetail> {
+  /** The first id of `page` in the unfiltered newest listing; undefined when unknown (no cache, past the end). */
+  private async pageAnchor(page: number): Promise<number | undefined> {
+    if (!this.anchors || page < 2) return undefined;
+    const anchors = await this.anchors.fetch('newest');
+    return anchors?.[page - 1];
+  }
+
+  private async queryPageAnchors(): Promise<number[]> {
     const rows = (await this.dataSource.query(
+      `SELECT id FROM (
+         SELECT p.id, row_number() OVER (ORDER BY p.id DESC) AS n
+         FROM products p JOIN sellers s ON s.id = p.seller_id WHERE ${LISTED}
+       ) listed WHERE n % $1 = 1 ORDER BY id DESC`,
+      [PAGE_SIZE],
+    )) as { id: number }[];
+    return rows.map((r) => r.id);
+  }
+
+  async getProduct(slug: string): Promise<ProductDetail> {
+    const rows = (await this.read(
       `SELECT ${CARD_COLUMNS}, 0 AS rank, p.description, p.ocop_certificate_no, p.ocop_decision_date, p.ocop_issuer,
               s.type AS seller_type, s.description AS seller_description, s.address AS seller_address,
               coalesce((SELECT json_agg(json_build_object('key', i.storage_key, 'sizes', i.sizes, 'alt', i.alt,

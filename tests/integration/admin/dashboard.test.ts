@@ -124,7 +124,7 @@ describe('GET /admin — the dashboard', () => {
         collected: formatVnd(expected[key].collected),
       });
     }
-    expect(html).toContain(`id="window-today">\n    <h3>Hôm nay <span class="muted">${formatDate(today)}</span></h3>`);
+    expect(html).toContain(`id="window-today">\n<h3>Hôm nay <span class="muted">${formatDate(today)}</span></h3>`);
     expect(html).toContain(`<h3>7 ngày qua <span class="muted">${formatDate(addIsoDays(today, -6))} – ${formatDate(today)}</span></h3>`);
     expect(html).toContain(`<h3>30 ngày qua <span class="muted">${formatDate(addIsoDays(today, -29))} – ${formatDate(today)}</span></h3>`);
     // The definition is written on the page.
