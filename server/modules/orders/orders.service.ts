@@ -188,7 +188,11 @@ export class OrdersService {
         reservations.push({ productId: line.productId, name: line.name, quantity: line.quantity });
       }
     }
-    // Product-id order: two checkouts touching the same products lock them in the same order.
+    await this.recordEvent(manager, order.id, null, null, 'pending_payment', actor.id);
+    await this.cart.clear(manager, cartId);
+    await queueOrderEmails(manager, await this.facts(manager, order.id), 'placed');
+    // Stock last, just before the commit: a product row that every buyer of a flash sale wants stays
+    // locked as briefly as possible. Product-id order: two checkouts lock shared products in the same order.
     reservations.sort((a, b) => a.productId - b.productId);
     for (const r of reservations) {
       try {
@@ -200,9 +204,6 @@ export class OrdersService {
         throw err;
       }
     }
-    await this.recordEvent(manager, order.id, null, null, 'pending_payment', actor.id);
-    await this.cart.clear(manager, cartId);
-    await queueOrderEmails(manager, await this.facts(manager, order.id), 'placed');
     return { code };
   }
 
