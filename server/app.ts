@@ -12,7 +12,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health';
 import { languageMiddleware, languageRoutes } from './http/language';
 import { refuseNulInBody, refuseNulInUrl } from './http/refuse-nul';
-import { sessionMiddleware } from './http/session';
+import { SESSION_COOKIE, sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
 import { accountsRoutes } from './modules/accounts';
 import { adminOrderRoutes, adminRoutes } from './modules/admin';
@@ -71,6 +71,15 @@ export function createApp(container: Container): Express {
   app.use(seoRoutes(container.catalog, config.publicUrl));
   app.use(webhookRoutes(container.payments));
 
+  const csrf = createCsrf(config);
+  const catalog = catalogRoutes(container.catalog, config.publicUrl);
+  // A visitor without a session cookie has no account, cart or flash to load: catalogue pages skip
+  // the session store for them (most of the traffic of a sale). Anything else falls through.
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.cookies[SESSION_COOKIE]) return next();
+    csrf.provideToken(req, res, () => catalog(req, res, next));
+  });
+
   // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(refuseNulInBody);
@@ -78,7 +87,6 @@ export function createApp(container: Container): Express {
   app.use(sessionMiddleware(config, pool));
   app.use(loadCurrentUser(container.accounts));
   app.use(cartMiddleware(container.cart));
-  const csrf = createCsrf(config);
   app.use(csrf.provideToken);
   app.use(csrf.protect);
 
@@ -101,7 +109,7 @@ export function createApp(container: Container): Express {
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(reportRoutes(container.reports));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
-  app.use(catalogRoutes(container.catalog, config.publicUrl));
+  app.use(catalog);
 
   app.use(notFoundHandler);
   app.use(errorHandler(!config.isProduction));

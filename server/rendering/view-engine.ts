@@ -29,7 +29,9 @@ function hbsFiles(dir: string): string[] {
 function loadTemplates(): Templates {
   const env = Handlebars.create();
   env.registerHelper(helpers);
-  const compile = (file: string) => env.compile(collapseIndentation(fs.readFileSync(file, 'utf8')), { preventIndent: true });
+  // Helpers named at compile time are called directly instead of being looked up on every use.
+  const knownHelpers = Object.fromEntries(Object.keys(helpers).map((name) => [name, true]));
+  const compile = (file: string) => env.compile(collapseIndentation(fs.readFileSync(file, 'utf8')), { preventIndent: true, knownHelpers });
   const partialsDir = path.join(viewsDir, 'partials');
   for (const file of hbsFiles(partialsDir)) env.registerPartial(path.basename(file, '.hbs'), compile(file));
   const views = new Map<string, Template>();

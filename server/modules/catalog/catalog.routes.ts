@@ -47,7 +47,9 @@ export function catalogRoutes(catalog: CatalogService, publicUrl: string): Route
     });
   });
 
-  router.get('/sellers/:slug', async (req, res) => {
+  router.get('/sellers/:slug', async (req, res, next) => {
+    // /sellers/apply is the cooperatives' application form (sellers module), not a storefront.
+    if (req.params.slug === 'apply') return next();
     const slug = slugParam(req);
     const query = productQuerySchema.parse(req.query);
     const seller = await catalog.getStorefront(slug);

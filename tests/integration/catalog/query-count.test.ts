@@ -35,3 +35,16 @@ let slug = '';
 beforeAll(async () => {
   [{ slug }] = await ctx.ds.query(`SELECT slug FROM products LIMIT 1`);
 });
+
+describe('visitors without a session', () => {
+  it('browse without the session store, and every other page still gets the full stack', async () => {
+    const queries = await countQueries(ctx.ds, () => request(ctx.app).get(`/products/${slug}`).expect(200));
+    expect(queries.filter((q) => /\bsessions\b/.test(q))).toEqual([]);
+    // The application form shares the /sellers/ prefix with storefronts: it is not a storefront named "apply".
+    const apply = await request(ctx.app).get('/sellers/apply').expect(200);
+    expect(apply.text).toContain('<title>Đăng ký bán hàng · Chợ OCOP</title>');
+    // A product page still carries a working form token for a guest's first "add to cart".
+    const page = await request(ctx.app).get(`/products/${slug}`).expect(200);
+    expect(page.text).toMatch(/name="_csrf" value="[^"]+"/);
+  });
+});
