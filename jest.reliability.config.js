@@ -8,9 +8,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests/reliability'],
   testMatch: ['**/*.test.ts'],
-  // The PostgreSQL-restart test is flaky (see README, "Open issue"): it runs with `npm run test:faults`,
-  // not in CI, until the connection resets at the instant PostgreSQL stops are understood.
-  testPathIgnorePatterns: process.env.FAULTS === '1' ? ['/node_modules/'] : ['/node_modules/', 'database-restart'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',

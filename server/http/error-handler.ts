@@ -18,9 +18,11 @@ export function errorHandler(showStack: boolean): ErrorRequestHandler {
     const clientStatus = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : undefined;
     // CASE: the database is down or restarting: 503 tells browsers, balancers and webhook senders to retry.
     const status = err instanceof AppError ? err.status : isDatabaseUnavailable(err) ? 503 : (clientStatus ?? 500);
-    if (status === 503) res.set('Retry-After', '5');
     if (status >= 500) req.log?.[status === 503 ? 'warn' : 'error']({ err }, 'request failed');
+    // CASE: the answer is already on its way; setting a header now would throw, and Express would
+    // destroy the socket.
     if (res.headersSent) return;
+    if (status === 503) res.set('Retry-After', '5');
     res.status(status);
     const message =
       err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;

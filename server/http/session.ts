@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import { isDatabaseUnavailable } from '../db/errors';
 
 declare module 'express-session' {
   interface SessionData {
@@ -28,7 +29,7 @@ export const ABSOLUTE_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export function sessionMiddleware(config: Readonly<Config>, pool: Pool): RequestHandler {
   const PgStore = connectPgSimple(session);
-  return session({
+  const handler = session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     resave: false,
@@ -43,6 +44,22 @@ export function sessionMiddleware(config: Readonly<Config>, pool: Pool): Request
     }),
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: IDLE_TIMEOUT_MS },
   });
+  return (req, res, next) => {
+    let passedOn = false;
+    handler(req, res, (err?: unknown) => {
+      // CASE: express-session saves (or touches) the session as the response ends, after the headers
+      // went out, and reports a failure (PostgreSQL stopping at that instant) by calling next(err) a
+      // second time. Express can only answer an error after headers by destroying the socket: the
+      // client got a reset instead of its page. express-session finishes the page anyway, so the
+      // answer stands; only the session change is lost (what must last is saved before answering).
+      if (passedOn) {
+        req.log?.[isDatabaseUnavailable(err) ? 'warn' : 'error']({ err }, 'session not saved after the response');
+        return;
+      }
+      passedOn = true;
+      next(err);
+    });
+  };
 }
 
 const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
