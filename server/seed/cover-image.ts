@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../lib/sharp';
 
 /** Colour of each top-level OCOP group, used for generated demo covers. */
 export const GROUP_COLOURS: Record<string, string> = {

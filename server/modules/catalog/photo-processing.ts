@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import { AppError, ValidationError } from '../../http/errors';
+import { sharp, type SharpMetadata } from '../../lib/sharp';
 import { IMAGE_WIDTHS } from './product-images';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -40,7 +40,7 @@ export interface ProcessedPhoto {
 export async function processPhoto(data: Buffer, fileName: string): Promise<ProcessedPhoto> {
   const kind = sniffPhotoKind(data);
   if (!kind) throw new UnsupportedMediaError(fileName);
-  let meta: sharp.Metadata;
+  let meta: SharpMetadata;
   try {
     meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch {
