@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
 import { createDataSource } from '../server/db/data-source';
 import { createDatabaseIfMissing } from '../server/db/database';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
@@ -26,16 +25,19 @@ async function main(): Promise<void> {
     await ds.initialize();
     await runMigrations(ds);
     await generateCatalogue(ds, products);
-    const catalog = new CatalogService(ds, new LocalDiskStorage(dir), systemClock);
+    const catalog = new CatalogService(ds, new LocalDiskStorage(dir), systemClock, { cacheSeconds: 30 }); // as in production
+    // Every statement goes through TypeORM's logger, the catalogue's prepared reads included.
     const capture = async (run: () => Promise<unknown>) => {
       const seen: { sql: string; params: unknown[] }[] = [];
-      const original = ds.query.bind(ds);
-      (ds as { query: DataSource['query'] }).query = (async (sql: string, params?: unknown[]) => {
+      const original = ds.logger.logQuery.bind(ds.logger);
+      ds.logger.logQuery = (sql: string, params?: unknown[]) => {
         seen.push({ sql, params: params ?? [] });
-        return original(sql, params);
-      }) as DataSource['query'];
-      await run();
-      (ds as { query: DataSource['query'] }).query = original;
+      };
+      try {
+        await run();
+      } finally {
+        ds.logger.logQuery = original;
+      }
       return seen;
     };
     const [{ slug }] = (await ds.query(`SELECT slug FROM products ORDER BY id LIMIT 1`)) as { slug: string }[];
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
       ['product page', () => catalog.getProduct(slug)],
       ['search "mat"', () => catalog.searchProducts({ q: 'mat', page: 1 })],
       ['search "ma"', () => catalog.searchProducts({ q: 'ma', page: 1 })],
+      ['search "mat ongg" (typo)', () => catalog.searchProducts({ q: 'mat ongg', page: 1 })],
       ['search "tra shan tuyet co thu suoi giang hop 200g"', () => catalog.searchProducts({ q: 'tra shan tuyet co thu suoi giang hop 200g', page: 1 })],
     ];
     await catalog.categories();
@@ -52,7 +55,8 @@ async function main(): Promise<void> {
       for (const { sql, params } of await capture(run)) {
         const plan = (await ds.query(`EXPLAIN (ANALYZE, BUFFERS, SUMMARY) ${sql}`, params)) as { 'QUERY PLAN': string }[];
         const lines = plan.map((r) => r['QUERY PLAN']);
-        process.stdout.write(`\n### ${name}\n${lines.filter((l) => /Execution Time|Scan|Sort|Limit|Hash Join|Nested Loop|Bitmap/.test(l)).slice(0, 14).join('\n')}\n`);
+        const times = lines.filter((l) => /^(Planning|Execution) Time/.test(l));
+        process.stdout.write(`\n### ${name}\n${lines.filter((l) => /Scan|Sort|Limit|Hash Join|Nested Loop|Bitmap/.test(l)).slice(0, 14).join('\n')}\n${times.join('\n')}\n`);
       }
     }
   } finally {
