@@ -44,7 +44,7 @@ export async function generateCatalogue(ds: DataSource, products: number, seller
             ($2::text[])[1 + g % array_length($2::text[], 1)] || ' ' || ($3::text[])[1 + (g / 7) % array_length($3::text[], 1)] || ' ' || ($4::text[])[1 + g % array_length($4::text[], 1)] || ' lô ' || g,
             'bench-' || g,
             'Đặc sản ' || ($3::text[])[1 + (g / 7) % array_length($3::text[], 1)] || ', sản phẩm OCOP của hợp tác xã địa phương, lô hàng số ' || g,
-            1000 * (20 + (g * 7919) % 980), ($4::text[])[1 + g % array_length($4::text[], 1)], 10 + g % 200, 'active',
+            1000 * (20 + (g::bigint * 7919) % 980)::int, ($4::text[])[1 + g % array_length($4::text[], 1)], 10 + g % 200, 'active',
             CASE WHEN g % 3 = 0 THEN 3 + g % 3 END, g % 3 = 0, CASE WHEN g % 3 = 0 THEN 'QĐ-' || g END,
             CASE WHEN g % 3 = 0 THEN DATE '2024-01-01' + (g % 600) END,
             now(), now() - make_interval(mins => $5 - g)
