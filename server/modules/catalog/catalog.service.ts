@@ -101,9 +101,12 @@ interface CardRow {
   category_name_en: string;
   cover_key: string | null;
   cover_sizes: number[] | null;
-  rank: number;
-  /** Every match's count, on relevance pages (a window over the ranked matches). */
-  total?: number;
+}
+
+/** The best COUNT_CAP + 1 matches of a search in rank order, and how many matched in all. */
+interface Ranking {
+  ids: number[];
+  total: number;
 }
 
 /** Collects positional parameters ($1, $2…) while a query is assembled. */
@@ -133,7 +136,8 @@ function trustedStars(row: CardRow, now: Date): number {
   return hasValidOcopBadge(claim, now) ? (row.ocop_stars ?? 0) : 0;
 }
 
-const SORTS: Record<ProductSort, SortSpec> = {
+/** Sorts a listing walks in index order; relevance pages are built from a ranking instead (relevancePage). */
+const SORTS: Record<Exclude<ProductSort, 'relevance'>, SortSpec> = {
   newest: { order: () => 'p.id DESC', keyset: (p, [id]) => `p.id < ${p.add(id)}`, key: (r) => [r.id] },
   price_asc: {
     order: () => 'p.price_vnd ASC, p.id ASC',
@@ -150,8 +154,6 @@ const SORTS: Record<ProductSort, SortSpec> = {
     keyset: (p, [value, id], stars) => `(${stars}, p.id) < (${p.add(value)}, ${p.add(id)})`,
     key: (r, now) => [trustedStars(r, now), r.id],
   },
-  // Search results are bounded by the query, so relevance pages use a plain offset.
-  relevance: { order: () => 'rank DESC, p.id DESC', keyset: null, key: () => [] },
 };
 
 function encodeCursor(sort: ProductSort, key: number[]): string {
@@ -190,6 +192,8 @@ export class CatalogService {
   private readonly counts?: LRUCache<string, number, { where: string[]; params: unknown[] }>;
   /** First id of every page of the unfiltered newest listing, so a jump to page 800 is a keyset read. */
   private readonly anchors?: LRUCache<'newest', number[]>;
+  /** A search's ranked ids: the costly part of a search, shared by its pages and by everyone searching the same words. */
+  private readonly rankings?: LRUCache<string, Ranking, { sql: string; params: unknown[] }>;
   private readonly read: ReadQuery;
 
   constructor(
@@ -204,6 +208,7 @@ export class CatalogService {
       // allowStale: while one query refreshes an expired entry, other requests keep the old value.
       this.counts = new LRUCache({ max: 2000, ttl, allowStale: true, fetchMethod: (_key, _old, { context }) => this.queryCount(context.where, context.params) });
       this.anchors = new LRUCache({ max: 1, ttl, allowStale: true, fetchMethod: () => this.queryPageAnchors() });
+      this.rankings = new LRUCache({ max: 500, ttl, allowStale: true, fetchMethod: (_key, _old, { context }) => this.queryRanking(context.sql, context.params) });
     }
   }
 
@@ -292,14 +297,14 @@ export class CatalogService {
   async searchProducts(filter: CatalogFilter, options: { pageSize?: number; withTotal?: boolean } = {}): Promise<ProductPage> {
     const pageSize = options.pageSize ?? PAGE_SIZE;
     const sort: ProductSort = filter.sort === 'relevance' && !filter.q ? 'newest' : (filter.sort ?? (filter.q ? 'relevance' : 'newest'));
-    const spec = SORTS[sort];
     const page = filter.page ?? 1;
 
     const params = new Params();
     const { where, rank: rankFor } = await this.whereClause(filter, params);
+    if (sort === 'relevance') return this.relevancePage(where, rankFor(params), params.values, page, pageSize);
+    const spec = SORTS[sort];
     const baseWhere = [...where];
     const filterParams = params.values.slice();
-    const rank = rankFor(params);
     const now = this.clock.now();
     const stars = sort === 'stars' ? trustedStarsSql(params.add(todayInVietnam(now))) : '';
     const order = spec.order(stars);
@@ -308,32 +313,28 @@ export class CatalogService {
     const anchor = !cursorKey && sort === 'newest' && baseWhere.length === 1 && pageSize === PAGE_SIZE ? await this.pageAnchor(page) : undefined;
     if (anchor !== undefined) where.push(`p.id <= ${params.add(anchor)}`);
     const offset = cursorKey || anchor !== undefined ? 0 : (page - 1) * pageSize;
-    // Relevance ranks every match anyway, so the same pass counts them.
-    const countInPage = sort === 'relevance' && options.withTotal !== false;
 
     // Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full.
     const sql = `
       WITH page AS (
-        SELECT p.id, ${rank} AS rank${countInPage ? ', count(*) OVER ()::int AS total' : ''}
+        SELECT p.id
         FROM products p JOIN sellers s ON s.id = p.seller_id
         WHERE ${where.join(' AND ')}
         ORDER BY ${order}
         LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
       )
-      SELECT ${CARD_COLUMNS}, page.rank${countInPage ? ', page.total' : ''}
+      SELECT ${CARD_COLUMNS}
       FROM page
       JOIN products p ON p.id = page.id
       JOIN sellers s ON s.id = p.seller_id
       JOIN categories c ON c.id = p.category_id
       ${COVER_JOIN}
-      ORDER BY ${order.replace('rank', 'page.rank')}`;
+      ORDER BY ${order}`;
 
-    const [rows, counted] = await Promise.all([
+    const [rows, total] = await Promise.all([
       this.read<CardRow>(sql, params.values),
-      options.withTotal === false || countInPage ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
+      options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
     ]);
-    // A relevance page past the last match has no row to carry the count.
-    const total = countInPage ? (rows[0]?.total ?? (offset > 0 ? await this.countMatches(baseWhere, filterParams) : 0)) : counted;
     const hasNext = rows.length > pageSize;
     const visible = rows.slice(0, pageSize);
     const last = visible[visible.length - 1];
@@ -346,6 +347,50 @@ export class CatalogService {
       sort,
       nextCursor: hasNext && last ? (spec.keyset ? encodeCursor(sort, spec.key(last, now)) : '') : null,
     };
+  }
+
+  /**
+   * Relevance pages: rank the matches once (the best COUNT_CAP + 1, with the count of all), keep the
+   * ranking for CATALOG_CACHE_SECONDS, and read the page's rows by id, so prices, stock and
+   * withdrawals are always current. Pages past COUNT_CAP matches are empty: refine the search.
+   */
+  private async relevancePage(where: string[], rank: string, params: unknown[], page: number, pageSize: number): Promise<ProductPage> {
+    const sql = `
+      SELECT p.id, count(*) OVER ()::int AS total
+      FROM products p JOIN sellers s ON s.id = p.seller_id
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${rank} DESC, p.id DESC
+      LIMIT ${COUNT_CAP + 1}`;
+    const ranking = this.rankings ? await this.rankings.fetch(JSON.stringify([sql, params]), { context: { sql, params } }) : undefined;
+    const { ids, total } = ranking ?? (await this.queryRanking(sql, params));
+    const offset = (page - 1) * pageSize;
+    const pageIds = ids.slice(offset, offset + pageSize);
+    const rows = pageIds.length
+      ? await this.read<CardRow>(
+          `SELECT ${CARD_COLUMNS}
+           FROM products p
+           JOIN sellers s ON s.id = p.seller_id
+           JOIN categories c ON c.id = p.category_id
+           ${COVER_JOIN}
+           WHERE p.id = ANY($1::int[]) AND ${LISTED}`,
+          [pageIds],
+        )
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return {
+      items: pageIds.flatMap((id) => (byId.has(id) ? [this.toCard(byId.get(id)!)] : [])),
+      total: Math.min(total, COUNT_CAP),
+      totalCapped: total > COUNT_CAP,
+      page,
+      pageSize,
+      sort: 'relevance',
+      nextCursor: ids.length > offset + pageSize && offset + pageSize < COUNT_CAP ? '' : null,
+    };
+  }
+
+  private async queryRanking(sql: string, params: unknown[]): Promise<Ranking> {
+    const rows = await this.read<{ id: number; total: number }>(sql, params);
+    return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
   }
 
   private async countMatches(where: string[], params: unknown[]): Promise<number> {
@@ -385,7 +430,7 @@ export class CatalogService {
 
   async getProduct(slug: string): Promise<ProductDetail> {
     const rows = (await this.read(
-      `SELECT ${CARD_COLUMNS}, 0 AS rank, p.description, p.ocop_certificate_no, p.ocop_decision_date, p.ocop_issuer,
+      `SELECT ${CARD_COLUMNS}, p.description, p.ocop_certificate_no, p.ocop_decision_date, p.ocop_issuer,
               s.type AS seller_type, s.description AS seller_description, s.address AS seller_address,
               coalesce((SELECT json_agg(json_build_object('key', i.storage_key, 'sizes', i.sizes, 'alt', i.alt,
                         'width', i.width, 'height', i.height) ORDER BY i.position, i.id)

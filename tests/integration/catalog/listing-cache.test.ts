@@ -1,11 +1,13 @@
 import request from 'supertest';
+import { formatVnd } from '../../../server/lib/money';
 import { countQueries } from '../../helpers/queries';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
 /**
- * With CATALOG_CACHE_SECONDS (30 s outside tests) a listing's count is reused across its pages and
+ * With CATALOG_CACHE_SECONDS (30 s outside tests) a listing's count is reused across its pages,
  * direct jumps to a page of the unfiltered newest listing start from a stored first id instead of
- * skipping rows. The pages must be exactly those an uncached store shows.
+ * skipping rows, and a search's ranking is reused by its pages and repeats. The pages must be exactly
+ * those an uncached store shows, with current rows.
  */
 let cached: TestContext;
 let plain: TestContext;
@@ -85,5 +87,39 @@ describe('search counts in the ranking pass', () => {
     const past = await request(cached.app).get('/products').query({ q: 'che shan tuyet', page: 4 }).expect(200);
     expect(past.text).toContain('>60 sản phẩm<');
     expect(cardNames(past.text)).toEqual([]);
+  });
+});
+
+describe('search rankings', () => {
+  it('ranks a search once: later requests and its other pages only read their rows, always current', async () => {
+    const q = { q: 'shan tuyet so' };
+    const first = await countQueries(cached.ds, async () => {
+      const res = await request(cached.app).get('/products').query(q).expect(200);
+      expect(cardNames(res.text)).toHaveLength(24);
+    });
+    expect(first.filter((s) => s.includes('count(*) OVER ()'))).toHaveLength(1);
+
+    // Meanwhile a product on the first page is withdrawn and another one's price changes.
+    const before = await request(cached.app).get('/api/v1/products').query(q).expect(200);
+    const [gone, repriced] = before.body.items as { id: number; name: string }[];
+    await cached.ds.query(`UPDATE products SET status = 'hidden' WHERE id = $1`, [gone.id]);
+    await cached.ds.query(`UPDATE products SET price_vnd = 123000 WHERE id = $1`, [repriced.id]);
+
+    const again = await countQueries(cached.ds, async () => {
+      const res = await request(cached.app).get('/products').query(q).expect(200);
+      expect(cardNames(res.text)).not.toContain(gone.name);
+      expect(cardNames(res.text)[0]).toBe(repriced.name);
+      expect(res.text).toContain(formatVnd(123_000));
+    });
+    expect(again.filter((s) => s.includes('count(*) OVER ()'))).toEqual([]);
+    expect(again).toHaveLength(1);
+
+    const page2 = await countQueries(cached.ds, async () => {
+      const res = await request(cached.app).get('/products').query({ ...q, page: 2 }).expect(200);
+      // Every name matches alike, so the ranking is newest first.
+      expect(cardNames(res.text)).toEqual(names.slice(24, 48));
+    });
+    expect(page2.filter((s) => s.includes('count(*) OVER ()'))).toEqual([]);
+    await cached.ds.query(`UPDATE products SET status = 'active' WHERE id = $1`, [gone.id]);
   });
 });

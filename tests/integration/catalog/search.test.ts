@@ -180,11 +180,12 @@ describe('search uses the trigram indexes at every query length', () => {
       const res = await request(ctx.app).get('/products').query({ q }).expect(200);
       if (expectedTotal !== null) expect(res.text).toContain(`>${expectedTotal} sản phẩm<`);
     });
+    // Relevance ranks the matches and counts them in the same pass; the page's rows are then read by id.
     const productQueries = queries.filter((r) => /FROM products p/.test(r.sql));
-    // One statement: relevance ranks every match, and the same pass counts them.
-    expect(productQueries).toHaveLength(1);
-    expect(productQueries[0].sql).toContain('count(*) OVER ()');
-    for (const { sql, params } of productQueries) {
+    const ranking = productQueries.filter((r) => r.sql.includes('count(*) OVER ()'));
+    expect(ranking).toHaveLength(1);
+    expect(productQueries.length).toBeLessThanOrEqual(2);
+    for (const { sql, params } of ranking) {
       const plan = ((await ctx.ds.query(`EXPLAIN ${sql}`, params)) as { 'QUERY PLAN': string }[])
         .map((row) => row['QUERY PLAN'])
         .join('\n');
