@@ -194,7 +194,7 @@ describe('stored text is shown as text everywhere', () => {
     await inspect(admin, `/admin/sellers/${state.sellerId}`, ['coopName', 'coopAddress', 'coopDescription', 'ownerName', 'approveReason']);
     await inspect(admin, '/admin/products', ['productName', 'coopName']);
     await inspect(admin, '/admin/orders', ['buyerName', 'coopName']);
-    await inspect(admin, `/admin/orders/${state.code}`, ['productName', 'coopName', 'recipient', 'commune', 'street', 'markPaidReference', 'tracking']);
+    await inspect(admin, `/admin/orders/${state.code}`, ['productName', 'coopName', 'recipient', 'commune', 'street', 'markPaidReference', 'tracking', 'note']);
     await inspect(admin, '/admin/audit', ['approveReason', 'rejectReason', 'verifyReason', 'markPaidReference']);
     await inspect(admin, '/admin/payouts', ['coopName']);
     await inspect(admin, `/admin/payouts/${state.sellerId}`, ['coopName']);
