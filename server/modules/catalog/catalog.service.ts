@@ -253,9 +253,9 @@ export class CatalogService {
    * The filter's conditions. `rank` adds its own parameters when called, after the filter's, so the
    * count query can take exactly the filter's parameters (a prefix of the list).
    */
-  private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: (params: Params) => string }> {
+  private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: ((params: Params) => string) | null }> {
     const where = [LISTED];
-    let rank = (_: Params) => '0';
+    let rank: ((params: Params) => string) | null = null;
     if (filter.sellerId !== undefined) where.push(`p.seller_id = ${params.add(filter.sellerId)}`);
     if (filter.category) where.push(`p.category_id = ANY(${params.add(await this.categoryIds(filter.category))}::int[])`);
     if (filter.stars) {
@@ -267,28 +267,24 @@ export class CatalogService {
     if (filter.maxPrice !== undefined) where.push(`p.price_vnd <= ${params.add(filter.maxPrice)}`);
 
     const folded = filter.q ? foldVietnamese(filter.q) : '';
-    if (folded) {
+    if (folded && folded.length < 3) {
+      // One or two letters: the start of a word ("m" → Mật ong, Trà mận), newest first; ranking that
+      // many matches would say little and cost a scan of most of the catalogue.
+      const start = escapeLike(folded);
+      where.push(`(p.search_name LIKE ${params.add(`${start}%`)} OR p.search_name LIKE ${params.add(`% ${start}%`)})`);
+    } else if (folded) {
       const q = params.add(folded);
-      const likeValue = `%${escapeLike(folded)}%`;
-      const compactValue = `%${escapeLike(folded.replace(/ /g, ''))}%`;
-      // Every branch is served by a GIN trigram index, so no query length scans the table.
-      // Under 3 letters LIKE has no trigram to look up; word similarity (padded trigrams) still has.
-      let like: string | undefined;
-      let compactLike: string | undefined;
-      if (folded.length >= 3) {
-        like = params.add(likeValue);
-        compactLike = params.add(compactValue);
-        where.push(`(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`);
-      } else {
-        where.push(`(${q} <% p.search_name)`);
-      }
+      const like = params.add(`%${escapeLike(folded)}%`);
+      const compactLike = params.add(`%${escapeLike(folded.replace(/ /g, ''))}%`);
+      // Every branch is served by a GIN trigram index, so no query scans the table.
+      where.push(`(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`);
       // Name matches first (exact diacritics above folded ones), then "Sa Pa"/"Sapa" matches, then the
       // rest by trigram closeness. word_similarity() is the costly part, so only rows that matched
       // neither way (typos, description-only matches) pay for it.
       const exact = `%${escapeLike(filter.q!.trim().toLowerCase())}%`;
       rank = (more) => `(CASE
-        WHEN p.search_name LIKE ${like ?? more.add(likeValue)} THEN 3 + CASE WHEN lower(p.name) LIKE ${more.add(exact)} THEN 4 ELSE 0 END
-        WHEN p.search_compact LIKE ${compactLike ?? more.add(compactValue)} THEN 2
+        WHEN p.search_name LIKE ${like} THEN 3 + CASE WHEN lower(p.name) LIKE ${more.add(exact)} THEN 4 ELSE 0 END
+        WHEN p.search_compact LIKE ${compactLike} THEN 2
         ELSE word_similarity(${q}, p.search_name) END)`;
     }
     return { where, rank };
@@ -301,7 +297,7 @@ export class CatalogService {
 
     const params = new Params();
     const { where, rank: rankFor } = await this.whereClause(filter, params);
-    if (sort === 'relevance') return this.relevancePage(where, rankFor(params), params.values, page, pageSize);
+    if (sort === 'relevance') return this.relevancePage(where, rankFor?.(params) ?? null, params.values, page, pageSize);
     const spec = SORTS[sort];
     const baseWhere = [...where];
     const filterParams = params.values.slice();
@@ -354,12 +350,14 @@ export class CatalogService {
    * ranking for CATALOG_CACHE_SECONDS, and read the page's rows by id, so prices, stock and
    * withdrawals are always current. Pages past COUNT_CAP matches are empty: refine the search.
    */
-  private async relevancePage(where: string[], rank: string, params: unknown[], page: number, pageSize: number): Promise<ProductPage> {
+  private async relevancePage(where: string[], rank: string | null, params: unknown[], page: number, pageSize: number): Promise<ProductPage> {
+    // Without a rank (1–2 letters) the newest matches come straight off the primary key, and the
+    // capped list is its own count.
     const sql = `
-      SELECT p.id, count(*) OVER ()::int AS total
+      SELECT p.id${rank ? ', count(*) OVER ()::int AS total' : ''}
       FROM products p JOIN sellers s ON s.id = p.seller_id
       WHERE ${where.join(' AND ')}
-      ORDER BY ${rank} DESC, p.id DESC
+      ORDER BY ${rank ? `${rank} DESC, ` : ''}p.id DESC
       LIMIT ${COUNT_CAP + 1}`;
     const ranking = this.rankings ? await this.rankings.fetch(JSON.stringify([sql, params]), { context: { sql, params } }) : undefined;
     const { ids, total } = ranking ?? (await this.queryRanking(sql, params));
@@ -389,8 +387,8 @@ export class CatalogService {
   }
 
   private async queryRanking(sql: string, params: unknown[]): Promise<Ranking> {
-    const rows = await this.read<{ id: number; total: number }>(sql, params);
-    return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
+    const rows = await this.read<{ id: number; total?: number }>(sql, params);
+    return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? rows.length };
   }
 
   private async countMatches(where: string[], params: unknown[]): Promise<number> {
