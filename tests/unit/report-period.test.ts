@@ -1,4 +1,5 @@
-import { isCalendarDay, MAX_PERIOD_DAYS, resolvePeriod } from '../../server/modules/reports';
+import { isCalendarDay } from '../../server/lib/dates';
+import { MAX_PERIOD_DAYS, resolvePeriod } from '../../server/modules/reports';
 
 const TODAY = '2026-11-26';
 const NOVEMBER = { from: '2026-11-01', to: '2026-11-30', isDefault: true };

@@ -32,7 +32,6 @@ export interface AdminOrderRow {
   sellers: string;
 }
 
-
 /** What admins see of orders: every order, its money trail and the flags to follow up. */
 export class AdminOrdersService {
   constructor(

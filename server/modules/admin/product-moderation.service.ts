@@ -31,7 +31,6 @@ export interface AdminProductRow {
   hiddenReason: string | null;
 }
 
-
 /** Admin decisions about listings; each one is audited in the same transaction. */
 export class ProductModerationService {
   constructor(

@@ -121,8 +121,8 @@ class Params {
 interface SortSpec {
   /** `stars` is the SQL for the stars a buyer can trust (see trustedStarsSql); only the stars sort uses it. */
   order: (stars: string) => string;
-  /** Keyset comparison for the next page, given the last row; null when the sort has no keyset. */
-  keyset: ((p: Params, key: number[], stars: string) => string) | null;
+  /** Keyset comparison for the next page, given the last row. */
+  keyset: (p: Params, key: number[], stars: string) => string;
   key: (row: CardRow, now: Date) => number[];
 }
 
@@ -250,8 +250,8 @@ export class CatalogService {
   }
 
   /**
-   * The filter's conditions. `rank` adds its own parameters when called, after the filter's, so the
-   * count query can take exactly the filter's parameters (a prefix of the list).
+   * The filter's conditions, and for a search of 3 letters or more its relevance rank. `rank` adds
+   * its own parameter only when called: a listing sorted otherwise must not send one it never uses.
    */
   private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: ((params: Params) => string) | null }> {
     const where = [LISTED];
@@ -304,8 +304,8 @@ export class CatalogService {
     const now = this.clock.now();
     const stars = sort === 'stars' ? trustedStarsSql(params.add(todayInVietnam(now))) : '';
     const order = spec.order(stars);
-    const cursorKey = spec.keyset ? decodeCursor(sort, filter.cursor) : null;
-    if (cursorKey && spec.keyset) where.push(spec.keyset(params, cursorKey, stars));
+    const cursorKey = decodeCursor(sort, filter.cursor);
+    if (cursorKey) where.push(spec.keyset(params, cursorKey, stars));
     const anchor = !cursorKey && sort === 'newest' && baseWhere.length === 1 && pageSize === PAGE_SIZE ? await this.pageAnchor(page) : undefined;
     if (anchor !== undefined) where.push(`p.id <= ${params.add(anchor)}`);
     const offset = cursorKey || anchor !== undefined ? 0 : (page - 1) * pageSize;
@@ -341,7 +341,7 @@ export class CatalogService {
       page,
       pageSize,
       sort,
-      nextCursor: hasNext && last ? (spec.keyset ? encodeCursor(sort, spec.key(last, now)) : '') : null,
+      nextCursor: hasNext && last ? encodeCursor(sort, spec.key(last, now)) : null,
     };
   }
 

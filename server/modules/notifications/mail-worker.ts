@@ -22,7 +22,6 @@ interface Claimed {
 export class MailWorker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
-  private lastClaimed = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,7 +60,6 @@ export class MailWorker {
        RETURNING id, to_address, subject, text_body, attempts`,
       [this.options.batchSize ?? 20],
     ).then((r: [Claimed[], number]) => r[0])) as Claimed[];
-    this.lastClaimed = claimed.length;
     let sent = 0;
     for (const mail of claimed) {
       try {
@@ -91,7 +89,8 @@ export class MailWorker {
     for (let pass = 0; pass < maxPasses; pass++) {
       const sent = await this.runOnce();
       total += sent;
-      if (this.lastClaimed < (this.options.batchSize ?? 20) || sent < this.lastClaimed) break;
+      // Fewer sent than a batch: the batch was not full, or a send failed.
+      if (sent < (this.options.batchSize ?? 20)) break;
     }
     return total;
   }

@@ -31,7 +31,6 @@ export const payoutSchema = z
     bankReference: z.string({ error: 'Vui lòng nhập mã giao dịch.' }).trim().min(3, 'Vui lòng nhập mã giao dịch ngân hàng.').max(100),
     paidOn: z
       .string({ error: 'Vui lòng nhập ngày chuyển.' })
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày chuyển không hợp lệ.')
       .refine(isCalendarDay, 'Ngày chuyển không hợp lệ.'),
     note: z.string().trim().max(500).optional(),
   })

@@ -32,7 +32,6 @@ export interface SellerBalanceRow {
   paidOutVnd: number;
 }
 
-
 /** Commission on the goods of a delivered part, rounded to the đồng. */
 export function commissionFor(itemsTotalVnd: number, rateBp: number): number {
   return Math.round((itemsTotalVnd * rateBp) / 10_000);

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { formatDate, isCalendarDay } from '../../lib/dates';
 
-export { isCalendarDay };
-
 /** The tables of the province report, each downloadable as /admin/reports.csv?table=<key>. */
 export const REPORT_TABLES = [
   'products-by-group',

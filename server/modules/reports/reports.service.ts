@@ -100,7 +100,6 @@ export interface ProvinceReport {
   };
 }
 
-
 /** pg returns sums as strings (bigint); money here stays far below 2^53. */
 const toNumber = (v: unknown) => Number(v ?? 0);
 

@@ -16,7 +16,6 @@ export interface SellerOwnerView {
   owner: { id: number; fullName: string; email: string; phone: string | null };
 }
 
-
 export class SellersService {
   constructor(
     private readonly dataSource: DataSource,
