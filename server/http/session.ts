@@ -1,6 +1,7 @@
 import connectPgSimple from 'connect-pg-simple';
 import type { Request, RequestHandler, Response } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
+import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { isDatabaseUnavailable } from '../db/errors';
@@ -24,24 +25,65 @@ export const IDLE_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
+ * How often an active session's idle deadline moves forward in the database. Moving it on every
+ * request cost an UPDATE per page; a deadline up to 10 minutes behind changes nothing for a
+ * 24-hour idle timeout.
+ */
+export const TOUCH_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * connect-pg-simple with a lazier touch: `get` also reads the stored deadline, and `touch` writes
+ * only when the new deadline is TOUCH_EVERY_MS past it. The deadline is read with the session on
+ * every request, so this holds across instances.
+ */
+function sessionStore(pool: Pool, pruneSessionInterval: number | false) {
+  const PgStore = connectPgSimple(session);
+  return new (class extends PgStore {
+    /** Stored deadlines of the sessions read or saved by requests in flight, until their touch. */
+    private readonly deadlines = new LRUCache<string, number>({ max: 10_000 });
+
+    override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
+      // The callback runs outside the promise (as connect-pg-simple does): a throw in the request that follows is not a rejection of ours.
+      pool.query<{ sess: SessionData; expire: Date }>(`SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid]).then(
+        ({ rows: [row] }) => {
+          if (row) this.deadlines.set(sid, row.expire.getTime());
+          process.nextTick(callback, null, row?.sess ?? null);
+        },
+        (err: unknown) => process.nextTick(callback, err),
+      );
+    }
+
+    override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
+      // A save writes the deadline too: a touch later in the same request (sign-in saves, then ends) is not due.
+      const deadline = data.cookie.expires?.getTime();
+      if (deadline === undefined) this.deadlines.delete(sid);
+      else this.deadlines.set(sid, deadline);
+      super.set(sid, data, callback);
+    }
+
+    override touch(sid: string, data: SessionData, callback?: () => void): void {
+      const stored = this.deadlines.get(sid);
+      this.deadlines.delete(sid);
+      const wanted = data.cookie.expires?.getTime();
+      if (stored !== undefined && wanted !== undefined && wanted - stored < TOUCH_EVERY_MS) return callback?.();
+      super.touch(sid, data, callback);
+    }
+  })({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval });
+}
+
+/**
  * Sessions live in PostgreSQL (shared by every instance). saveUninitialized=false: a visitor who
  * only browses never gets a session row or cookie.
  */
 export function sessionMiddleware(config: Readonly<Config>, pool: Pool): RequestHandler {
-  const PgStore = connectPgSimple(session);
   const handler = session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    store: new PgStore({
-      pool,
-      tableName: 'sessions',
-      createTableIfMissing: false,
-      // Tests open and close many apps; a pruning timer would outlive them.
-      pruneSessionInterval: config.env === 'test' ? false : 15 * 60,
-    }),
+    // Tests open and close many apps; a pruning timer would outlive them.
+    store: sessionStore(pool, config.env === 'test' ? false : 15 * 60),
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: IDLE_TIMEOUT_MS },
   });
   return (req, res, next) => {

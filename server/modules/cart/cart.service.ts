@@ -11,6 +11,13 @@ export interface CartOwner {
 
 export const MAX_LINE_QUANTITY = 1000;
 
+/** The condition on `carts` that finds this owner's cart ($1), or null for a guest who has none. */
+function ownerMatch(owner: CartOwner): { sql: string; param: number } | null {
+  if (owner.userId) return { sql: 'user_id = $1', param: owner.userId };
+  if (owner.guestCartId) return { sql: 'id = $1 AND user_id IS NULL', param: owner.guestCartId };
+  return null;
+}
+
 export interface CartLine {
   productId: number;
   name: string;
@@ -83,22 +90,24 @@ export class CartService {
 
   /** The cart id for an owner; with `create`, makes one (a guest's id then goes into their session). */
   async cartId(owner: CartOwner, create: boolean, manager: EntityManager = this.dataSource.manager): Promise<number | null> {
-    if (owner.userId) {
-      const [row] = (await manager.query(`SELECT id FROM carts WHERE user_id = $1`, [owner.userId])) as { id: number }[];
+    const match = ownerMatch(owner);
+    if (match) {
+      const [row] = (await manager.query(`SELECT id FROM carts WHERE ${match.sql}`, [match.param])) as { id: number }[];
       if (row || !create) return row?.id ?? null;
-      const [created] = (await manager.query(
-        `INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET updated_at = now() RETURNING id`,
-        [owner.userId],
-      )) as { id: number }[];
-      return created.id;
-    }
-    if (owner.guestCartId) {
-      const [row] = (await manager.query(`SELECT id FROM carts WHERE id = $1 AND user_id IS NULL`, [owner.guestCartId])) as { id: number }[];
-      if (row) return row.id;
     }
     if (!create) return null;
-    const [created] = (await manager.query(`INSERT INTO carts DEFAULT VALUES RETURNING id`)) as { id: number }[];
+    const [created] = (await (owner.userId
+      ? manager.query(`INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET updated_at = now() RETURNING id`, [owner.userId])
+      : manager.query(`INSERT INTO carts DEFAULT VALUES RETURNING id`))) as { id: number }[];
     return created.id;
+  }
+
+  /** Inside a checkout's transaction: the owner's cart id, its row locked until the commit (null: no cart). */
+  async lockCart(manager: EntityManager, owner: CartOwner): Promise<number | null> {
+    const match = ownerMatch(owner);
+    if (!match) return null;
+    const [row] = (await manager.query(`SELECT id FROM carts WHERE ${match.sql} FOR UPDATE`, [match.param])) as { id: number }[];
+    return row?.id ?? null;
   }
 
   private async listedProduct(productId: number): Promise<{ id: number; name: string; price_vnd: number; stock: number }> {
@@ -248,12 +257,14 @@ export class CartService {
     };
   }
 
+  /** The header's count, on every page of a signed-in visitor or a guest with a cart: one statement. */
   async itemCount(owner: CartOwner): Promise<number> {
-    const cartId = await this.cartId(owner, false);
-    if (!cartId) return 0;
-    const [{ n }] = (await this.dataSource.query(`SELECT coalesce(sum(quantity), 0)::int AS n FROM cart_items WHERE cart_id = $1`, [cartId])) as {
-      n: number;
-    }[];
+    const match = ownerMatch(owner);
+    if (!match) return 0;
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT coalesce(sum(quantity), 0)::int AS n FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE ${match.sql})`,
+      [match.param],
+    )) as { n: number }[];
     return n;
   }
 

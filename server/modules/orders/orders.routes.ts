@@ -6,7 +6,7 @@ import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { laoCaiCommunes, provinces } from '../../lib/admin-units';
 import type { SessionUser } from '../accounts/actor';
-import { cartOwner, type CartService } from '../cart';
+import { cartOwner, type CartService, type CartView } from '../cart';
 import { SELLER_ORDER_STATUSES, SELLER_ORDER_STATUS_LABELS } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
 import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema } from './orders.schemas';
@@ -23,10 +23,10 @@ export function orderRoutes(deps: {
   const { orders, cart, paymentMethods, startPayment } = deps;
   const router = express.Router();
 
-  const checkoutLocals = async (req: Request, values: Record<string, unknown>) => ({
+  const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => ({
     title: 'Thanh toán',
     hideStickyCart: true,
-    cart: await cart.view(cartOwner(req)),
+    cart: cartView ?? (await cart.view(cartOwner(req))),
     values,
     provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
     laoCaiCommunes,
@@ -52,7 +52,8 @@ export function orderRoutes(deps: {
       res.redirect(303, await startPayment(req.user!, code, input.paymentMethod));
     } catch (err) {
       if (err instanceof CheckoutBlockedError) {
-        res.status(409).render('orders/checkout', { ...(await checkoutLocals(req, formValues(req))), formError: err.message });
+        // A sold-out burst answers most buyers here: the cart checkout just read needs no second read.
+        res.status(409).render('orders/checkout', { ...(await checkoutLocals(req, formValues(req), err.cart)), formError: err.message });
         return;
       }
       renderFormError(res, 'orders/checkout', err, await checkoutLocals(req, formValues(req)));

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../accounts/actor';
-import type { CartOwner, CartService } from '../cart/cart.service';
+import type { CartOwner, CartService, CartView } from '../cart/cart.service';
 import { InsufficientStockError, type StockService } from '../inventory';
 import type { SellersService } from '../sellers/sellers.service';
 import { newOrderCode } from './order-code';
@@ -18,7 +18,11 @@ import {
 import type { CheckoutInput } from './orders.schemas';
 
 export class CheckoutBlockedError extends AppError {
-  constructor(message: string) {
+  /** `cart`: the cart as checkout found it, when that is what blocked it (the page shows it again as is). */
+  constructor(
+    message: string,
+    readonly cart?: CartView,
+  ) {
     super(message, 409, 'checkout_blocked');
   }
 }
@@ -131,11 +135,9 @@ export class OrdersService {
   ) {}
 
   async checkout(actor: Actor, owner: CartOwner, input: CheckoutInput): Promise<{ code: string }> {
-    const cartId = await this.cart.cartId(owner, false);
-    if (!cartId) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.');
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.dataSource.transaction((manager) => this.placeOrder(manager, actor, cartId, input));
+        return await this.dataSource.transaction((manager) => this.placeOrder(manager, actor, owner, input));
       } catch (err) {
         // CASE: the random order code collided with an existing one; draw another.
         if ((err as { code?: string }).code === UNIQUE_VIOLATION && /orders_code/.test(String((err as { constraint?: string }).constraint)) && attempt < 3) continue;
@@ -144,11 +146,12 @@ export class OrdersService {
     }
   }
 
-  private async placeOrder(manager: EntityManager, actor: Actor, cartId: number, input: CheckoutInput): Promise<{ code: string }> {
+  private async placeOrder(manager: EntityManager, actor: Actor, owner: CartOwner, input: CheckoutInput): Promise<{ code: string }> {
     // One checkout per cart at a time: a double click waits, then finds the cart empty.
-    await manager.query(`SELECT id FROM carts WHERE id = $1 FOR UPDATE`, [cartId]);
+    const cartId = await this.cart.lockCart(manager, owner);
+    if (!cartId) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.');
     const view = await this.cart.viewOf(manager, cartId);
-    if (view.groups.length === 0) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.');
+    if (view.groups.length === 0) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.', view);
     if (view.blocked) {
       const problems = view.groups.flatMap((g) =>
         g.lines.flatMap((l) =>
@@ -159,7 +162,7 @@ export class OrdersService {
           : [],
         ),
       );
-      throw new CheckoutBlockedError(`Giỏ hàng đã thay đổi: ${problems.join('; ')}. Vui lòng xem lại giỏ hàng.`);
+      throw new CheckoutBlockedError(`Giỏ hàng đã thay đổi: ${problems.join('; ')}. Vui lòng xem lại giỏ hàng.`, view);
     }
     const now = this.clock.now();
     const reservedUntil = new Date(now.getTime() + this.reservationMinutes * 60_000);

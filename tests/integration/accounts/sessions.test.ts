@@ -27,6 +27,27 @@ describe('session lifetime', () => {
     expect((await agent.get('/account')).status).toBe(302);
   });
 
+  it('moves the idle deadline forward at most once every 10 minutes, not on every page', async () => {
+    const account = await createAccount(ctx.ds);
+    const agent = await signIn(ctx.app, account.email);
+    const deadline = async () => {
+      const [row] = await ctx.ds.query(`SELECT expire FROM sessions WHERE (sess->>'userId')::int = $1`, [account.id]);
+      return (row.expire as Date).getTime();
+    };
+    const atSignIn = await deadline();
+    // Last moved 5 minutes ago: this page leaves it.
+    await ctx.ds.query(`UPDATE sessions SET expire = expire - interval '5 minutes' WHERE (sess->>'userId')::int = $1`, [account.id]);
+    expect((await agent.get('/account')).status).toBe(200);
+    expect(await deadline()).toBe(atSignIn - 5 * 60_000);
+
+    // Last moved 11 minutes ago: this page moves it to a day from now.
+    await ctx.ds.query(`UPDATE sessions SET expire = expire - interval '6 minutes' WHERE (sess->>'userId')::int = $1`, [account.id]);
+    const page = await agent.get('/account');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(account.email);
+    expect(await deadline()).toBeGreaterThanOrEqual(atSignIn - 2000);
+  });
+
   it('a session removed from the store (logout on another instance) no longer signs in', async () => {
     const account = await createAccount(ctx.ds);
     const agent = await signIn(ctx.app, account.email);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, signInAsSeller } from '../../helpers/auth';
+import { countQueries } from '../../helpers/queries';
 import { ADDRESS, buyerWithCart, checkout, orderCodeFrom, pageToken } from '../../helpers/shopping';
 
 let ctx: TestContext;
@@ -131,6 +132,23 @@ describe('checkout', () => {
     const [{ n: ledger }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM stock_movements WHERE product_id = $1 AND reason = 'sale'`, [product.id]);
     expect(ledger).toBe(50);
   }, 180_000);
+
+  it('a cart that sold out while the buyer filled the form: 409 with the cart as checkout found it, read once', async () => {
+    const product = await ctx.factories.createProduct({ name: 'Rượu mận Bắc Hà', stock: 3, priceVnd: 120000 });
+    const buyer = await buyerWithCart(ctx, [{ productId: product.id, quantity: 2 }]);
+    const token = await pageToken(buyer.agent);
+    await ctx.ds.query(`UPDATE products SET stock = 0 WHERE id = $1`, [product.id]);
+    let res!: request.Response;
+    const sql = await countQueries(ctx.ds, async () => {
+      res = await buyer.agent.post('/checkout').type('form').send({ _csrf: token, ...ADDRESS });
+    });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Giỏ hàng đã thay đổi: “Rượu mận Bắc Hà” đã hết hàng.');
+    expect(res.text).toMatch(/<li>Rượu mận Bắc Hà × 2 — 240\.000\u00a0₫<\/li>/);
+    expect(sql.filter((q) => q.includes('FROM cart_items ci JOIN products p'))).toHaveLength(1);
+    expect(sql.filter((q) => q.includes('FROM carts'))).toHaveLength(2); // the header's count, then checkout locking the cart
+    expect(await ctx.ds.query(`SELECT 1 FROM orders WHERE buyer_user_id = $1`, [buyer.userId])).toEqual([]);
+  });
 
   it('two carts with the same two products in opposite order check out together without a deadlock', async () => {
     for (let round = 0; round < 5; round++) {
