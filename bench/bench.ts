@@ -13,8 +13,8 @@ import { hashPassword } from '../server/modules/accounts/password';
 import { generateCatalogue, SEARCH_CLASSES } from './catalogue-generator';
 
 /**
- * `npm run bench [-- --large] [-- --write]`: the store against a bare baseline, same machine, same run.
- * Every figure is the median of 3 runs. See bench/RESULTS.md.
+ * `npm run bench [-- --large] [-- --write]`: the store against baselines that serve the same page
+ * (bench/baseline-server.ts), same machine, same run. Every figure is the median of 3 runs. See bench/RESULTS.md.
  */
 const args = new Set(process.argv.slice(2));
 const PRODUCTS = args.has('--large') ? 500_000 : 50_000;
@@ -22,8 +22,17 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = 3;
 const BURSTS = Number(process.env.BENCH_BURSTS ?? 20);
 
-interface Figure { reqPerSec: number; p50: number; p99: number; errors: number; non2xx: number }
+/** `bytesPerReq`: response bytes on the wire, headers included. */
+interface Figure { reqPerSec: number; p50: number; p99: number; errors: number; non2xx: number; bytesPerReq: number }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The V8 options `npm start` runs the store with: the `--flag=value`s before scripts/start.js in package.json. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const start = pkg.scripts?.start ?? '';
+  const at = start.indexOf('scripts/start.js');
+  return at === -1 ? [] : (start.slice(0, at).match(/--[\w-]+=\S+/g) ?? []);
+}
 
 function startChild(script: string, argv: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -76,7 +85,14 @@ async function load(url: string, connections: number, paths: () => string): Prom
       duration: DURATION,
       requests: [{ setupRequest: (req) => ({ ...req, path: paths() }) }],
     });
-    runs.push({ reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx });
+    runs.push({
+      reqPerSec: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors,
+      non2xx: result.non2xx,
+      bytesPerReq: result.requests.total ? result.throughput.total / result.requests.total : 0,
+    });
   }
   return {
     reqPerSec: median(runs.map((r) => r.reqPerSec)),
@@ -84,6 +100,7 @@ async function load(url: string, connections: number, paths: () => string): Prom
     p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    bytesPerReq: median(runs.map((r) => r.bytesPerReq)),
   };
 }
 
@@ -144,8 +161,11 @@ async function main(): Promise<void> {
   try {
     // ---- the store, as in production, and the baselines ----
     const storePort = await freePort();
+    const storeUrl = `http://127.0.0.1:${storePort}`;
+    const storeFlags = startFlags();
     const store = await (async () => {
       const child = fork(path.join(projectRoot, 'dist/server/main.js'), [], {
+        execArgv: storeFlags,
         env: {
           ...process.env,
           NODE_ENV: 'production',
@@ -157,32 +177,41 @@ async function main(): Promise<void> {
           VIETQR_BANK_BIN: '970405',
           VIETQR_ACCOUNT_NO: '8888000012345',
           VIETQR_ACCOUNT_NAME: 'CHO OCOP BENCH',
-          PUBLIC_URL: `http://127.0.0.1:${storePort}`,
+          PUBLIC_URL: storeUrl,
         },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       children.push(child);
-      await waitReady(`http://127.0.0.1:${storePort}`);
+      await waitReady(storeUrl);
       return child;
     })();
-    const baselineEnv = { ...process.env };
+    // The baselines render the store's page, canonical link included.
+    const baselineEnv = { ...process.env, PUBLIC_URL: storeUrl };
     const httpPort = await freePort();
     const expressPort = await freePort();
     const baselineScript = path.join(projectRoot, 'dist/bench/baseline-server.js');
     children.push(await startChild(baselineScript, ['http', String(httpPort), url], baselineEnv));
     children.push(await startChild(baselineScript, ['express', String(expressPort), url], baselineEnv));
-    const storeUrl = `http://127.0.0.1:${storePort}`;
 
     // Warm-up: templates compiled, pools opened, category tree cached.
     await load(storeUrl, 10, () => '/products').catch(() => undefined);
 
     const rows: string[][] = [];
     const row = (scenario: string, f: Figure, base?: Figure) =>
-      rows.push([scenario, f.reqPerSec.toFixed(0), base ? base.reqPerSec.toFixed(0) : '—', base ? `${((f.reqPerSec / base.reqPerSec) * 100).toFixed(0)} %` : '—', `${f.p50} / ${f.p99} ms`, String(f.errors + f.non2xx)]);
+      rows.push([
+        scenario,
+        f.reqPerSec.toFixed(0),
+        base ? base.reqPerSec.toFixed(0) : '—',
+        base ? `${((f.reqPerSec / base.reqPerSec) * 100).toFixed(0)} %` : '—',
+        `${f.p50} / ${f.p99} ms`,
+        (f.bytesPerReq / 1000).toFixed(1),
+        String(f.errors + f.non2xx),
+      ]);
 
     const { result: figures, rssMb } = await peakRss(store.pid!, async () => {
-      const bareHttp = await load(`http://127.0.0.1:${httpPort}`, 50, () => '/products');
-      const bareExpress = await load(`http://127.0.0.1:${expressPort}`, 50, () => '/products');
+      const sameHttp = await load(`http://127.0.0.1:${httpPort}`, 50, () => '/products');
+      const sameExpress = await load(`http://127.0.0.1:${expressPort}`, 50, () => '/products');
+      const bareHttp = await load(`http://127.0.0.1:${httpPort}`, 50, () => '/bare');
       const page1 = await load(storeUrl, 50, () => '/products');
       const maxPage = 1000;
       const deep = await load(storeUrl, 50, () => `/products?page=${2 + Math.floor(Math.random() * (maxPage - 1))}`);
@@ -191,13 +220,14 @@ async function main(): Promise<void> {
       for (const cls of SEARCH_CLASSES) {
         search.push([cls.name, await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`)]);
       }
-      return { bareHttp, bareExpress, page1, deep, product, search };
+      return { sameHttp, sameExpress, bareHttp, page1, deep, product, search };
     });
-    row('baseline: node:http + 1 keyset query + Handlebars', figures.bareHttp);
-    row('baseline: Express 5, same', figures.bareExpress);
-    row('catalogue /products page 1 (vs Express)', figures.page1, figures.bareExpress);
+    row("baseline: node:http, same page (1 query + the store's templates)", figures.sameHttp);
+    row('baseline: Express 5, same page', figures.sameExpress);
+    row('reference: node:http bare list of the same 24 products', figures.bareHttp);
+    row('catalogue /products page 1 (vs Express)', figures.page1, figures.sameExpress);
     row('catalogue deep pages 2–1000 (vs page 1)', figures.deep, figures.page1);
-    row('product page (vs Express)', figures.product, figures.bareExpress);
+    row('product page (vs Express)', figures.product, figures.sameExpress);
     for (const [name, f] of figures.search) row(`search: ${name} (10 conn.)`, f);
 
     // ---- checkout burst: 200 concurrent checkouts for 50 units ----
@@ -258,14 +288,16 @@ async function main(): Promise<void> {
       '—',
       allFifty ? 'exactly 50 every rep' : 'NOT 50 every rep',
       `p99 ${median(bursts.map((b) => b.p99))} ms · burst ${median(bursts.map((b) => b.ms))} ms`,
+      '—',
       `${bursts.reduce((a, b) => a + b.errors, 0)} errors, ${bursts.reduce((a, b) => a + b.oversold, 0)} oversold`,
     ]);
 
-    const header = ['scenario', 'store req/s', 'baseline req/s', 'ratio', 'store p50 / p99', 'errors'];
+    const header = ['scenario', 'store req/s', 'baseline req/s', 'ratio', 'store p50 / p99', 'KB/req', 'errors'];
     const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
     const summary = [
       `Chợ OCOP benchmark — ${PRODUCTS.toLocaleString('en')} products, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
       `Each figure: median of ${RUNS} autocannon runs of ${DURATION} s (50 connections unless noted). Store RSS peak under load: ${rssMb} MB.`,
+      `Store run as \`npm start\` runs it: node ${[...storeFlags, 'dist/server/main.js'].join(' ')}. KB/req: response bytes on the wire, headers included (the store adds its security headers to the same page).`,
       '',
       table,
       '',

@@ -43,21 +43,39 @@ function loadTemplates(): Templates {
   return { views, layout };
 }
 
+type RenderFile = (file: string, context: object) => string;
+
+/** Every template compiled once; a render is the page (by absolute file path), then the layout with the page as `body`. */
+function compileRenderer(): RenderFile {
+  const { views, layout } = loadTemplates();
+  return (file, context) => {
+    const view = views.get(file);
+    if (!view) throw new Error(`No view at ${file}`);
+    const body = view(context);
+    return layout({ ...context, body });
+  };
+}
+
+/**
+ * The store's pages without Express: every template compiled once, and `render('catalog/products',
+ * context)` is the page inside the layout, as `res.render` gives it (the benchmark's baseline uses it).
+ */
+export function createRenderer(): (view: string, context: object) => string {
+  const render = compileRenderer();
+  return (view, context) => render(path.join(viewsDir, `${view}.hbs`), context);
+}
+
 /**
  * Handlebars views with the one layout. With `cache` the templates are compiled once and a render
  * is two function calls (page, then layout) with no disk access; without it (development) every
  * render reads them again, so an edited template shows on the next reload.
  */
 export function setupViews(app: Express, cache: boolean): void {
-  let compiled: Templates | undefined;
-  const templates = () => (cache ? (compiled ??= loadTemplates()) : loadTemplates());
+  let compiled: RenderFile | undefined;
+  const renderer = () => (cache ? (compiled ??= compileRenderer()) : compileRenderer());
   app.engine('hbs', (filePath, context, callback) => {
     try {
-      const { views, layout } = templates();
-      const view = views.get(filePath);
-      if (!view) throw new Error(`No view at ${filePath}`);
-      const body = view(context);
-      callback(null, layout({ ...context, body }));
+      callback(null, renderer()(filePath, context));
     } catch (err) {
       callback(err as Error);
     }

@@ -83,7 +83,8 @@ export interface CatalogFilter extends Partial<ProductQuery> {
   sellerId?: number;
 }
 
-interface CardRow {
+/** A product card's row, as CARD_COLUMNS selects it. */
+export interface CardRow {
   id: number;
   slug: string;
   name: string;
@@ -185,6 +186,82 @@ const COVER_JOIN = `
 
 /** What buyers see: active products of approved cooperatives. */
 const LISTED = `p.status = 'active' AND s.status = 'approved'`;
+
+/** Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full. */
+function keysetPageSql(where: string[], order: string, params: Params, pageSize: number, offset: number): string {
+  return `
+      WITH page AS (
+        SELECT p.id
+        FROM products p JOIN sellers s ON s.id = p.seller_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${order}
+        LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
+      )
+      SELECT ${CARD_COLUMNS}
+      FROM page
+      JOIN products p ON p.id = page.id
+      JOIN sellers s ON s.id = p.seller_id
+      JOIN categories c ON c.id = p.category_id
+      ${COVER_JOIN}
+      ORDER BY ${order}`;
+}
+
+/**
+ * Page 1 of the unfiltered newest listing (/products as a visitor first sees it), the query
+ * searchProducts sends for it. Exported for the benchmark's same-page baseline.
+ */
+export function newestFirstPageQuery(): { sql: string; params: unknown[] } {
+  const params = new Params();
+  const sql = keysetPageSql([LISTED], SORTS.newest.order(''), params, PAGE_SIZE, 0);
+  return { sql, params: params.values };
+}
+
+/** A keyset page from its rows, which hold one row more than the page when there is a next page. Counting is the caller's. */
+export function keysetPage(
+  rows: CardRow[],
+  listing: { sort: Exclude<ProductSort, 'relevance'>; page: number; pageSize: number },
+  media: MediaStorage,
+  now: Date,
+): Omit<ProductPage, 'total' | 'totalCapped'> {
+  const { sort, page, pageSize } = listing;
+  const hasNext = rows.length > pageSize;
+  const visible = rows.slice(0, pageSize);
+  const last = visible[visible.length - 1];
+  return {
+    items: visible.map((r) => toProductCard(r, media, now)),
+    page,
+    pageSize,
+    sort,
+    nextCursor: hasNext && last ? encodeCursor(sort, SORTS[sort].key(last, now)) : null,
+  };
+}
+
+/** A listing's card: the OCOP badge only while a buyer may trust it at `now`, and the cover photo's URLs. */
+export function toProductCard(row: CardRow, media: MediaStorage, now: Date): ProductCard {
+  const claim = { ocopStars: row.ocop_stars, ocopVerified: row.ocop_verified, ocopValidUntil: row.ocop_valid_until };
+  const badge = hasValidOcopBadge(claim, now);
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    priceVnd: row.price_vnd,
+    unit: row.unit,
+    stock: row.stock,
+    inStock: row.stock > 0,
+    ocop: {
+      stars: row.ocop_stars,
+      verified: row.ocop_verified,
+      validUntil: row.ocop_valid_until,
+      badge,
+      expired: row.ocop_verified && !!row.ocop_valid_until && row.ocop_valid_until < todayInVietnam(now),
+      national: badge && row.ocop_stars === 5,
+    },
+    seller: { name: row.seller_name, slug: row.seller_slug, commune: row.seller_commune },
+    category: { code: row.category_code, nameVi: row.category_name_vi, nameEn: row.category_name_en },
+    imageUrl: row.cover_key ? media.url(imageVariantName(row.cover_key, pickWidth(row.cover_sizes ?? [], 400))) : null,
+    imageSrcset: row.cover_key ? imageSrcset(row.cover_key, row.cover_sizes ?? [], (name) => media.url(name)) : null,
+  };
+}
 
 export class CatalogService {
   private categoryTree?: Promise<{ roots: CategoryNode[]; byCode: Map<string, CategoryNode> }>;
@@ -309,40 +386,14 @@ export class CatalogService {
     const anchor = !cursorKey && sort === 'newest' && baseWhere.length === 1 && pageSize === PAGE_SIZE ? await this.pageAnchor(page) : undefined;
     if (anchor !== undefined) where.push(`p.id <= ${params.add(anchor)}`);
     const offset = cursorKey || anchor !== undefined ? 0 : (page - 1) * pageSize;
-
-    // Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full.
-    const sql = `
-      WITH page AS (
-        SELECT p.id
-        FROM products p JOIN sellers s ON s.id = p.seller_id
-        WHERE ${where.join(' AND ')}
-        ORDER BY ${order}
-        LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
-      )
-      SELECT ${CARD_COLUMNS}
-      FROM page
-      JOIN products p ON p.id = page.id
-      JOIN sellers s ON s.id = p.seller_id
-      JOIN categories c ON c.id = p.category_id
-      ${COVER_JOIN}
-      ORDER BY ${order}`;
+    const sql = keysetPageSql(where, order, params, pageSize, offset);
 
     const [rows, total] = await Promise.all([
       this.read<CardRow>(sql, params.values),
       options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
     ]);
-    const hasNext = rows.length > pageSize;
-    const visible = rows.slice(0, pageSize);
-    const last = visible[visible.length - 1];
-    return {
-      items: visible.map((r) => this.toCard(r)),
-      total: total === -1 ? visible.length : Math.min(total, COUNT_CAP),
-      totalCapped: total > COUNT_CAP,
-      page,
-      pageSize,
-      sort,
-      nextCursor: hasNext && last ? encodeCursor(sort, spec.key(last, now)) : null,
-    };
+    const listing = keysetPage(rows, { sort, page, pageSize }, this.media, now);
+    return { ...listing, total: total === -1 ? listing.items.length : Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP };
   }
 
   /**
@@ -499,29 +550,6 @@ export class CatalogService {
   }
 
   private toCard(row: CardRow): ProductCard {
-    const now = this.clock.now();
-    const claim = { ocopStars: row.ocop_stars, ocopVerified: row.ocop_verified, ocopValidUntil: row.ocop_valid_until };
-    const badge = hasValidOcopBadge(claim, now);
-    return {
-      id: row.id,
-      slug: row.slug,
-      name: row.name,
-      priceVnd: row.price_vnd,
-      unit: row.unit,
-      stock: row.stock,
-      inStock: row.stock > 0,
-      ocop: {
-        stars: row.ocop_stars,
-        verified: row.ocop_verified,
-        validUntil: row.ocop_valid_until,
-        badge,
-        expired: row.ocop_verified && !!row.ocop_valid_until && row.ocop_valid_until < todayInVietnam(now),
-        national: badge && row.ocop_stars === 5,
-      },
-      seller: { name: row.seller_name, slug: row.seller_slug, commune: row.seller_commune },
-      category: { code: row.category_code, nameVi: row.category_name_vi, nameEn: row.category_name_en },
-      imageUrl: row.cover_key ? this.media.url(imageVariantName(row.cover_key, pickWidth(row.cover_sizes ?? [], 400))) : null,
-      imageSrcset: row.cover_key ? imageSrcset(row.cover_key, row.cover_sizes ?? [], (name) => this.media.url(name)) : null,
-    };
+    return toProductCard(row, this.media, this.clock.now());
   }
 }
