@@ -220,7 +220,9 @@ async function main(): Promise<void> {
       for (const cls of SEARCH_CLASSES) {
         search.push([cls.name, await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`)]);
       }
-      return { sameHttp, sameExpress, bareHttp, page1, deep, product, search };
+      // A search page is a listing page: the same page from the bare baseline at 10 connections is the floor for its p99.
+      const sameHttp10 = await load(`http://127.0.0.1:${httpPort}`, 10, () => '/products');
+      return { sameHttp, sameExpress, bareHttp, page1, deep, product, search, sameHttp10 };
     });
     row("baseline: node:http, same page (1 query + the store's templates)", figures.sameHttp);
     row('baseline: Express 5, same page', figures.sameExpress);
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
     row('catalogue deep pages 2–1000 (vs page 1)', figures.deep, figures.page1);
     row('product page (vs Express)', figures.product, figures.sameExpress);
     for (const [name, f] of figures.search) row(`search: ${name} (10 conn.)`, f);
+    row('reference: node:http same page, 10 conn. (floor for a search page)', figures.sameHttp10);
 
     // ---- checkout burst: 200 concurrent checkouts for 50 units ----
     const [{ id: productId }] = (await ds.query(`SELECT id FROM products ORDER BY id LIMIT 1`)) as { id: number }[];
