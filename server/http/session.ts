@@ -44,13 +44,16 @@ function sessionStore(pool: Pool, pruneSessionInterval: number | false) {
 
     override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
       // The callback runs outside the promise (as connect-pg-simple does): a throw in the request that follows is not a rejection of ours.
-      pool.query<{ sess: SessionData; expire: Date }>(`SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid]).then(
-        ({ rows: [row] }) => {
+      pool
+        .query<{ sess: SessionData; expire: Date }>(`SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid])
+        .then(({ rows: [row] }) => {
           if (row) this.deadlines.set(sid, row.expire.getTime());
-          process.nextTick(callback, null, row?.sess ?? null);
-        },
-        (err: unknown) => process.nextTick(callback, err),
-      );
+          return row?.sess ?? null;
+        })
+        .then(
+          (sess) => process.nextTick(callback, null, sess),
+          (err: unknown) => process.nextTick(callback, err),
+        );
     }
 
     override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {

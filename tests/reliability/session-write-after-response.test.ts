@@ -17,13 +17,18 @@ import { SESSION_COOKIE, sessionMiddleware } from '../../server/http/session';
 const SECRET = 'session-write-after-response-secret-0123456789';
 const SID = 'sid-of-a-signed-in-buyer';
 
-// A pool whose PostgreSQL is stopping: the session is read, but writing it fails.
+// A pool whose PostgreSQL is stopping: the session is read, but writing it fails. Its idle deadline
+// last moved 11 minutes ago, so this request moves it (a touch, after the response).
+const DAY = 24 * 60 * 60 * 1000;
+let failedWrites = 0;
 const stoppingPool = {
   query: async (text: string) => {
     if (text.startsWith('SELECT sess')) {
-      const expires = new Date(Date.now() + 60_000).toISOString();
-      return { rows: [{ sess: { cookie: { originalMaxAge: 60_000, expires, httpOnly: true, path: '/' }, userId: 1 } }] };
+      const expires = new Date(Date.now() + DAY).toISOString();
+      const expire = new Date(Date.now() + DAY - 11 * 60_000);
+      return { rows: [{ sess: { cookie: { originalMaxAge: DAY, expires, httpOnly: true, path: '/' }, userId: 1 }, expire }] };
     }
+    failedWrites++;
     throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
   },
 } as unknown as Pool;
@@ -79,7 +84,9 @@ async function onOneConnection(paths: string[]): Promise<{ answers: string[]; cl
 
 describe('a session write failing after the response went out', () => {
   it('leaves the page whole and the connection open', async () => {
+    failedWrites = 0;
     const { answers, closedByServer } = await onOneConnection(['/api/page', '/api/page']);
+    expect(failedWrites).toBe(2); // each page's touch, after its response
     expect(answers).toHaveLength(2);
     for (const answer of answers) {
       expect(answer).toMatch(/^HTTP\/1\.1 200 /);
