@@ -5,6 +5,7 @@ import { createDataSource } from '../server/db/data-source';
 import { createDatabaseIfMissing } from '../server/db/database';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { runMigrations } from '../server/db/migrate';
+import { recordQueries } from '../server/db/query-log';
 import { systemClock } from '../server/lib/clock';
 import { CatalogService } from '../server/modules/catalog';
 import { LocalDiskStorage } from '../server/storage/media-storage';
@@ -26,20 +27,6 @@ async function main(): Promise<void> {
     await runMigrations(ds);
     await generateCatalogue(ds, products);
     const catalog = new CatalogService(ds, new LocalDiskStorage(dir), systemClock, { cacheSeconds: 30 }); // as in production
-    // Every statement goes through TypeORM's logger, the catalogue's prepared reads included.
-    const capture = async (run: () => Promise<unknown>) => {
-      const seen: { sql: string; params: unknown[] }[] = [];
-      const original = ds.logger.logQuery.bind(ds.logger);
-      ds.logger.logQuery = (sql: string, params?: unknown[]) => {
-        seen.push({ sql, params: params ?? [] });
-      };
-      try {
-        await run();
-      } finally {
-        ds.logger.logQuery = original;
-      }
-      return seen;
-    };
     const [{ slug }] = (await ds.query(`SELECT slug FROM products ORDER BY id LIMIT 1`)) as { slug: string }[];
     const cases: [string, () => Promise<unknown>][] = [
       ['listing page 1', () => catalog.searchProducts({ page: 1 })],
@@ -52,7 +39,7 @@ async function main(): Promise<void> {
     ];
     await catalog.categories();
     for (const [name, run] of cases) {
-      for (const { sql, params } of await capture(run)) {
+      for (const { sql, params } of await recordQueries(ds, run)) {
         const plan = (await ds.query(`EXPLAIN (ANALYZE, BUFFERS, SUMMARY) ${sql}`, params)) as { 'QUERY PLAN': string }[];
         const lines = plan.map((r) => r['QUERY PLAN']);
         const times = lines.filter((l) => /^(Planning|Execution) Time/.test(l));

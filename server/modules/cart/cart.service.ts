@@ -90,12 +90,8 @@ export class CartService {
 
   /** The cart id for an owner; with `create`, makes one (a guest's id then goes into their session). */
   async cartId(owner: CartOwner, create: boolean, manager: EntityManager = this.dataSource.manager): Promise<number | null> {
-    const match = ownerMatch(owner);
-    if (match) {
-      const [row] = (await manager.query(`SELECT id FROM carts WHERE ${match.sql}`, [match.param])) as { id: number }[];
-      if (row || !create) return row?.id ?? null;
-    }
-    if (!create) return null;
+    const found = await this.findCart(manager, owner, false);
+    if (found || !create) return found;
     const [created] = (await (owner.userId
       ? manager.query(`INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET updated_at = now() RETURNING id`, [owner.userId])
       : manager.query(`INSERT INTO carts DEFAULT VALUES RETURNING id`))) as { id: number }[];
@@ -103,10 +99,14 @@ export class CartService {
   }
 
   /** Inside a checkout's transaction: the owner's cart id, its row locked until the commit (null: no cart). */
-  async lockCart(manager: EntityManager, owner: CartOwner): Promise<number | null> {
+  lockCart(manager: EntityManager, owner: CartOwner): Promise<number | null> {
+    return this.findCart(manager, owner, true);
+  }
+
+  private async findCart(manager: EntityManager, owner: CartOwner, forUpdate: boolean): Promise<number | null> {
     const match = ownerMatch(owner);
     if (!match) return null;
-    const [row] = (await manager.query(`SELECT id FROM carts WHERE ${match.sql} FOR UPDATE`, [match.param])) as { id: number }[];
+    const [row] = (await manager.query(`SELECT id FROM carts WHERE ${match.sql}${forUpdate ? ' FOR UPDATE' : ''}`, [match.param])) as { id: number }[];
     return row?.id ?? null;
   }
 
