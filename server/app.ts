@@ -83,6 +83,12 @@ export function createApp(container: Container): Express {
   // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(refuseNulInBody);
+  // Everything from here on may show a person's data (account, orders, seller area, back office, CSV
+  // exports) or a page personalised for a session: no browser or proxy may keep a copy.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
   app.use(sessionMiddleware(config, pool));
   app.use(loadCurrentUser(container.accounts));

@@ -41,7 +41,6 @@ export function reportRoutes(reports: ReportsService): Router {
     const period = resolvePeriod(req.query, reports.today());
     const report = await reports.provinceReport(req.user!, period);
     const table = reportTables(report).find((t) => t.key === parsed.data.table)!;
-    res.set('Cache-Control', 'private, no-store');
     res.attachment(csvFileName(table, period));
     res.type('text/csv; charset=utf-8');
     res.send(tableCsv(table));
