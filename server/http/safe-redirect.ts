@@ -8,3 +8,18 @@ export function safeLocalPath(target: unknown, fallback = '/'): string {
   if (/[\u0000-\u001f\u007f\\]/.test(target)) return fallback;
   return target;
 }
+
+/**
+ * The path of a Referer header (never its host), when it is a safe local path; otherwise the
+ * fallback. CASE: the header is whatever the client sent, "http://[" included, which URL rejects.
+ */
+export function refererPath(referer: string | undefined, fallback: string): string {
+  if (!referer) return fallback;
+  let url: URL;
+  try {
+    url = new URL(referer, 'http://x');
+  } catch {
+    return fallback;
+  }
+  return safeLocalPath(url.pathname, fallback);
+}

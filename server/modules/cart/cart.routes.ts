@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ValidationError } from '../../http/errors';
 import { formBody } from '../../http/forms';
-import { safeLocalPath } from '../../http/safe-redirect';
+import { refererPath } from '../../http/safe-redirect';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { addToCartSchema, productIdParam, setQuantitySchema } from './cart.schemas';
@@ -35,7 +35,7 @@ export function cartRoutes(cart: CartService): Router {
   });
 
   router.post('/cart/items', async (req, res) => {
-    const back = safeLocalPath(req.get('referer') ? new URL(req.get('referer')!, 'http://x').pathname : '/cart', '/cart');
+    const back = refererPath(req.get('referer'), '/cart');
     try {
       const input = parseInput(addToCartSchema, formBody(req));
       const { cartId, notice } = await cart.addItem(cartOwner(req), input.productId, input.quantity);

@@ -125,7 +125,15 @@ interface SortSpec {
   /** Keyset comparison for the next page, given the last row. */
   keyset: (p: Params, key: number[], stars: string) => string;
   key: (row: CardRow, now: Date) => number[];
+  /** The range of each key value, as its column holds it: a cursor's values are checked against these. */
+  keyRange: KeyRange[];
 }
+
+type KeyRange = readonly [min: number, max: number];
+const INT4_MAX = 2_147_483_647;
+const ID_RANGE: KeyRange = [1, INT4_MAX];
+const PRICE_RANGE: KeyRange = [0, INT4_MAX];
+const STARS_RANGE: KeyRange = [0, 5];
 
 /** Stars a buyer can trust: a verified certificate inside its 36 months. Unverified or expired claims count as none. */
 function trustedStarsSql(today: string): string {
@@ -139,21 +147,24 @@ function trustedStars(row: CardRow, now: Date): number {
 
 /** Sorts a listing walks in index order; relevance pages are built from a ranking instead (relevancePage). */
 const SORTS: Record<Exclude<ProductSort, 'relevance'>, SortSpec> = {
-  newest: { order: () => 'p.id DESC', keyset: (p, [id]) => `p.id < ${p.add(id)}`, key: (r) => [r.id] },
+  newest: { order: () => 'p.id DESC', keyset: (p, [id]) => `p.id < ${p.add(id)}`, key: (r) => [r.id], keyRange: [ID_RANGE] },
   price_asc: {
     order: () => 'p.price_vnd ASC, p.id ASC',
     keyset: (p, [price, id]) => `(p.price_vnd, p.id) > (${p.add(price)}, ${p.add(id)})`,
     key: (r) => [r.price_vnd, r.id],
+    keyRange: [PRICE_RANGE, ID_RANGE],
   },
   price_desc: {
     order: () => 'p.price_vnd DESC, p.id DESC',
     keyset: (p, [price, id]) => `(p.price_vnd, p.id) < (${p.add(price)}, ${p.add(id)})`,
     key: (r) => [r.price_vnd, r.id],
+    keyRange: [PRICE_RANGE, ID_RANGE],
   },
   stars: {
     order: (stars) => `${stars} DESC, p.id DESC`,
     keyset: (p, [value, id], stars) => `(${stars}, p.id) < (${p.add(value)}, ${p.add(id)})`,
     key: (r, now) => [trustedStars(r, now), r.id],
+    keyRange: [STARS_RANGE, ID_RANGE],
   },
 };
 
@@ -161,15 +172,25 @@ function encodeCursor(sort: ProductSort, key: number[]): string {
   return Buffer.from(JSON.stringify([sort, ...key])).toString('base64url');
 }
 
-function decodeCursor(sort: ProductSort, cursor: string | undefined): number[] | null {
+/**
+ * The key a cursor carries, or null (page one) unless it is this sort's and every value is one its
+ * column can hold. CASE: a forged cursor is anyone's to write; a value beyond PostgreSQL's integer
+ * would fail the query.
+ */
+function decodeCursor(sort: Exclude<ProductSort, 'relevance'>, cursor: string | undefined): number[] | null {
   if (!cursor) return null;
+  let decoded: unknown;
   try {
-    const [cursorSort, ...key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (cursorSort !== sort || key.length === 0 || !key.every((k) => Number.isSafeInteger(k))) return null;
-    return key as number[];
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     return null;
   }
+  if (!Array.isArray(decoded) || decoded[0] !== sort) return null;
+  const key = decoded.slice(1) as unknown[];
+  const ranges = SORTS[sort].keyRange;
+  if (key.length !== ranges.length) return null;
+  const inRange = key.every((k, i) => Number.isSafeInteger(k) && (k as number) >= ranges[i][0] && (k as number) <= ranges[i][1]);
+  return inRange ? (key as number[]) : null;
 }
 
 const CARD_COLUMNS = `
