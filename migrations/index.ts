@@ -4,6 +4,7 @@ import { SellerCatalogue1764190000000 } from './1764190000000-SellerCatalogue';
 import { CartsAndOrders1764200000000 } from './1764200000000-CartsAndOrders';
 import { Payments1764210000000 } from './1764210000000-Payments';
 import { PayoutsAndModeration1764220000000 } from './1764220000000-PayoutsAndModeration';
+import { OcopClaimVersion1764233000000 } from './1764233000000-OcopClaimVersion';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CartsAndOrders1764200000000,
   Payments1764210000000,
   PayoutsAndModeration1764220000000,
+  OcopClaimVersion1764233000000,
 ];

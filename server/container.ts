@@ -77,7 +77,7 @@ export function buildContainer(deps: {
     orders,
     payments,
     payouts,
-    adminOrders: new AdminOrdersService(deps.dataSource, orders),
+    adminOrders: new AdminOrdersService(deps.dataSource, orders, audit),
     reports: new ReportsService(deps.dataSource, clock),
     mailWorker: new MailWorker(
       deps.dataSource,

@@ -20,6 +20,10 @@ export const adminOrderFilterSchema = z.object({
   sellerId: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
 });
 
+const cancelOrderSchema = z
+  .object({ reason: z.string({ error: 'Vui lòng nhập lý do huỷ đơn.' }).trim().min(3, 'Vui lòng nhập lý do huỷ đơn.').max(500, 'Lý do tối đa 500 ký tự.') })
+  .strict();
+
 function orderCode(req: Request): string {
   const code = String(req.params.code);
   if (!ORDER_CODE_PATTERN.test(code)) throw new NotFoundError('Không tìm thấy đơn hàng này.');
@@ -65,6 +69,7 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
       ...detail,
       canMarkPaid: ['pending_payment', 'expired', 'cancelled'].includes(order.status),
       canRefund: (order.status === 'paid' || order.status === 'completed') && detail.paidAmountVnd > detail.refundedAmountVnd,
+      canCancel: order.status === 'pending_payment',
       notice: takeFlash(req),
       ...extra,
     });
@@ -98,6 +103,14 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
       const { reason } = parseInput(refundSchema, formBody(req));
       await payments.refundOrder(req.user!, orderCode(req), reason);
     }, 'Đã hoàn tiền đơn hàng.'),
+  );
+
+  router.post(
+    '/admin/orders/:code/cancel',
+    act(async (req) => {
+      const { reason } = parseInput(cancelOrderSchema, formBody(req));
+      await adminOrders.cancel(req.user!, orderCode(req), reason);
+    }, 'Đã huỷ đơn hàng.'),
   );
 
   return router;

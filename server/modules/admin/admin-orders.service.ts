@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../../http/errors';
+import { ConflictError, NotFoundError } from '../../http/errors';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
 import { assertAdmin, type Actor } from '../accounts/actor';
+import type { AuditService } from '../audit';
 import { ORDER_STATUS_LABELS, type OrderStatus, type OrdersService, type OrderView } from '../orders';
 
 export interface AdminOrderFilter {
@@ -37,7 +38,21 @@ export class AdminOrdersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersService,
+    private readonly audit: AuditService,
   ) {}
+
+  /** An unpaid order ended by an admin (the buyer asked by phone, a fraud suspicion…): stock back, reason audited. */
+  async cancel(actor: Actor, code: string, reason: string): Promise<void> {
+    assertAdmin(actor);
+    await this.dataSource.transaction(async (manager) => {
+      const [order] = (await manager.query(`SELECT id FROM orders WHERE code = $1`, [code])) as { id: number }[];
+      if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+      if (!(await this.orders.cancelUnpaidInTx(manager, order.id, actor.id, reason))) {
+        throw new ConflictError('Chỉ có thể huỷ đơn hàng chưa thanh toán.');
+      }
+      await this.audit.record(manager, { actorUserId: actor.id, action: 'order.cancel', targetType: 'order', targetId: code, reason });
+    });
+  }
 
   private where(filter: AdminOrderFilter): { sql: string; params: unknown[] } {
     const clauses: string[] = [];

@@ -33,6 +33,7 @@ const ACTION_LABELS: Record<string, string> = {
   'product.restore': 'Khôi phục sản phẩm',
   'order.mark-paid': 'Ghi nhận thanh toán',
   'order.refund': 'Hoàn tiền đơn hàng',
+  'order.cancel': 'Huỷ đơn hàng',
   'seller.payout': 'Chuyển tiền cho hợp tác xã',
   'seller.commission': 'Đặt phí sàn riêng',
   'settings.commission': 'Đổi phí sàn mặc định',
@@ -48,6 +49,8 @@ const productFilter = z.object({
 });
 const productActionParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), action: z.enum(['hide', 'restore', 'verify-ocop']) });
 const productActionBody = z.object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''), returnTo: z.string().max(500).optional() }).strict();
+// The verify form carries the claim version the admin was shown; a verify without it is refused.
+const verifyOcopBody = productActionBody.extend({ claimVersion: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 const PRODUCT_NOTICES = { hide: 'Đã ẩn sản phẩm.', restore: 'Đã khôi phục sản phẩm.', 'verify-ocop': 'Đã xác minh chứng nhận OCOP.' } as const;
 const auditQuery = z.object({ before: z.string().regex(/^\d{1,18}$/).optional().catch(undefined) });
 
@@ -101,17 +104,22 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
     }
   });
 
-  router.get('/admin/products', async (req, res) => {
-    const filter = productFilter.parse(req.query);
+  /** The moderation list for the filters of `listPath` (the page itself, or the one an action came from). */
+  const renderProducts = async (req: express.Request, res: express.Response, listPath: string, notice?: string) => {
+    const filter = productFilter.parse(Object.fromEntries(new URL(listPath, 'http://local').searchParams));
     const [rows, sellerOptions] = await Promise.all([products.list(req.user!, filter), sellers.listForAdmin(req.user!)]);
     res.render('admin/products', {
       title: 'Sản phẩm',
       filter,
       products: rows,
       sellerOptions: sellerOptions.map((s) => ({ id: s.id, name: s.name, selected: s.id === filter.sellerId })),
-      returnTo: req.originalUrl,
-      notice: takeFlash(req),
+      returnTo: listPath,
+      notice,
     });
+  };
+
+  router.get('/admin/products', async (req, res) => {
+    await renderProducts(req, res, req.originalUrl, takeFlash(req));
   });
 
   /** After an action, back to the filtered list the admin came from. */
@@ -122,13 +130,21 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
 
   router.post('/admin/products/:id/:action', async (req, res) => {
     const { id, action } = parseInput(productActionParams, req.params);
-    const { reason } = parseInput(productActionBody, formBody(req));
+    const { reason, claimVersion } = action === 'verify-ocop'
+      ? parseInput(verifyOcopBody, formBody(req))
+      : { ...parseInput(productActionBody, formBody(req)), claimVersion: 0 };
     try {
-      if (action === 'verify-ocop') await products.verifyOcop(req.user!, id, reason);
+      if (action === 'verify-ocop') await products.verifyOcop(req.user!, id, claimVersion, reason);
       if (action === 'hide') await products.hide(req.user!, id, reason);
       if (action === 'restore') await products.restore(req.user!, id, reason);
       await setFlash(req, PRODUCT_NOTICES[action]);
     } catch (err) {
+      if (err instanceof ConflictError && err.code === 'stale_claim') {
+        // The admin must see the claim as it is now before verifying it: the list again, with its new version.
+        res.status(409);
+        await renderProducts(req, res, backToList(req), err.message);
+        return;
+      }
       if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
       await setFlash(req, err instanceof ValidationError ? (Object.values(err.fieldErrors)[0] ?? err.message) : err.message);
       res.redirect(303, backToList(req));

@@ -22,12 +22,16 @@ export interface AdminProductRow {
   stock: number;
   sellerId: number;
   sellerName: string;
+  categoryCode: string;
+  categoryName: string;
   ocopStars: number | null;
   ocopCertificateNo: string | null;
   ocopDecisionDate: string | null;
   ocopVerified: boolean;
   ocopValidUntil: string | null;
   ocopExpired: boolean;
+  /** Carried by the verify form: the verification applies to this version of the claim only. */
+  ocopClaimVersion: number;
   hiddenReason: string | null;
 }
 
@@ -61,8 +65,10 @@ export class ProductModerationService {
       `SELECT p.id, p.name, p.slug, p.status, p.hidden_reason AS "hiddenReason", p.price_vnd AS "priceVnd", p.stock, p.seller_id AS "sellerId", s.name AS "sellerName",
               p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate",
               p.ocop_verified AS "ocopVerified", p.ocop_valid_until AS "ocopValidUntil",
-              (p.ocop_verified AND p.ocop_valid_until < $${params.length + 1}::date) AS "ocopExpired"
-       FROM products p JOIN sellers s ON s.id = p.seller_id ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+              (p.ocop_verified AND p.ocop_valid_until < $${params.length + 1}::date) AS "ocopExpired",
+              p.ocop_claim_version AS "ocopClaimVersion", c.code AS "categoryCode", c.name_vi AS "categoryName"
+       FROM products p JOIN sellers s ON s.id = p.seller_id JOIN categories c ON c.id = p.category_id
+       ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
        ORDER BY p.id DESC LIMIT 500`,
       [...params, todayInVietnam(this.clock.now())],
     );
@@ -103,24 +109,35 @@ export class ProductModerationService {
     throw new ConflictError(conflict);
   }
 
-  /** The OCOP badge shows only after this: the admin has checked the certificate against its decision. */
-  async verifyOcop(actor: Actor, productId: number, reason: string): Promise<void> {
+  /**
+   * The OCOP badge shows only after this: the admin has checked the certificate against its decision.
+   * It verifies the claim version the admin was shown, never a later one: a cooperative that renamed
+   * or regrouped the product in between gets a 409 and nothing changes.
+   */
+  async verifyOcop(actor: Actor, productId: number, claimVersion: number, reason: string): Promise<void> {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const [rows] = (await manager.query(
-        `UPDATE products SET ocop_verified = true, ocop_verified_at = now(), ocop_verified_by = $2, updated_at = now()
-         WHERE id = $1 AND NOT ocop_verified
-           AND ocop_stars IS NOT NULL AND ocop_certificate_no IS NOT NULL AND ocop_decision_date IS NOT NULL
-         RETURNING ocop_stars, ocop_certificate_no, ocop_decision_date`,
-        [productId, actor.id],
-      )) as [{ ocop_stars: number; ocop_certificate_no: string; ocop_decision_date: string }[], number];
+        `UPDATE products p SET ocop_verified = true, ocop_verified_at = now(), ocop_verified_by = $2, updated_at = now()
+         FROM categories c
+         WHERE p.id = $1 AND c.id = p.category_id AND p.ocop_claim_version = $3 AND NOT p.ocop_verified
+           AND p.ocop_stars IS NOT NULL AND p.ocop_certificate_no IS NOT NULL AND p.ocop_decision_date IS NOT NULL
+         RETURNING p.name, c.code AS category, p.ocop_stars, p.ocop_certificate_no, p.ocop_decision_date`,
+        [productId, actor.id, claimVersion],
+      )) as [{ name: string; category: string; ocop_stars: number; ocop_certificate_no: string; ocop_decision_date: string }[], number];
       if (rows.length === 0) {
-        const [exists] = (await manager.query(`SELECT ocop_verified, ocop_stars FROM products WHERE id = $1`, [productId])) as {
+        const [current] = (await manager.query(`SELECT ocop_verified, ocop_claim_version FROM products WHERE id = $1`, [productId])) as {
           ocop_verified: boolean;
-          ocop_stars: number | null;
+          ocop_claim_version: number;
         }[];
-        if (!exists) throw new NotFoundError('Không tìm thấy sản phẩm này.');
-        throw new ConflictError(exists.ocop_verified ? 'Chứng nhận OCOP này đã được xác minh.' : 'Sản phẩm chưa khai báo đủ chứng nhận OCOP để xác minh.');
+        if (!current) throw new NotFoundError('Không tìm thấy sản phẩm này.');
+        if (current.ocop_claim_version !== claimVersion) {
+          throw new ConflictError(
+            'Hợp tác xã vừa sửa thông tin chứng nhận OCOP của sản phẩm này (tên, nhóm, hạng sao, số giấy chứng nhận hoặc ngày quyết định) sau khi bạn mở trang. Chưa xác minh: hãy xem lại thông tin mới bên dưới rồi xác minh lại.',
+            'stale_claim',
+          );
+        }
+        throw new ConflictError(current.ocop_verified ? 'Chứng nhận OCOP này đã được xác minh.' : 'Sản phẩm chưa khai báo đủ chứng nhận OCOP để xác minh.');
       }
       const claim = rows[0];
       await this.audit.record(manager, {
@@ -129,7 +146,14 @@ export class ProductModerationService {
         targetType: 'product',
         targetId: productId,
         reason: reason.trim() || null,
-        details: { stars: claim.ocop_stars, certificateNo: claim.ocop_certificate_no, decisionDate: claim.ocop_decision_date },
+        details: {
+          name: claim.name,
+          category: claim.category,
+          stars: claim.ocop_stars,
+          certificateNo: claim.ocop_certificate_no,
+          decisionDate: claim.ocop_decision_date,
+          claimVersion,
+        },
       });
     });
   }

@@ -24,6 +24,8 @@ export class Product {
   @Column({ name: 'ocop_decision_date', type: 'date', nullable: true }) ocopDecisionDate: string | null;
   @Column({ name: 'ocop_issuer', type: 'text', nullable: true }) ocopIssuer: string | null;
   @Column({ name: 'ocop_verified', type: 'boolean', default: false }) ocopVerified: boolean;
+  /** Moves with every change of name, group, stars, certificate or decision date (seller-products.service). */
+  @Column({ name: 'ocop_claim_version', type: 'integer', default: 1, insert: false, update: false }) ocopClaimVersion: number;
   @Column({ name: 'ocop_valid_until', type: 'date', nullable: true, insert: false, update: false })
   ocopValidUntil: string | null;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;

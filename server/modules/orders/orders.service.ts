@@ -294,7 +294,7 @@ export class OrdersService {
    * Ends an unpaid order and returns its stock. The conditional status update decides who wins
    * between a buyer's cancel and the sweeper: the loser changes nothing.
    */
-  private async releaseUnpaid(manager: EntityManager, orderId: number, to: 'cancelled' | 'expired', actorId: number | null): Promise<boolean> {
+  private async releaseUnpaid(manager: EntityManager, orderId: number, to: 'cancelled' | 'expired', actorId: number | null, note?: string): Promise<boolean> {
     const [rows] = (await manager.query(
       `UPDATE orders SET status = $2, closed_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($3) RETURNING id`,
       [orderId, to, ordersMovableTo(to)],
@@ -302,7 +302,7 @@ export class OrdersService {
     if (rows.length === 0) return false;
     await this.returnStock(manager, { orderId }, actorId);
     await manager.query(`UPDATE seller_orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE order_id = $1`, [orderId]);
-    await this.recordEvent(manager, orderId, null, 'pending_payment', to, actorId);
+    await this.recordEvent(manager, orderId, null, 'pending_payment', to, actorId, note);
     await queueOrderEmails(manager, await this.facts(manager, orderId), to as OrderEvent);
     return true;
   }
@@ -325,6 +325,11 @@ export class OrdersService {
   /** In the caller's transaction (a Stripe "session expired" webhook): expire now if still unpaid. */
   expireInTx(manager: EntityManager, orderId: number): Promise<boolean> {
     return this.releaseUnpaid(manager, orderId, 'expired', null);
+  }
+
+  /** In the caller's transaction (the back office, which audits it): cancel if still unpaid. */
+  cancelUnpaidInTx(manager: EntityManager, orderId: number, actorId: number, reason: string): Promise<boolean> {
+    return this.releaseUnpaid(manager, orderId, 'cancelled', actorId, reason);
   }
 
   async cancelByBuyer(actor: Actor, code: string): Promise<void> {
@@ -351,8 +356,9 @@ export class OrdersService {
 
   private async ownOrder(actor: Actor, code: string): Promise<OrderRow> {
     const [order] = (await this.dataSource.query(`SELECT id, code, buyer_user_id, status, total_vnd FROM orders WHERE code = $1`, [code])) as OrderRow[];
-    // Someone else's order is "not found", never "forbidden": codes must not be probeable.
-    if (!order || (order.buyer_user_id !== actor.id && actor.role !== 'admin')) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+    // Someone else's order is "not found", never "forbidden": codes must not be probeable. Admins
+    // included: they act through /admin/orders, where every action is audited.
+    if (!order || order.buyer_user_id !== actor.id) throw new NotFoundError('Không tìm thấy đơn hàng này.');
     return order;
   }
 

@@ -125,8 +125,9 @@ export class PaymentsService implements PartRefunds {
 
   /** Creates (or re-creates) the Stripe Checkout Session and returns its URL. The network call is outside any transaction. */
   async startStripeCheckout(actor: Actor, code: string): Promise<string> {
-    if (!this.stripe) throw new ConflictError('Thanh toán thẻ hiện chưa được cấu hình.');
+    // Whose order first: anyone but its buyer (admins included) learns nothing more than "not found".
     const order = await this.buyersOrder(actor, code);
+    if (!this.stripe) throw new ConflictError('Thanh toán thẻ hiện chưa được cấu hình.');
     if (order.status !== 'pending_payment') throw new ConflictError('Đơn hàng này không còn chờ thanh toán.');
     // Stripe needs at least 30 minutes: the reservation is stretched to match, so the two always end together.
     const minimum = new Date(this.clock.now().getTime() + 30 * 60_000 + 10_000);

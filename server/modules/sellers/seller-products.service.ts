@@ -168,15 +168,17 @@ export class SellerProductsService {
   }
 
   /**
-   * Saves the form only if nobody saved since it was opened (the version it carries); changing the
-   * stars, certificate or decision date sends the claim back to "chờ xác minh".
+   * Saves the form only if nobody saved since it was opened (the version it carries). The OCOP claim
+   * is what an admin verified: the product's name and group with its stars, certificate and decision
+   * date. Changing any of them moves the claim version and sends the claim back to "chờ xác minh";
+   * price, description, unit and stock leave it alone.
    */
   async update(actor: Actor, productId: number, input: EditProductInput): Promise<void> {
     const seller = await this.approvedSeller(actor);
     await this.assertCategory(input.categoryId);
     // SET expressions read the row as it was, so this compares the stored claim with the posted one.
-    const claimUnchanged = `ocop_stars IS NOT DISTINCT FROM $10 AND ocop_certificate_no IS NOT DISTINCT FROM $11
-      AND ocop_decision_date IS NOT DISTINCT FROM $12::date`;
+    const claimUnchanged = `name = $4 AND category_id = $5 AND ocop_stars IS NOT DISTINCT FROM $10
+      AND ocop_certificate_no IS NOT DISTINCT FROM $11 AND ocop_decision_date IS NOT DISTINCT FROM $12::date`;
     const [rows] = (await this.dataSource.query(
       `UPDATE products SET
          name = $4, category_id = $5, description = $6, price_vnd = $7, unit = $8, low_stock_threshold = $9,
@@ -184,6 +186,7 @@ export class SellerProductsService {
          ocop_verified = ocop_verified AND ${claimUnchanged},
          ocop_verified_at = CASE WHEN ${claimUnchanged} THEN ocop_verified_at END,
          ocop_verified_by = CASE WHEN ${claimUnchanged} THEN ocop_verified_by END,
+         ocop_claim_version = ocop_claim_version + CASE WHEN ${claimUnchanged} THEN 0 ELSE 1 END,
          version = version + 1, updated_at = now()
        WHERE id = $1 AND seller_id = $2 AND version = $3
        RETURNING id`,

@@ -55,6 +55,7 @@ export const en: Record<keyof typeof vi, string> = {
   'ocop.issuer': 'Certified by',
   'ocop.pending': 'OCOP {stars} stars (awaiting verification)',
   'ocop.expired': 'OCOP {stars}-star certificate expired on {date}',
+  'ocop.reverifyHint': 'The OCOP badge shows only once an admin has verified it. Changing the name, product group, stars, certificate number or decision date needs a new verification.',
   'seller.products': 'Products of {name}',
   'seller.commune': 'Address',
   'seller.type.htx': 'Cooperative',

@@ -53,6 +53,7 @@ export const vi = {
   'ocop.issuer': 'Cơ quan công nhận',
   'ocop.pending': 'Hạng sao OCOP {stars} sao (chờ xác minh)',
   'ocop.expired': 'Chứng nhận OCOP {stars} sao đã hết hạn ngày {date}',
+  'ocop.reverifyHint': 'Huy hiệu OCOP chỉ hiện sau khi quản trị viên xác minh. Sửa tên, nhóm sản phẩm, hạng sao, số giấy chứng nhận hoặc ngày quyết định sẽ cần xác minh lại.',
   'seller.products': 'Sản phẩm của {name}',
   'seller.commune': 'Địa chỉ',
   'seller.type.htx': 'Hợp tác xã',

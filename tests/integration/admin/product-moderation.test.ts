@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { verifyOcopForm } from '../../helpers/moderation';
 
 let ctx: TestContext;
 let admin: request.Agent;
@@ -12,7 +13,9 @@ afterAll(() => ctx.close());
 
 async function act(productId: number, action: string, reason = '') {
   const page = await admin.get('/admin/products');
-  return admin.post(`/admin/products/${productId}/${action}`).type('form').send({ _csrf: csrfFrom(page.text), reason, returnTo: '/admin/products?status=hidden' });
+  // The verify form also carries the claim version the admin was shown.
+  const shown = action === 'verify-ocop' ? { claimVersion: verifyOcopForm(page.text, productId).claimVersion } : {};
+  return admin.post(`/admin/products/${productId}/${action}`).type('form').send({ _csrf: csrfFrom(page.text), reason, returnTo: '/admin/products?status=hidden', ...shown });
 }
 
 describe('listing moderation', () => {

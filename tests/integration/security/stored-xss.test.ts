@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, csrfToken, signInAsAdmin, TEST_PASSWORD } from '../../helpers/auth';
 import { png } from '../../helpers/images';
+import { verifyOcopForm } from '../../helpers/moderation';
 import { parseCsv } from '../../helpers/sales';
 import { activeContent, hostileText, pageShows, shortHostileText } from '../../helpers/security';
 import { addToCart, orderCodeFrom, pageToken } from '../../helpers/shopping';
@@ -115,7 +116,7 @@ describe('stored text is shown as text everywhere', () => {
 
     // The admin verifies the OCOP claim with a note.
     const list = await admin.get('/admin/products');
-    expect((await admin.post(`/admin/products/${state.productId}/verify-ocop`).type('form').send({ _csrf: csrfFrom(list.text), reason: T.verifyReason })).status).toBe(303);
+    expect((await admin.post(`/admin/products/${state.productId}/verify-ocop`).type('form').send({ ...verifyOcopForm(list.text, state.productId), reason: T.verifyReason })).status).toBe(303);
 
     // A buyer registers, fills the cart and checks out to an address outside Lào Cai (free-text commune).
     const buyer = request.agent(ctx.app);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
 import { jpegWithExif } from '../../helpers/images';
+import { verifyOcopForm } from '../../helpers/moderation';
 
 let ctx: TestContext;
 let seller: Awaited<ReturnType<typeof signInAsSeller>>;
@@ -135,7 +136,7 @@ describe('seller listings', () => {
     const queue = await admin.get('/admin/products?ocop=pending');
     expect(queue.text).toContain('Trà Shan tuyết Suối Giàng');
     expect(queue.text).toContain('1234/QĐ-UBND');
-    await admin.post(`/admin/products/${id}/verify-ocop`).type('form').send({ _csrf: csrfFrom(queue.text), reason: 'Đã đối chiếu quyết định' }).expect(303);
+    await admin.post(`/admin/products/${id}/verify-ocop`).type('form').send({ ...verifyOcopForm(queue.text, id), reason: 'Đã đối chiếu quyết định' }).expect(303);
     const [verified] = await ctx.ds.query(`SELECT ocop_verified, ocop_verified_by FROM products WHERE id = $1`, [id]);
     expect(verified).toEqual({ ocop_verified: true, ocop_verified_by: adminId });
     const after = await request(ctx.app).get(`/products/${slug}`);
