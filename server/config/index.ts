@@ -50,7 +50,7 @@ export interface Config {
   bankWebhookSecret?: string;
   /** Only the configured methods are offered at checkout. */
   paymentMethods: ('stripe' | 'vietqr')[];
-  /** The embedded demo: demo bank details and the bank-transfer simulation. */
+  /** The demo outside production: demo logins, demo bank details and the bank-transfer simulation. */
   demo: boolean;
   /** How long listing counts and page anchors are reused (0: never; tests default to 0). */
   catalogCacheSeconds: number;
@@ -59,7 +59,8 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const parsed = envSchema.safeParse(source);
+  // CASE: containers and .env files pass `NAME=` for "not set": an empty variable is an unset one.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Cấu hình không hợp lệ (invalid configuration):\n${lines.join('\n')}`);
@@ -71,8 +72,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   }
   const dataDir = path.resolve(projectRoot, env.DATA_DIR ?? 'data');
   const seedFlag = env.SEED_DEMO === '1' || env.SEED_DEMO === 'true';
-  // Demo data on a non-production store: demo bank details and the bank-transfer simulation.
-  const seedDemo = env.DATABASE_URL ? seedFlag : env.SEED_DEMO === undefined ? true : seedFlag;
+  // Only the embedded store outside production seeds unasked; production loads the catalogue only when asked.
+  const seedDemo = env.DATABASE_URL || isProduction ? seedFlag : env.SEED_DEMO === undefined ? true : seedFlag;
+  // Demo logins, demo bank details and the bank-transfer simulation: never in production, whose
+  // published passwords would open the store to anyone.
   const demo = seedDemo && !isProduction;
   // The embedded demo brings its own (fictitious) receiving account so VietQR works out of the box.
   const vietqr =
@@ -90,7 +93,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     isProduction,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
-    // The embedded store is a demo: it seeds unless told not to. An external database never seeds unasked.
+    // The embedded store is a demo: it seeds unless told not to. An external database or production never seeds unasked.
     seedDemo,
     sessionSecret: env.SESSION_SECRET ?? 'cho-ocop-dev-secret-change-me',
     dataDir,
