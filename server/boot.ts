@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { createDataSource } from './db/data-source';
 import { runMigrations, withStartupLock } from './db/migrate';
 import type { Logger } from './logger';
-import { seedDemoAccounts } from './seed/demo-accounts';
+import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed/demo-accounts';
 import { seedDemoCatalogue } from './seed/demo-catalogue';
 
 export interface RunningStore {
@@ -30,11 +30,13 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     const ds = dataSource;
     const applied = await runMigrations(ds);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (config.isProduction) await refuseDemoLoginsWithPublishedPasswords(ds);
     const container = buildContainer({ config, dataSource: ds, logger });
     if (config.seedDemo) {
       const added = await withStartupLock(ds, async () => {
         const count = await seedDemoCatalogue(ds, container.media);
-        await seedDemoAccounts(ds);
+        // Production may load the catalogue, never the logins the README publishes.
+        if (config.demo) await seedDemoAccounts(ds);
         return count;
       });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     '',
     `  Chợ OCOP đang chạy tại ${store.url}  (sẵn sàng sau ${((Date.now() - started) / 1000).toFixed(1)} giây)`,
     `  Cơ sở dữ liệu: ${store.database.embedded ? `PostgreSQL nhúng trong ${config.dataDir}/db` : 'DATABASE_URL'}`,
-    ...(config.seedDemo
+    // Never in production: there the demo logins do not exist (and their passwords must not be printed).
+    ...(config.demo
       ? [
           '  Tài khoản trình diễn (demo logins):',
           ...Object.entries(DEMO_ACCOUNTS).map(([role, a]) => `    ${role.padEnd(7)} ${a.email}  /  ${a.password}`),

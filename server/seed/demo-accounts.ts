@@ -1,7 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { hashPassword } from '../modules/accounts/password';
+import { ConfigError } from '../config';
+import { hashPassword, verifyPassword } from '../modules/accounts/password';
 
-/** Logins of the embedded demo, printed at start-up. Demo only: never created against DATABASE_URL unasked. */
+/**
+ * Logins of the embedded demo, printed at start-up and published in the README. Demo only: never
+ * created against DATABASE_URL unasked, never in production.
+ */
 export const DEMO_ACCOUNTS = {
   admin: { email: 'quantri@cho-ocop.vn', password: 'QuanTri@Demo2026', fullName: 'Quản trị viên Chợ OCOP' },
   seller: { email: 'hoptacxa@cho-ocop.vn', password: 'HopTacXa@Demo2026', fullName: 'Đại diện HTX Ong mật Lương Thịnh' },
@@ -32,4 +36,38 @@ export async function seedDemoAccounts(dataSource: DataSource): Promise<void> {
       ]);
     }
   });
+}
+
+/** The demo logins in this database that still open with their published password. */
+export async function demoLoginsWithPublishedPasswords(dataSource: DataSource): Promise<string[]> {
+  const accounts = Object.values(DEMO_ACCOUNTS);
+  const rows = (await dataSource.query(`SELECT email, password_hash FROM users WHERE email = ANY($1::citext[])`, [
+    accounts.map((a) => a.email),
+  ])) as { email: string; password_hash: string | null }[];
+  const open: string[] = [];
+  for (const account of accounts) {
+    const row = rows.find((r) => r.email.toLowerCase() === account.email);
+    if (row?.password_hash && (await verifyPassword(row.password_hash, account.password))) open.push(account.email);
+  }
+  return open;
+}
+
+/**
+ * Production refuses to start while a demo login still opens with its published password (left by
+ * an earlier demo on the same database): anyone who read the README could sign in, as admin too.
+ * The message gives the fix, ready to run.
+ */
+export async function refuseDemoLoginsWithPublishedPasswords(dataSource: DataSource): Promise<void> {
+  const open = await demoLoginsWithPublishedPasswords(dataSource);
+  if (!open.length) return;
+  const emails = open.map((e) => `'${e}'`).join(', ');
+  throw new ConfigError(
+    [
+      `Tài khoản trình diễn vẫn dùng mật khẩu công khai (demo logins still have their published passwords): ${open.join(', ')}`,
+      'Anyone who read the README could sign in with them, so the store does not start in production.',
+      'Give them passwords of their own, or disable these logins and end their sessions:',
+      `  UPDATE users SET password_hash = NULL WHERE email IN (${emails});`,
+      `  DELETE FROM sessions WHERE (sess->>'userId')::int IN (SELECT id FROM users WHERE email IN (${emails}));`,
+    ].join('\n'),
+  );
 }
