@@ -69,5 +69,10 @@ export const en: Record<keyof typeof vi, string> = {
   'error.403.title': 'Access denied',
   'error.503.title': 'Temporarily unavailable',
   'error.back': 'Back to the home page',
+  'admin.order.cancelReason': 'Reason for cancelling',
+  'admin.order.cancel': 'Cancel this unpaid order',
+  'pay.switchToCard.title': 'Prefer to pay by card?',
+  'pay.switchToCard.hint': 'This order is waiting for a VietQR bank transfer. To pay by international card through Stripe instead, press the button below; do not also make the transfer once you have paid by card.',
+  'pay.switchToCard.button': 'Pay by card instead',
   'footer.about': 'Chợ OCOP connects Lào Cai cooperatives with buyers across Vietnam. Cashless payment only.',
 };

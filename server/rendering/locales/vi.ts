@@ -67,5 +67,10 @@ export const vi = {
   'error.403.title': 'Không có quyền truy cập',
   'error.503.title': 'Hệ thống tạm thời gián đoạn',
   'error.back': 'Về trang chủ',
+  'admin.order.cancelReason': 'Lý do huỷ đơn',
+  'admin.order.cancel': 'Huỷ đơn chưa thanh toán',
+  'pay.switchToCard.title': 'Muốn trả bằng thẻ?',
+  'pay.switchToCard.hint': 'Đơn này đang chờ chuyển khoản VietQR. Nếu bạn muốn trả bằng thẻ quốc tế qua Stripe, bấm nút dưới đây; đừng chuyển khoản nữa sau khi đã trả bằng thẻ.',
+  'pay.switchToCard.button': 'Trả bằng thẻ',
   'footer.about': 'Chợ OCOP kết nối hợp tác xã Lào Cai với người mua trên cả nước. Thanh toán không dùng tiền mặt.',
 } as const;
