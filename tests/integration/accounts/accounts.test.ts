@@ -194,7 +194,7 @@ describe('login throttling', () => {
     const blocked = await attempt(account.email, TEST_PASSWORD);
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Bạn đã đăng nhập sai quá nhiều lần');
-    const [row] = await ctx.ds.query(`SELECT failures FROM login_failures WHERE key = $1`, [`email:${account.email}`]);
+    const [row] = await ctx.ds.query(`SELECT failures FROM login_failures WHERE key = $1`, [`user:${account.id}`]);
     expect(row.failures).toBe(5);
   });
 });
