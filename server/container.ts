@@ -56,7 +56,7 @@ export function buildContainer(deps: {
   const stock = new StockService(deps.dataSource);
   const cart = new CartService(deps.dataSource, media);
   const { mailTransport, ...rest } = deps;
-  const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes);
+  const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes, deps.config.publicUrl);
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
   const payouts = new PayoutsService(deps.dataSource, audit);
   const payments = new PaymentsService(deps.dataSource, orders, audit, deps.config, stripe, clock, deps.logger, payouts);

@@ -10,6 +10,8 @@ interface OrderFacts {
   buyerEmail: string;
   buyerName: string;
   totalVnd: number;
+  /** PUBLIC_URL, without a trailing slash: every link in a mail starts with it. */
+  baseUrl: string;
 }
 
 const BUYER_SUBJECTS: Record<OrderEvent, string> = {
@@ -33,9 +35,9 @@ export async function queueOrderEmails(
   manager: EntityManager,
   order: OrderFacts,
   event: OrderEvent,
-  extra: { sellerOrderId?: number; trackingNo?: string; baseUrl?: string } = {},
+  extra: { sellerOrderId?: number; trackingNo?: string } = {},
 ): Promise<void> {
-  const link = `${extra.baseUrl ?? ''}/orders/${order.code}`;
+  const link = `${order.baseUrl}/orders/${order.code}`;
   const tracking = extra.trackingNo ? `\nMã vận đơn: ${extra.trackingNo}` : '';
   await enqueueEmail(manager, {
     dedupeKey: `order:${order.id}:${event}:buyer${extra.sellerOrderId ? `:${extra.sellerOrderId}` : ''}`,
@@ -61,7 +63,7 @@ export async function queueOrderEmails(
       dedupeKey: `order:${order.id}:${event}:seller:${part.id}`,
       to: part.email,
       subject: `[Chợ OCOP] ${BUYER_SUBJECTS[event]} ${order.code} — ${part.name}`,
-      text: `Xin chào ${part.name},\n\n${sellerText[event]}\n\nMã đơn: ${order.code}\nPhần của bạn: ${formatVnd(part.total_vnd)}\nXem đơn: ${extra.baseUrl ?? ''}/seller/orders/${order.code}\n\nChợ OCOP`,
+      text: `Xin chào ${part.name},\n\n${sellerText[event]}\n\nMã đơn: ${order.code}\nPhần của bạn: ${formatVnd(part.total_vnd)}\nXem đơn: ${order.baseUrl}/seller/orders/${order.code}\n\nChợ OCOP`,
     });
   }
 }

@@ -132,6 +132,8 @@ export class OrdersService {
     private readonly sellers: SellersService,
     private readonly clock: Clock,
     private readonly reservationMinutes: number,
+    /** PUBLIC_URL: links in mail must be absolute, a mail client has no site to resolve a path against. */
+    private readonly publicUrl: string,
   ) {}
 
   async checkout(actor: Actor, owner: CartOwner, input: CheckoutInput): Promise<{ code: string }> {
@@ -216,7 +218,7 @@ export class OrdersService {
        FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
       [orderId],
     )) as { id: number; code: string; totalVnd: number; buyerEmail: string; buyerName: string }[];
-    return row;
+    return { ...row, baseUrl: this.publicUrl };
   }
 
   private async recordEvent(manager: EntityManager, orderId: number, sellerOrderId: number | null, from: string | null, to: string, actorId: number | null, note?: string) {
