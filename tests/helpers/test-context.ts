@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Transporter } from 'nodemailer';
+import type { DestinationStream } from 'pino';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../server/app';
@@ -51,7 +52,15 @@ export async function adminQuery(sql: string): Promise<void> {
 }
 
 /** A fresh database cloned from the migrated template, with the app wired to it. */
-export async function createTestContext(options: { now?: Date; env?: Record<string, string>; mailTransport?: Transporter } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: {
+    now?: Date;
+    env?: Record<string, string>;
+    mailTransport?: Transporter;
+    /** The app logs at info level into this stream (by default it logs nothing). */
+    logTo?: DestinationStream;
+  } = {},
+): Promise<TestContext> {
   const name = `cho_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_TEMPLATE_DB}`);
   const url = databaseUrl(name);
@@ -71,7 +80,7 @@ export async function createTestContext(options: { now?: Date; env?: Record<stri
   await ds.initialize();
   let now = options.now ?? new Date();
   const clock: Clock = { now: () => now };
-  const container = buildContainer({ config, dataSource: ds, logger: createLogger('silent'), clock, mailTransport: options.mailTransport });
+  const container = buildContainer({ config, dataSource: ds, logger: options.logTo ? createLogger('info', options.logTo) : createLogger('silent'), clock, mailTransport: options.mailTransport });
   const app = createApp(container);
   return {
     app,
