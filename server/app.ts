@@ -12,7 +12,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health';
 import { languageMiddleware, languageRoutes } from './http/language';
 import { refuseNulInBody, refuseNulInUrl } from './http/refuse-nul';
-import { SESSION_COOKIE, sessionMiddleware } from './http/session';
+import { sessionCookieName, sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
 import { accountsRoutes } from './modules/accounts';
 import { adminOrderRoutes, adminRoutes } from './modules/admin';
@@ -73,10 +73,11 @@ export function createApp(container: Container): Express {
 
   const csrf = createCsrf(config);
   const catalog = catalogRoutes(container.catalog, config.publicUrl);
+  const sessionCookie = sessionCookieName(config);
   // A visitor without a session cookie has no account, cart or flash to load: catalogue pages skip
   // the session store for them (most of the traffic of a sale). Anything else falls through.
   app.use((req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.cookies[SESSION_COOKIE]) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.cookies[sessionCookie]) return next();
     csrf.provideToken(req, res, () => catalog(req, res, next));
   });
 

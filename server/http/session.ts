@@ -18,7 +18,13 @@ declare module 'express-session' {
   }
 }
 
-export const SESSION_COOKIE = 'cho.sid';
+/**
+ * A Secure session cookie is `__Host-` (production): browsers take it only with Secure, Path=/ and
+ * no Domain, so neither a subdomain nor a plain-http page can set or shadow it.
+ */
+const cookieName = (secure: boolean) => (secure ? '__Host-cho.sid' : 'cho.sid');
+export const sessionCookieName = (config: Pick<Config, 'isProduction'>) => cookieName(config.isProduction);
+
 /** Signed out after a day without activity… */
 export const IDLE_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** …and after a week in any case. */
@@ -80,7 +86,7 @@ function sessionStore(pool: Pool, pruneSessionInterval: number | false) {
  */
 export function sessionMiddleware(config: Readonly<Config>, pool: Pool): RequestHandler {
   const handler = session({
-    name: SESSION_COOKIE,
+    name: sessionCookieName(config),
     secret: config.sessionSecret,
     resave: false,
     saveUninitialized: false,
@@ -121,8 +127,10 @@ export async function startUserSession(req: Request, userId: number): Promise<vo
 }
 
 export async function endSession(req: Request, res: Response): Promise<void> {
+  // The cookie as it was set: browsers ignore a __Host- cookie's removal unless it is Secure too.
+  const secure = req.session.cookie.secure === true;
   await promisify((cb) => req.session.destroy(cb));
-  res.clearCookie(SESSION_COOKIE, { path: '/' });
+  res.clearCookie(cookieName(secure), { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
 
 /**

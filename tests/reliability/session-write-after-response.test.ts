@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { Pool } from 'pg';
 import { loadConfig } from '../../server/config';
 import { errorHandler } from '../../server/http/error-handler';
-import { SESSION_COOKIE, sessionMiddleware } from '../../server/http/session';
+import { sessionCookieName, sessionMiddleware } from '../../server/http/session';
 
 /**
  * The cause of the resets in database-restart, without a database: express-session writes the
@@ -33,9 +33,9 @@ const stoppingPool = {
   },
 } as unknown as Pool;
 
+const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: SECRET });
 let server: Server;
 beforeAll(async () => {
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: SECRET });
   const app = express();
   app.use(sessionMiddleware(config, stoppingPool));
   app.get('/api/page', (_req, res) => {
@@ -65,7 +65,7 @@ async function onOneConnection(paths: string[]): Promise<{ answers: string[]; cl
   for (const path of paths) {
     if (closedByServer) break;
     buffer = '';
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nCookie: ${SESSION_COOKIE}=s:${encodeURIComponent(sign(SID, SECRET))}\r\n\r\n`);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nCookie: ${sessionCookieName(config)}=s:${encodeURIComponent(sign(SID, SECRET))}\r\n\r\n`);
     const until = Date.now() + 5000;
     for (;;) {
       const head = buffer.indexOf('\r\n\r\n');
