@@ -11,13 +11,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Loads the signed-in user (one indexed query), enforcing the absolute session timeout. */
+/** Loads the signed-in user (one indexed query), enforcing the absolute session timeout and ending a session older than the password. */
 export function loadCurrentUser(accounts: AccountsService): RequestHandler {
   return async (req, res, next) => {
     const { userId, signedInAt } = req.session ?? {};
     if (userId) {
-      const expired = !signedInAt || Date.now() - signedInAt > ABSOLUTE_TIMEOUT_MS;
-      const user = expired ? null : await accounts.findSessionUser(userId);
+      const current = signedInAt !== undefined && Date.now() - signedInAt <= ABSOLUTE_TIMEOUT_MS;
+      const user = current ? await accounts.findSignedInUser(userId, signedInAt) : null;
       if (user) {
         req.user = user;
         res.locals.currentUser = user;

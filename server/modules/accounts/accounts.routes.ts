@@ -6,7 +6,7 @@ import { formBody, formValues, renderFormError } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { endSession, startUserSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
-import { changePasswordSchema, loginSchema, registerSchema } from './accounts.schemas';
+import { changePasswordSchema, loginSchema, registerSchema, signOutEverywhereSchema } from './accounts.schemas';
 import { LoginFailedError, type AccountsService } from './accounts.service';
 import type { SessionUser } from './actor';
 import { TooManyAttemptsError } from './login-throttle';
@@ -70,12 +70,14 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
       user: req.user,
       orders: await orderList(req.user!),
       passwordChanged: req.query.changed === 'password',
+      sessionsEnded: req.query.changed === 'sessions',
     });
   });
 
   router.post('/account/password', requireSignedIn, async (req, res) => {
     try {
       const input = parseInput(changePasswordSchema, formBody(req));
+      // Every session of the account ended with the change; this device keeps a new one.
       await accounts.changePassword(req.user!, input.currentPassword, input.newPassword);
       await startUserSession(req, req.user!.id);
       res.redirect(303, '/account?changed=password');
@@ -83,6 +85,13 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
       if (!(err instanceof ValidationError)) throw err;
       renderFormError(res, 'accounts/account', err, { title: 'Tài khoản', user: req.user, orders: await orderList(req.user!) });
     }
+  });
+
+  router.post('/account/sign-out-everywhere', requireSignedIn, async (req, res) => {
+    parseInput(signOutEverywhereSchema, formBody(req));
+    await accounts.endAllSessions(req.user!);
+    await startUserSession(req, req.user!.id);
+    res.redirect(303, '/account?changed=sessions');
   });
 
   return router;

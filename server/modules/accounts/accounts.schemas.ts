@@ -43,3 +43,6 @@ export const changePasswordSchema = z
   })
   .strict()
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'Mật khẩu nhập lại không khớp.' });
+
+/** "Sign out everywhere" posts nothing but its form token. */
+export const signOutEverywhereSchema = z.object({}).strict();

@@ -73,6 +73,18 @@ export class AccountsService {
     return user ? toSessionUser(user) : null;
   }
 
+  /**
+   * The user of a session signed in at `signedInAt` (epoch ms), or null when the password changed
+   * since. The rows of such sessions are deleted at the change; this also stops one that a request
+   * in flight wrote back after the delete.
+   */
+  async findSignedInUser(id: number, signedInAt: number): Promise<SessionUser | null> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() > signedInAt)) return null;
+    return toSessionUser(user);
+  }
+
+  /** Changes the password and ends every session of the account; the caller starts a new one for this device. */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.dataSource
       .getRepository(User)
@@ -83,10 +95,17 @@ export class AccountsService {
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ValidationError({ currentPassword: 'Mật khẩu hiện tại không đúng.' });
     }
-    await this.dataSource.query(`UPDATE users SET password_hash = $1, password_changed_at = now(), updated_at = now() WHERE id = $2`, [
-      await hashPassword(newPassword),
-      actor.id,
-    ]);
+    const hash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      // The app's clock, not now(): it is compared with signedInAt, which the app writes.
+      await manager.query(`UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = now() WHERE id = $3`, [hash, new Date(), actor.id]);
+      await endSessionsOf(manager, actor.id);
+    });
+  }
+
+  /** "Sign out everywhere": ends every session of the account; the caller starts a new one for this device. */
+  async endAllSessions(actor: Actor): Promise<void> {
+    await endSessionsOf(this.dataSource.manager, actor.id);
   }
 
   /** `npm run admin:create`: creates an admin, or promotes and resets an existing account. */
@@ -94,12 +113,19 @@ export class AccountsService {
     const hash = await hashPassword(input.password);
     const [row] = (await this.dataSource.query(
       `INSERT INTO users (email, full_name, password_hash, role) VALUES ($1, $2, $3, 'admin')
-       ON CONFLICT (email) DO UPDATE SET role = 'admin', password_hash = EXCLUDED.password_hash, updated_at = now()
+       ON CONFLICT (email) DO UPDATE SET role = 'admin', password_hash = EXCLUDED.password_hash, password_changed_at = $4, updated_at = now()
        RETURNING id`,
-      [input.email, input.fullName, hash],
+      [input.email, input.fullName, hash, new Date()],
     )) as { id: number }[];
+    // A reset password: whoever is signed in to the account signs in again.
+    await endSessionsOf(this.dataSource.manager, row.id);
     return (await this.findSessionUser(row.id))!;
   }
+}
+
+/** Sessions are connect-pg-simple rows (server/http/session.ts); `sess` holds the signed-in user's id. */
+async function endSessionsOf(manager: EntityManager, userId: number): Promise<void> {
+  await manager.query(`DELETE FROM sessions WHERE (sess->>'userId')::int = $1`, [userId]);
 }
 
 function toSessionUser(user: User): SessionUser {

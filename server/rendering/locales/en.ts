@@ -74,5 +74,9 @@ export const en: Record<keyof typeof vi, string> = {
   'pay.switchToCard.title': 'Prefer to pay by card?',
   'pay.switchToCard.hint': 'This order is waiting for a VietQR bank transfer. To pay by international card through Stripe instead, press the button below; do not also make the transfer once you have paid by card.',
   'pay.switchToCard.button': 'Pay by card instead',
+  'account.sessions.title': 'Signed-in devices',
+  'account.sessions.hint': 'Sign this account out on every other device (phones, shared computers…); this device stays signed in. Changing the password also signs out every other device.',
+  'account.sessions.submit': 'Sign out everywhere',
+  'account.sessions.done': 'Signed out on every other device.',
   'footer.about': 'Chợ OCOP connects Lào Cai cooperatives with buyers across Vietnam. Cashless payment only.',
 };

@@ -72,5 +72,9 @@ export const vi = {
   'pay.switchToCard.title': 'Muốn trả bằng thẻ?',
   'pay.switchToCard.hint': 'Đơn này đang chờ chuyển khoản VietQR. Nếu bạn muốn trả bằng thẻ quốc tế qua Stripe, bấm nút dưới đây; đừng chuyển khoản nữa sau khi đã trả bằng thẻ.',
   'pay.switchToCard.button': 'Trả bằng thẻ',
+  'account.sessions.title': 'Thiết bị đang đăng nhập',
+  'account.sessions.hint': 'Đăng xuất tài khoản này trên mọi thiết bị khác (điện thoại, máy tính dùng chung…); thiết bị này vẫn đăng nhập. Đổi mật khẩu cũng đăng xuất mọi thiết bị khác.',
+  'account.sessions.submit': 'Đăng xuất khỏi mọi thiết bị',
+  'account.sessions.done': 'Đã đăng xuất khỏi mọi thiết bị khác.',
   'footer.about': 'Chợ OCOP kết nối hợp tác xã Lào Cai với người mua trên cả nước. Thanh toán không dùng tiền mặt.',
 } as const;
