@@ -5,6 +5,7 @@ import { CartsAndOrders1764200000000 } from './1764200000000-CartsAndOrders';
 import { Payments1764210000000 } from './1764210000000-Payments';
 import { PayoutsAndModeration1764220000000 } from './1764220000000-PayoutsAndModeration';
 import { OcopClaimVersion1764233000000 } from './1764233000000-OcopClaimVersion';
+import { MoneyAsBigint1764240000000 } from './1764240000000-MoneyAsBigint';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Payments1764210000000,
   PayoutsAndModeration1764220000000,
   OcopClaimVersion1764233000000,
+  MoneyAsBigint1764240000000,
 ];

@@ -7,6 +7,18 @@ import { entities } from './entities';
 // A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a local-midnight Date.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
+/**
+ * bigint (money, count(*), identity ids) as a JS number, exact up to 2^53 − 1; pg's default is a
+ * string, which would make `===` and `+` silently wrong. A value beyond that fails the query rather
+ * than losing đồng.
+ */
+export function parseBigint(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} is beyond Number.MAX_SAFE_INTEGER`);
+  return n;
+}
+types.setTypeParser(types.builtins.INT8, parseBigint);
+
 export interface DataSourceOptions {
   url: string;
   poolSize?: number;

@@ -98,7 +98,7 @@ export class AdminOrdersService {
     const [order, payments, events, refunds, history] = await Promise.all([
       this.orders.loadView(row.id),
       this.dataSource.query(
-        `SELECT provider, provider_ref AS "providerRef", amount_vnd::int AS "amountVnd", currency, outcome, flag_reason AS "flagReason", received_at AS "receivedAt"
+        `SELECT provider, provider_ref AS "providerRef", amount_vnd AS "amountVnd", currency, outcome, flag_reason AS "flagReason", received_at AS "receivedAt"
          FROM payments WHERE order_id = $1 ORDER BY id`,
         [row.id],
       ),
@@ -140,7 +140,7 @@ export class AdminOrdersService {
   async unmatchedPayments(actor: Actor) {
     assertAdmin(actor);
     return this.dataSource.query(
-      `SELECT provider, provider_ref AS "providerRef", amount_vnd::int AS "amountVnd", flag_reason AS "flagReason", received_at AS "receivedAt"
+      `SELECT provider, provider_ref AS "providerRef", amount_vnd AS "amountVnd", flag_reason AS "flagReason", received_at AS "receivedAt"
        FROM payments WHERE order_id IS NULL ORDER BY id DESC LIMIT 100`,
     );
   }

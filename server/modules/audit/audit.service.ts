@@ -11,7 +11,7 @@ export interface AuditEntryInput {
 }
 
 export interface AuditEntry {
-  id: string;
+  id: number;
   actorUserId: number | null;
   actorName: string | null;
   actorEmail: string | null;
@@ -52,7 +52,7 @@ export class AuditService {
   }
 
   /** Newest first, keyset-paged by id. */
-  async list(actor: Actor, options: { beforeId?: string; limit?: number } = {}): Promise<{ entries: AuditEntry[]; nextBeforeId: string | null }> {
+  async list(actor: Actor, options: { beforeId?: string; limit?: number } = {}): Promise<{ entries: AuditEntry[]; nextBeforeId: number | null }> {
     assertAdmin(actor);
     const limit = options.limit ?? 50;
     const params: unknown[] = [limit + 1];

@@ -57,9 +57,15 @@ export function cartRoutes(cart: CartService): Router {
   router.post('/cart/items/:productId', async (req, res) => {
     const { productId } = parseInput(productIdParam, req.params);
     const { quantity } = parseInput(setQuantitySchema, formBody(req));
-    const { notice } = await cart.setQuantity(cartOwner(req), productId, quantity);
-    if (notice) await setFlash(req, notice);
-    res.redirect(303, '/cart');
+    try {
+      const { notice } = await cart.setQuantity(cartOwner(req), productId, quantity);
+      if (notice) await setFlash(req, notice);
+      res.redirect(303, '/cart');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // CASE: more than one order may hold: the cart again, as it still is, with the reason.
+      res.status(422).render('cart/cart', { title: 'Giỏ hàng', cart: await cart.view(cartOwner(req)), formError: err.message, hideStickyCart: true });
+    }
   });
 
   router.post('/cart/accept', async (req, res) => {

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../http/errors';
+import { MAX_ORDER_TOTAL_VND, formatVnd } from '../../lib/money';
 import type { MediaStorage } from '../../storage/media-storage';
 import { imageVariantName } from '../catalog/product-images';
 
@@ -55,6 +56,8 @@ export interface CartView {
   shippingTotalVnd: number;
   totalVnd: number;
   blocked: boolean;
+  /** Set when the cart is worth more than one order may be (MAX_ORDER_TOTAL_VND): checkout refuses it. */
+  limitNotice: string | null;
 }
 
 interface LineRow {
@@ -79,6 +82,18 @@ interface LineRow {
 export function shippingFee(itemsTotalVnd: number, feeVnd: number, freeFromVnd: number | null): number {
   if (itemsTotalVnd === 0) return 0;
   return freeFromVnd !== null && itemsTotalVnd >= freeFromVnd ? 0 : feeVnd;
+}
+
+/** Why a cart worth `totalVnd` cannot become one order, or null when it can. */
+export function orderLimitNotice(totalVnd: number): string | null {
+  if (totalVnd <= MAX_ORDER_TOTAL_VND) return null;
+  return `Mỗi đơn hàng tối đa ${formatVnd(MAX_ORDER_TOTAL_VND)} (giỏ hàng: ${formatVnd(totalVnd)}). Vui lòng giảm số lượng hoặc chia thành nhiều đơn.`;
+}
+
+/** Refuses (422) a cart beyond one order's limit; the caller's transaction then rolls back, so nothing changes. */
+export function assertWithinOrderLimit(totalVnd: number): void {
+  const notice = orderLimitNotice(totalVnd);
+  if (notice) throw new ValidationError({ _form: notice }, notice);
 }
 
 /** Carts live in PostgreSQL, so any app instance serves any buyer. */
@@ -138,6 +153,7 @@ export class CartService {
         [cartId, productId, quantity, product.stock, product.price_vnd],
       )) as { quantity: number }[];
       await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cartId]);
+      assertWithinOrderLimit((await this.viewOf(manager, cartId)).totalVnd);
       const clamped = row.quantity < quantity || (row.quantity === product.stock && quantity > 0 && row.quantity !== quantity);
       return {
         cartId,
@@ -155,12 +171,16 @@ export class CartService {
       return {};
     }
     const [line] = (await this.dataSource.query(
-      `SELECT p.stock, p.name FROM cart_items ci JOIN products p ON p.id = ci.product_id WHERE ci.cart_id = $1 AND ci.product_id = $2`,
+      `SELECT ci.quantity, p.stock, p.name FROM cart_items ci JOIN products p ON p.id = ci.product_id WHERE ci.cart_id = $1 AND ci.product_id = $2`,
       [cartId, productId],
-    )) as { stock: number; name: string }[];
+    )) as { quantity: number; stock: number; name: string }[];
     if (!line) throw new NotFoundError('Sản phẩm này không có trong giỏ hàng.');
     const bounded = Math.min(quantity, Math.max(line.stock, 1), MAX_LINE_QUANTITY);
-    await this.dataSource.query(`UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND product_id = $2`, [cartId, productId, bounded]);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND product_id = $2`, [cartId, productId, bounded]);
+      // CASE: lowering is always allowed, even in a cart already past the limit after a price rose.
+      if (bounded > line.quantity) assertWithinOrderLimit((await this.viewOf(manager, cartId)).totalVnd);
+    });
     return { notice: bounded < quantity ? `Chỉ còn ${line.stock} sản phẩm “${line.name}”.` : undefined };
   }
 
@@ -185,7 +205,7 @@ export class CartService {
 
   async view(owner: CartOwner): Promise<CartView> {
     const cartId = await this.cartId(owner, false);
-    const empty: CartView = { cartId, groups: [], itemCount: 0, itemsTotalVnd: 0, shippingTotalVnd: 0, totalVnd: 0, blocked: false };
+    const empty: CartView = { cartId, groups: [], itemCount: 0, itemsTotalVnd: 0, shippingTotalVnd: 0, totalVnd: 0, blocked: false, limitNotice: null };
     if (!cartId) return empty;
     return this.viewOf(this.dataSource.manager, cartId);
   }
@@ -254,6 +274,7 @@ export class CartService {
       shippingTotalVnd,
       totalVnd: itemsTotalVnd + shippingTotalVnd,
       blocked,
+      limitNotice: orderLimitNotice(itemsTotalVnd + shippingTotalVnd),
     };
   }
 

@@ -6,7 +6,7 @@ export type StockReason = (typeof STOCK_REASONS)[number];
 /** The stock ledger: append-only, one row for every change of products.stock. */
 @Entity('stock_movements')
 export class StockMovement {
-  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: number;
   @Column({ name: 'product_id', type: 'integer' }) productId: number;
   @Column({ type: 'integer' }) delta: number;
   @Column({ type: 'text' }) reason: StockReason;

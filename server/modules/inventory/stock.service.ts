@@ -35,7 +35,7 @@ export interface StockChange {
 }
 
 export interface LedgerRow {
-  id: string;
+  id: number;
   delta: number;
   reason: StockReason;
   reasonLabel: string;

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger';
 export const MAIL_FROM = 'Chợ OCOP <no-reply@cho-ocop.vn>';
 
 interface Claimed {
-  id: string;
+  id: number;
   to_address: string;
   subject: string;
   text_body: string;

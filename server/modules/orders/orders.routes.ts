@@ -36,7 +36,7 @@ export function orderRoutes(deps: {
 
   router.get('/checkout', requireSignedIn, async (req, res) => {
     const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '' });
-    if (locals.cart.groups.length === 0) return res.redirect('/cart');
+    if (locals.cart.groups.length === 0 || locals.cart.limitNotice) return res.redirect('/cart');
     if (locals.cart.blocked) {
       await setFlash(req, 'Giỏ hàng có thay đổi cần bạn xác nhận trước khi thanh toán.');
       return res.redirect('/cart');

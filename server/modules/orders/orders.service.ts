@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../accounts/actor';
+import { assertWithinOrderLimit } from '../cart';
 import type { CartOwner, CartService, CartView } from '../cart/cart.service';
 import { InsufficientStockError, type StockService } from '../inventory';
 import type { SellersService } from '../sellers/sellers.service';
@@ -166,6 +167,7 @@ export class OrdersService {
       );
       throw new CheckoutBlockedError(`Giỏ hàng đã thay đổi: ${problems.join('; ')}. Vui lòng xem lại giỏ hàng.`, view);
     }
+    assertWithinOrderLimit(view.totalVnd);
     const now = this.clock.now();
     const reservedUntil = new Date(now.getTime() + this.reservationMinutes * 60_000);
     const code = newOrderCode();

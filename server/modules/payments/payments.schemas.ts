@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const WHOLE_DONG = `must be a whole number of đồng from 0 to ${Number.MAX_SAFE_INTEGER}`;
+
 /** SePay's webhook body (DESIGN.md §4), so a real Vietnamese bank feed can call us unchanged. */
 export const bankWebhookSchema = z.object({
   id: z.union([z.number().int(), z.string().min(1).max(64)]).transform(String),
@@ -9,7 +11,9 @@ export const bankWebhookSchema = z.object({
   code: z.string().max(100).nullable().optional(),
   content: z.string().max(500).default(''),
   transferType: z.enum(['in', 'out']),
-  transferAmount: z.number().int().min(0).max(10_000_000_000),
+  // Any whole number of đồng is recorded: an amount no order can have is flagged for an admin, never
+  // refused (a refused delivery is retried by the bank forever). Beyond 2^53 it is not a real amount.
+  transferAmount: z.number({ error: WHOLE_DONG }).int({ error: WHOLE_DONG }).min(0, { error: WHOLE_DONG }),
   accumulated: z.number().optional(),
   subAccount: z.string().max(40).nullable().optional(),
   referenceCode: z.string().max(100).nullable().optional(),

@@ -319,7 +319,11 @@ export class PaymentsService implements PartRefunds {
     const given = /^Apikey\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
     if (!secret || !sameSecret(given, secret)) throw new WebhookAuthError();
     const parsed = bankWebhookSchema.safeParse(body);
-    if (!parsed.success) throw new AppError('Invalid payload', 400, 'bad_payload');
+    if (!parsed.success) {
+      // The reason in the answer, so whoever runs the bank feed can see what to fix.
+      const reasons = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ');
+      throw new AppError(`Invalid payload: ${reasons}`.slice(0, 500), 400, 'bad_payload');
+    }
     const tx = parsed.data;
     const outcome = await this.dataSource.transaction(async (manager) => {
       const match = ORDER_CODE_IN_TEXT.exec(`${tx.code ?? ''} ${tx.content}`);

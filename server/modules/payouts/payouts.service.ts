@@ -14,7 +14,7 @@ export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {
 };
 
 export interface LedgerEntry {
-  id: string;
+  id: number;
   kind: LedgerKind;
   kindLabel: string;
   amountVnd: number;
@@ -120,7 +120,7 @@ export class PayoutsService {
   }
 
   async balance(sellerId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const [{ balance }] = (await manager.query(`SELECT coalesce(sum(amount_vnd), 0)::int AS balance FROM seller_ledger WHERE seller_id = $1`, [sellerId])) as {
+    const [{ balance }] = (await manager.query(`SELECT coalesce(sum(amount_vnd), 0)::bigint AS balance FROM seller_ledger WHERE seller_id = $1`, [sellerId])) as {
       balance: number;
     }[];
     return balance;
@@ -159,8 +159,8 @@ export class PayoutsService {
     assertAdmin(actor);
     return this.dataSource.query(
       `SELECT s.id AS "sellerId", s.name AS "sellerName", s.commission_rate_bp AS "commissionRateBp",
-              coalesce(sum(l.amount_vnd), 0)::int AS "balanceVnd",
-              coalesce(-sum(l.amount_vnd) FILTER (WHERE l.kind = 'payout'), 0)::int AS "paidOutVnd"
+              coalesce(sum(l.amount_vnd), 0)::bigint AS "balanceVnd",
+              coalesce(-sum(l.amount_vnd) FILTER (WHERE l.kind = 'payout'), 0)::bigint AS "paidOutVnd"
        FROM sellers s LEFT JOIN seller_ledger l ON l.seller_id = s.id
        WHERE s.status IN ('approved', 'suspended') OR l.id IS NOT NULL
        GROUP BY s.id ORDER BY "balanceVnd" DESC, s.name`,

@@ -100,7 +100,7 @@ export interface ProvinceReport {
   };
 }
 
-/** pg returns sums as strings (bigint); money here stays far below 2^53. */
+/** bigint arrives as a number (see parseBigint in server/db/data-source.ts); a sum over no rows is null. */
 const toNumber = (v: unknown) => Number(v ?? 0);
 
 function byBucket<T extends { bucket: string }>(rows: T[], empty: (bucket: StarBucket) => T): T[] {
@@ -133,7 +133,7 @@ export class ReportsService {
          FROM (VALUES ('today', 0), ('7d', 6), ('30d', 29)) AS v(key, back)
          CROSS JOIN LATERAL (SELECT (($1::date - v.back)::timestamp AT TIME ZONE '${TZ}') AS start, ${dayEnd('$1')} AS stop) w`,
         [today, COLLECTED_STATUSES],
-      ) as Promise<{ key: DashboardWindow['key']; ordersPlaced: number; ordersPaid: number; collectedVnd: string }[]>,
+      ) as Promise<{ key: DashboardWindow['key']; ordersPlaced: number; ordersPaid: number; collectedVnd: number }[]>,
       q.query(
         `SELECT (SELECT count(*)::int FROM sellers WHERE status = 'pending') AS "pendingSellers",
                 (SELECT count(*)::int FROM orders WHERE needs_review) AS "flaggedOrders",
@@ -149,7 +149,7 @@ export class ReportsService {
          ) r ON r.day = d.day::date
          ORDER BY d.day`,
         [from30, today, COLLECTED_STATUSES],
-      ) as Promise<{ day: string; collectedVnd: string }[]>,
+      ) as Promise<{ day: string; collectedVnd: number }[]>,
       q.query(
         `SELECT ${starBucketOn(PAID_DAY)} AS bucket, count(DISTINCT o.id)::int AS orders
          FROM ${SALE_FROM} JOIN order_items i ON i.seller_order_id = so.id JOIN products p ON p.id = i.product_id
@@ -161,7 +161,7 @@ export class ReportsService {
          FROM ${SALE_FROM} JOIN sellers s ON s.id = so.seller_id JOIN order_items i ON i.seller_order_id = so.id
          WHERE ${SALE_WHERE} GROUP BY s.commune ORDER BY "salesVnd" DESC, s.commune LIMIT 10`,
         [from30, today],
-      ) as Promise<{ commune: string; orders: number; salesVnd: string }[]>,
+      ) as Promise<{ commune: string; orders: number; salesVnd: number }[]>,
     ]);
     const labels = { today: 'Hôm nay', '7d': '7 ngày qua', '30d': '30 ngày qua' } as const;
     const backs = { today: 0, '7d': -6, '30d': -29 } as const;
@@ -206,14 +206,14 @@ export class ReportsService {
          FROM ${SALE_FROM} JOIN sellers s ON s.id = so.seller_id JOIN order_items i ON i.seller_order_id = so.id
          WHERE ${SALE_WHERE} GROUP BY s.commune ORDER BY "salesVnd" DESC, s.commune`,
         sale,
-      ) as Promise<(Omit<ProvinceReport['salesByCommune'][number], 'salesVnd'> & { salesVnd: string })[]>,
+      ) as Promise<(Omit<ProvinceReport['salesByCommune'][number], 'salesVnd'> & { salesVnd: number })[]>,
       q.query(
         `SELECT ${starBucketOn(PAID_DAY)} AS bucket, count(DISTINCT o.id)::int AS orders, sum(i.quantity)::int AS quantity,
                 sum(i.line_total_vnd)::bigint AS "salesVnd"
          FROM ${SALE_FROM} JOIN order_items i ON i.seller_order_id = so.id JOIN products p ON p.id = i.product_id
          WHERE ${SALE_WHERE} GROUP BY 1`,
         sale,
-      ) as Promise<{ bucket: StarBucket; orders: number; quantity: number; salesVnd: string }[]>,
+      ) as Promise<{ bucket: StarBucket; orders: number; quantity: number; salesVnd: number }[]>,
       q.query(
         `WITH active AS (
            SELECT s.id FROM sellers s
@@ -237,7 +237,7 @@ export class ReportsService {
                       coalesce(sum(i.quantity), 0)::int AS quantity, coalesce(sum(i.line_total_vnd), 0)::bigint AS "salesVnd"
                FROM ${SALE_FROM} JOIN order_items i ON i.seller_order_id = so.id WHERE ${SALE_WHERE}) t`,
         sale,
-      ) as Promise<(Omit<ProvinceReport['totals'], 'salesVnd'> & { salesVnd: string })[]>,
+      ) as Promise<(Omit<ProvinceReport['totals'], 'salesVnd'> & { salesVnd: number })[]>,
     ]);
     return {
       period,
@@ -246,7 +246,7 @@ export class ReportsService {
       productsByStars: byBucket(stars, (bucket) => ({ bucket, products: 0 })).map((r) => ({ ...r, label: STAR_BUCKET_LABELS[r.bucket] })),
       productsByCommune: productCommunes,
       salesByCommune: salesCommunes.map((r) => ({ ...r, salesVnd: toNumber(r.salesVnd) })),
-      salesByStars: byBucket(salesStars, (bucket) => ({ bucket, orders: 0, quantity: 0, salesVnd: '0' })).map((r) => ({
+      salesByStars: byBucket(salesStars, (bucket) => ({ bucket, orders: 0, quantity: 0, salesVnd: 0 })).map((r) => ({
         ...r,
         label: STAR_BUCKET_LABELS[r.bucket],
         salesVnd: toNumber(r.salesVnd),
