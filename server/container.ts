@@ -62,6 +62,7 @@ export function buildContainer(deps: {
   const payments = new PaymentsService(deps.dataSource, orders, audit, deps.config, stripe, clock, deps.logger, payouts);
   orders.useRefunds(payments);
   orders.useLedger(payouts);
+  sellers.whenSuspended((manager, seller, actorUserId, reason) => orders.settleForSuspendedSeller(manager, seller, actorUserId, reason));
   return {
     ...rest,
     clock,

@@ -35,7 +35,7 @@ export async function queueOrderEmails(
   manager: EntityManager,
   order: OrderFacts,
   event: OrderEvent,
-  extra: { sellerOrderId?: number; trackingNo?: string } = {},
+  extra: { sellerOrderId?: number; trackingNo?: string; reason?: string } = {},
 ): Promise<void> {
   const link = `${order.baseUrl}/orders/${order.code}`;
   const tracking = extra.trackingNo ? `\nMã vận đơn: ${extra.trackingNo}` : '';
@@ -43,7 +43,7 @@ export async function queueOrderEmails(
     dedupeKey: `order:${order.id}:${event}:buyer${extra.sellerOrderId ? `:${extra.sellerOrderId}` : ''}`,
     to: order.buyerEmail,
     subject: `[Chợ OCOP] ${BUYER_SUBJECTS[event]} ${order.code}`,
-    text: `Xin chào ${order.buyerName},\n\n${BUYER_TEXTS[event]}${tracking}\n\nMã đơn: ${order.code}\nTổng tiền: ${formatVnd(order.totalVnd)}\nXem đơn hàng: ${link}\n\nChợ OCOP`,
+    text: `Xin chào ${order.buyerName},\n\n${BUYER_TEXTS[event]}${extra.reason ? `\n${extra.reason}` : ''}${tracking}\n\nMã đơn: ${order.code}\nTổng tiền: ${formatVnd(order.totalVnd)}\nXem đơn hàng: ${link}\n\nChợ OCOP`,
   });
   if (event === 'shipped') return;
   const parts = (await manager.query(

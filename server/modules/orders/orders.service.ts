@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../accounts/actor';
 import { assertWithinOrderLimit } from '../cart';
@@ -258,7 +258,21 @@ export class OrdersService {
     );
     await this.recordEvent(manager, orderId, null, 'pending_payment', 'paid', options.actorUserId ?? null, options.note);
     await queueOrderEmails(manager, await this.facts(manager, orderId), 'paid');
+    await this.flagIfSellerSuspended(manager, orderId);
     return true;
+  }
+
+  /**
+   * CASE: a checkout that raced a cooperative's suspension left an unpaid order the suspension did
+   * not see; once it is paid, an admin decides (refund from the review list), like every paid order
+   * of a suspended cooperative.
+   */
+  private async flagIfSellerSuspended(manager: EntityManager, orderId: number): Promise<void> {
+    await manager.query(
+      `UPDATE orders o SET needs_review = true, review_reason = concat_ws('; ', CASE WHEN o.needs_review THEN o.review_reason END, $2::text)
+       WHERE o.id = $1 AND EXISTS (SELECT 1 FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = o.id AND s.status <> 'approved')`,
+      [orderId, 'Thanh toán cho đơn có hợp tác xã đang bị tạm ngừng: xem xét hoàn tiền'],
+    );
   }
 
   /**
@@ -269,6 +283,12 @@ export class OrdersService {
   async revivePaidLate(manager: EntityManager, orderId: number, amountVnd: number): Promise<boolean> {
     const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [orderId])) as { status: OrderStatus }[];
     if (!order || !['expired', 'cancelled'].includes(order.status)) return false;
+    // CASE: a cooperative of the order was suspended (which is what cancelled it): it cannot ship, so the money goes back.
+    const [notSelling] = (await manager.query(
+      `SELECT 1 FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = $1 AND s.status <> 'approved' LIMIT 1`,
+      [orderId],
+    )) as unknown[];
+    if (notSelling) return false;
     const items = (await manager.query(
       `SELECT i.product_id, sum(i.quantity)::int AS quantity, p.stock FROM order_items i JOIN products p ON p.id = i.product_id
        WHERE i.order_id = $1 GROUP BY i.product_id, p.stock ORDER BY i.product_id`,
@@ -298,7 +318,14 @@ export class OrdersService {
    * Ends an unpaid order and returns its stock. The conditional status update decides who wins
    * between a buyer's cancel and the sweeper: the loser changes nothing.
    */
-  private async releaseUnpaid(manager: EntityManager, orderId: number, to: 'cancelled' | 'expired', actorId: number | null, note?: string): Promise<boolean> {
+  private async releaseUnpaid(
+    manager: EntityManager,
+    orderId: number,
+    to: 'cancelled' | 'expired',
+    actorId: number | null,
+    note?: string,
+    tellBuyer?: string,
+  ): Promise<boolean> {
     const [rows] = (await manager.query(
       `UPDATE orders SET status = $2, closed_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($3) RETURNING id`,
       [orderId, to, ordersMovableTo(to)],
@@ -307,7 +334,7 @@ export class OrdersService {
     await this.returnStock(manager, { orderId }, actorId);
     await manager.query(`UPDATE seller_orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE order_id = $1`, [orderId]);
     await this.recordEvent(manager, orderId, null, 'pending_payment', to, actorId, note);
-    await queueOrderEmails(manager, await this.facts(manager, orderId), to as OrderEvent);
+    await queueOrderEmails(manager, await this.facts(manager, orderId), to as OrderEvent, { reason: tellBuyer });
     return true;
   }
 
@@ -334,6 +361,38 @@ export class OrdersService {
   /** In the caller's transaction (the back office, which audits it): cancel if still unpaid. */
   cancelUnpaidInTx(manager: EntityManager, orderId: number, actorId: number, reason: string): Promise<boolean> {
     return this.releaseUnpaid(manager, orderId, 'cancelled', actorId, reason);
+  }
+
+  /**
+   * A cooperative was suspended (in the caller's transaction, which holds its row). Its unpaid orders
+   * are cancelled whole — one payment covers every part, so a part cannot go alone — with their stock
+   * returned like any cancel and the buyer told why. Its paid orders with a part still to ship or on
+   * the way go to the admins' review list, where they can be refunded.
+   */
+  async settleForSuspendedSeller(
+    manager: EntityManager,
+    seller: { id: number; name: string },
+    actorId: number,
+    reason: string,
+  ): Promise<{ cancelled: string[]; flagged: string[] }> {
+    const unpaid = (await manager.query(
+      `SELECT o.id, o.code FROM orders o
+       WHERE o.status = ANY($2) AND EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = $1)
+       ORDER BY o.id FOR UPDATE`,
+      [seller.id, ordersMovableTo('cancelled')],
+    )) as { id: number; code: string }[];
+    const forBuyer = `Hợp tác xã “${seller.name}” đã bị tạm ngừng bán hàng trên Chợ OCOP nên đơn chưa thanh toán này được huỷ. Bạn có thể đặt lại các sản phẩm của hợp tác xã khác.`;
+    const cancelled: string[] = [];
+    for (const order of unpaid) {
+      if (await this.releaseUnpaid(manager, order.id, 'cancelled', actorId, forBuyer, forBuyer)) cancelled.push(order.code);
+    }
+    const [flagged] = (await manager.query(
+      `UPDATE orders o SET needs_review = true, review_reason = concat_ws('; ', CASE WHEN o.needs_review THEN o.review_reason END, $3::text), updated_at = now()
+       WHERE o.status = 'paid' AND EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = $1 AND so.status = ANY($2))
+       RETURNING o.code`,
+      [seller.id, ['to_ship', 'shipped'], `Hợp tác xã “${seller.name}” bị tạm ngừng (${reason}) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần`],
+    )) as [{ code: string }[], number];
+    return { cancelled, flagged: flagged.map((o) => o.code) };
   }
 
   async cancelByBuyer(actor: Actor, code: string): Promise<void> {
@@ -412,10 +471,7 @@ export class OrdersService {
   // ---- the cooperative's side ----
 
   private async activeSellerId(actor: Actor): Promise<number> {
-    if (actor.role !== 'seller') throw new ForbiddenError();
-    const seller = await this.sellers.getOwnSeller(actor);
-    if (seller.status !== 'approved') throw new ForbiddenError('Gian hàng chưa được duyệt hoặc đang bị tạm ngừng.');
-    return seller.id;
+    return (await this.sellers.activeSeller(actor)).id;
   }
 
   async listForSeller(actor: Actor, filter: { status?: SellerOrderStatus; limit?: number }) {
@@ -451,6 +507,7 @@ export class OrdersService {
   async updateSellerOrder(actor: Actor, code: string, input: { status: 'shipped' | 'delivered' | 'cancelled'; trackingNo?: string; note?: string }): Promise<void> {
     const sellerId = await this.activeSellerId(actor);
     await this.dataSource.transaction(async (manager) => {
+      await this.sellers.lockActiveSeller(manager, sellerId); // a suspension at the same instant wins or waits
       const [part] = (await manager.query(
         `SELECT so.id, so.order_id, so.status, o.status AS order_status FROM seller_orders so JOIN orders o ON o.id = so.order_id
          WHERE o.code = $1 AND so.seller_id = $2 FOR UPDATE OF so`,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { uniqueSlug } from '../../db/unique-slug';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
@@ -61,14 +61,22 @@ export class SellerProductsService {
     private readonly clock: Clock,
   ) {}
 
-  /** The actor's cooperative, which must be approved to manage products. */
-  async approvedSeller(actor: Actor): Promise<Seller> {
-    if (actor.role !== 'seller') throw new ForbiddenError();
-    const seller = await this.sellers.getOwnSeller(actor);
-    if (seller.status !== 'approved') {
-      throw new ForbiddenError('Gian hàng chưa được duyệt hoặc đang bị tạm ngừng: bạn chưa thể quản lý sản phẩm.');
-    }
-    return seller;
+  /** The actor's cooperative, which must be approved to manage products (a suspended one reads the notice). */
+  approvedSeller(actor: Actor): Promise<Seller> {
+    return this.sellers.activeSeller(actor);
+  }
+
+  /**
+   * Every change a cooperative makes to its listings runs here: approved when it starts, and its row
+   * held (FOR SHARE) for the whole transaction, so a suspension never slips between check and change.
+   * The seller row is taken before any product row, in the same order as a suspension.
+   */
+  private async write<T>(actor: Actor, work: (manager: EntityManager, seller: Seller) => Promise<T>): Promise<T> {
+    const seller = await this.approvedSeller(actor);
+    return this.dataSource.transaction(async (manager) => {
+      await this.sellers.lockActiveSeller(manager, seller.id);
+      return work(manager, seller);
+    });
   }
 
   private async ownProduct(manager: EntityManager, sellerId: number, productId: number, lock = false): Promise<Product> {
@@ -134,9 +142,8 @@ export class SellerProductsService {
   }
 
   async create(actor: Actor, input: NewProductInput): Promise<Product> {
-    const seller = await this.approvedSeller(actor);
-    await this.assertCategory(input.categoryId);
-    return this.dataSource.transaction(async (manager) => {
+    return this.write(actor, async (manager, seller) => {
+      await this.assertCategory(input.categoryId);
       const product = manager.create(Product, {
         sellerId: seller.id,
         categoryId: input.categoryId,
@@ -174,12 +181,15 @@ export class SellerProductsService {
    * price, description, unit and stock leave it alone.
    */
   async update(actor: Actor, productId: number, input: EditProductInput): Promise<void> {
-    const seller = await this.approvedSeller(actor);
+    return this.write(actor, (manager, seller) => this.saveForm(manager, seller, productId, input));
+  }
+
+  private async saveForm(manager: EntityManager, seller: Seller, productId: number, input: EditProductInput): Promise<void> {
     await this.assertCategory(input.categoryId);
     // SET expressions read the row as it was, so this compares the stored claim with the posted one.
     const claimUnchanged = `name = $4 AND category_id = $5 AND ocop_stars IS NOT DISTINCT FROM $10
       AND ocop_certificate_no IS NOT DISTINCT FROM $11 AND ocop_decision_date IS NOT DISTINCT FROM $12::date`;
-    const [rows] = (await this.dataSource.query(
+    const [rows] = (await manager.query(
       `UPDATE products SET
          name = $4, category_id = $5, description = $6, price_vnd = $7, unit = $8, low_stock_threshold = $9,
          ocop_stars = $10, ocop_certificate_no = $11, ocop_decision_date = $12,
@@ -194,7 +204,7 @@ export class SellerProductsService {
         input.lowStockThreshold, input.ocopStars ?? null, input.ocopCertificateNo ?? null, input.ocopDecisionDate ?? null],
     )) as [{ id: number }[], number];
     if (rows.length === 1) return;
-    await this.ownProduct(this.dataSource.manager, seller.id, productId); // 404 when not ours
+    await this.ownProduct(manager, seller.id, productId); // 404 when not ours
     throw new ConflictError(
       'Sản phẩm vừa được lưu ở một nơi khác (có thể ở tab khác). Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem bản mới nhất rồi sửa lại.',
       'stale_edit',
@@ -202,43 +212,36 @@ export class SellerProductsService {
   }
 
   async publish(actor: Actor, productId: number): Promise<void> {
-    const seller = await this.approvedSeller(actor);
-    await this.dataSource.transaction(async (manager) => {
+    await this.write(actor, async (manager, seller) => {
       const product = await this.ownProduct(manager, seller.id, productId, true);
       if (product.status === 'active') return;
       if (product.status === 'hidden') throw new ConflictError(`Sản phẩm đang bị quản trị viên ẩn${product.hiddenReason ? `: ${product.hiddenReason}` : ''}.`);
       if (product.priceVnd <= 0) throw new ConflictError('Chưa thể đăng bán: sản phẩm chưa có giá.');
       const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [productId])) as { n: number }[];
       if (n === 0) throw new ConflictError('Chưa thể đăng bán: hãy thêm ít nhất một ảnh sản phẩm.');
-      // The seller row is re-checked under lock so a suspension at the same instant wins.
-      const [approved] = (await manager.query(`SELECT 1 FROM sellers WHERE id = $1 AND status = 'approved' FOR SHARE`, [seller.id])) as unknown[];
-      if (!approved) throw new ForbiddenError('Gian hàng chưa được duyệt hoặc đang bị tạm ngừng.');
       await manager.query(`UPDATE products SET status = 'active', published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1`, [productId]);
     });
   }
 
   async unpublish(actor: Actor, productId: number): Promise<void> {
-    const seller = await this.approvedSeller(actor);
-    await this.ownProduct(this.dataSource.manager, seller.id, productId);
-    await this.dataSource.query(`UPDATE products SET status = 'draft', updated_at = now() WHERE id = $1 AND seller_id = $2 AND status = 'active'`, [
-      productId,
-      seller.id,
-    ]);
+    await this.write(actor, async (manager, seller) => {
+      await this.ownProduct(manager, seller.id, productId);
+      await manager.query(`UPDATE products SET status = 'draft', updated_at = now() WHERE id = $1 AND seller_id = $2 AND status = 'active'`, [productId, seller.id]);
+    });
   }
 
   async adjustStock(actor: Actor, productId: number, input: { delta: number; reason: AdjustmentReason; note?: string }): Promise<number> {
-    const seller = await this.approvedSeller(actor);
-    await this.ownProduct(this.dataSource.manager, seller.id, productId);
-    return this.dataSource.transaction((manager) =>
-      this.stock
+    return this.write(actor, async (manager, seller) => {
+      await this.ownProduct(manager, seller.id, productId);
+      return this.stock
         .applyChange(manager, { productId, delta: input.delta, reason: input.reason, note: input.note || null, actorUserId: actor.id })
         .catch((err) => {
           if ((err as { code?: string }).code === 'insufficient_stock') {
             throw new ValidationError({ delta: 'Không thể giảm quá số lượng đang có trong kho.' });
           }
           throw err;
-        }),
-    );
+        });
+    });
   }
 
   async ledgerCsv(actor: Actor, productId: number): Promise<{ fileName: string; csv: string }> {
@@ -274,6 +277,7 @@ export class SellerProductsService {
         }
       }
       await this.dataSource.transaction(async (manager) => {
+        await this.sellers.lockActiveSeller(manager, seller.id);
         await this.ownProduct(manager, seller.id, productId, true); // serialises concurrent uploads
         const [{ n, last }] = (await manager.query(
           `SELECT count(*)::int AS n, coalesce(max(position), -1)::int AS last FROM product_images WHERE product_id = $1`,
@@ -297,8 +301,7 @@ export class SellerProductsService {
   }
 
   async deletePhoto(actor: Actor, productId: number, imageId: number): Promise<void> {
-    const seller = await this.approvedSeller(actor);
-    const removed = await this.dataSource.transaction(async (manager) => {
+    const removed = await this.write(actor, async (manager, seller) => {
       const product = await this.ownProduct(manager, seller.id, productId, true);
       const image = await manager.getRepository(ProductImage).findOneBy({ id: imageId, productId });
       if (!image) throw new NotFoundError('Không tìm thấy ảnh này.');
@@ -315,8 +318,7 @@ export class SellerProductsService {
 
   /** Moves a photo to the front (cover) or one step up/down; positions are renumbered 0…n-1. */
   async reorderPhoto(actor: Actor, productId: number, imageId: number, move: 'cover' | 'up' | 'down'): Promise<void> {
-    const seller = await this.approvedSeller(actor);
-    await this.dataSource.transaction(async (manager) => {
+    await this.write(actor, async (manager, seller) => {
       await this.ownProduct(manager, seller.id, productId, true);
       const images = await manager.getRepository(ProductImage).find({ where: { productId }, order: { position: 'ASC', id: 'ASC' } });
       const index = images.findIndex((i) => i.id === imageId);

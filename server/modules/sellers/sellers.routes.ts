@@ -57,6 +57,12 @@ export function sellerAreaRoutes(
 ): Router {
   const router = express.Router();
   router.use('/seller', requireRole('seller'));
+  // Suspension leaves the seller area read-only: every write under /seller (products, photos, stock,
+  // orders, shipping, profile) is refused here, before a body or an upload is read. The services check again.
+  router.use('/seller', async (req, _res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') await sellers.assertNotSuspended(req.user!);
+    next();
+  });
 
   router.get('/seller', async (req, res) => {
     const seller = await sellers.getOwnSeller(req.user!);
@@ -76,7 +82,8 @@ export function sellerAreaRoutes(
   });
 
   router.get('/seller/shipping', async (req, res) => {
-    const seller = await sellers.getOwnSeller(req.user!);
+    // The form only for a cooperative that may change it: a suspended one gets its notice (403).
+    const seller = await sellers.activeSeller(req.user!);
     res.render('seller/shipping', {
       title: 'Phí giao hàng',
       seller,

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import { uniqueSlug } from '../../db/unique-slug';
 import type { AccountsService } from '../accounts/accounts.service';
@@ -11,17 +11,41 @@ import type { SellerApplicationInput, SellerProfileInput } from './sellers.schem
 /** Paths under /sellers/ that a storefront slug must never take. */
 const RESERVED_SLUGS = new Set(['apply', 'new', 'edit', 'admin', 'seller', 'api']);
 
+/** What a suspended cooperative reads wherever it tries to change something. */
+export const SUSPENDED_NOTICE =
+  'Gian hàng đang bị tạm ngừng: trong thời gian này bạn chỉ xem được thông báo ở Khu vực người bán, không thể thay đổi sản phẩm, đơn hàng hay cài đặt. Vui lòng liên hệ quản trị viên.';
+
+/** Why a cooperative in this status may not sell or change anything. */
+function notSelling(status: SellerStatus | undefined): ForbiddenError {
+  return new ForbiddenError(status === 'suspended' ? SUSPENDED_NOTICE : 'Gian hàng chưa được duyệt hoặc đang bị tạm ngừng: bạn chưa thể quản lý sản phẩm.');
+}
+
+/** What the orders module does, in the suspending transaction, with a suspended cooperative's orders. */
+export type SuspensionHandler = (
+  manager: EntityManager,
+  seller: { id: number; name: string },
+  actorUserId: number,
+  reason: string,
+) => Promise<{ cancelled: string[]; flagged: string[] }>;
+
 export interface SellerOwnerView {
   seller: Seller;
   owner: { id: number; fullName: string; email: string; phone: string | null };
 }
 
 export class SellersService {
+  private suspensionHandler?: SuspensionHandler;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
   ) {}
+
+  /** Set once by the composition root (orders depend on sellers, so it cannot be a constructor argument). */
+  whenSuspended(handler: SuspensionHandler): void {
+    this.suspensionHandler = handler;
+  }
 
   private profileColumns(input: SellerProfileInput) {
     return {
@@ -64,11 +88,35 @@ export class SellersService {
     return seller;
   }
 
+  /** The actor's cooperative, which must be approved to sell or change anything (products, orders, settings). */
+  async activeSeller(actor: Actor): Promise<Seller> {
+    if (actor.role !== 'seller') throw new ForbiddenError();
+    const seller = await this.getOwnSeller(actor);
+    if (seller.status !== 'approved') throw notSelling(seller.status);
+    return seller;
+  }
+
+  /** Every write in the seller area passes here first: a suspended cooperative changes nothing. */
+  async assertNotSuspended(actor: Actor): Promise<void> {
+    const seller = await this.findOwnSeller(actor);
+    if (seller?.status === 'suspended') throw notSelling(seller.status);
+  }
+
+  /**
+   * In a write's transaction, before anything else: holds the cooperative's row (FOR SHARE), so a
+   * suspension at the same instant either waits for the write or is seen by it, never slips between.
+   */
+  async lockActiveSeller(manager: EntityManager, sellerId: number): Promise<void> {
+    const [row] = (await manager.query(`SELECT status FROM sellers WHERE id = $1 FOR SHARE`, [sellerId])) as { status: SellerStatus }[];
+    if (row?.status !== 'approved') throw notSelling(row?.status);
+  }
+
   /** A rejected cooperative corrects its profile and goes back to the review queue. */
   async resubmit(actor: Actor, input: SellerProfileInput): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const seller = await manager.getRepository(Seller).findOneBy({ ownerUserId: actor.id });
       if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+      if (seller.status === 'suspended') throw notSelling(seller.status);
       const rule = SELLER_TRANSITIONS.resubmit;
       const cols = this.profileColumns(input);
       const result = await manager.query(
@@ -86,12 +134,13 @@ export class SellersService {
 
   /** The cooperative's own delivery terms: a flat fee per order, free from an optional amount. */
   async updateShipping(actor: Actor, input: { shippingFeeVnd: number; freeShippingThresholdVnd?: number }): Promise<void> {
-    const seller = await this.getOwnSeller(actor);
-    if (seller.status !== 'approved') throw new ForbiddenError('Gian hàng chưa được duyệt hoặc đang bị tạm ngừng.');
-    await this.dataSource.query(
-      `UPDATE sellers SET shipping_fee_vnd = $2, free_shipping_threshold_vnd = $3, updated_at = now() WHERE id = $1`,
+    const seller = await this.activeSeller(actor);
+    // Conditional on the status: a suspension committed since the check above wins.
+    const [, changed] = (await this.dataSource.query(
+      `UPDATE sellers SET shipping_fee_vnd = $2, free_shipping_threshold_vnd = $3, updated_at = now() WHERE id = $1 AND status = 'approved'`,
       [seller.id, input.shippingFeeVnd, input.freeShippingThresholdVnd ?? null],
-    );
+    )) as [unknown, number];
+    if (changed !== 1) throw notSelling('suspended');
   }
 
   async countsByStatus(actor: Actor): Promise<Record<SellerStatus, number>> {
@@ -135,22 +184,28 @@ export class SellersService {
       throw new ValidationError({ reason: 'Vui lòng ghi lý do để hợp tác xã biết cần làm gì.' });
     }
     await this.dataSource.transaction(async (manager) => {
-      const result = await manager.query(
+      const result = (await manager.query(
         `UPDATE sellers SET status = $2, status_reason = $3, reviewed_at = now(), updated_at = now()
-         WHERE id = $1 AND status = ANY($4) RETURNING status`,
+         WHERE id = $1 AND status = ANY($4) RETURNING name`,
         [id, rule.to, reason.trim() || null, rule.from],
-      );
+      )) as [{ name: string }[], number];
       if (result[1] !== 1) {
         const exists = await manager.getRepository(Seller).existsBy({ id });
         if (!exists) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
         throw new ConflictError('Không thể thực hiện thao tác này với trạng thái hiện tại của hợp tác xã.');
       }
+      // A suspended cooperative can neither ship nor be paid: its open orders are settled in this
+      // same transaction, which holds its row, so no seller write slips in between.
+      const settled = decision === 'suspend' && this.suspensionHandler
+        ? await this.suspensionHandler(manager, { id, name: result[0][0].name }, actor.id, reason.trim())
+        : undefined;
       await this.audit.record(manager, {
         actorUserId: actor.id,
         action: `seller.${decision}`,
         targetType: 'seller',
         targetId: id,
         reason: reason.trim() || null,
+        details: settled ? { cancelledOrders: settled.cancelled, flaggedOrders: settled.flagged } : undefined,
       });
     });
   }
