@@ -6,6 +6,7 @@ import { Payments1764210000000 } from './1764210000000-Payments';
 import { PayoutsAndModeration1764220000000 } from './1764220000000-PayoutsAndModeration';
 import { OcopClaimVersion1764233000000 } from './1764233000000-OcopClaimVersion';
 import { MoneyAsBigint1764240000000 } from './1764240000000-MoneyAsBigint';
+import { CardPaymentWindow1764250000000 } from './1764250000000-CardPaymentWindow';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   PayoutsAndModeration1764220000000,
   OcopClaimVersion1764233000000,
   MoneyAsBigint1764240000000,
+  CardPaymentWindow1764250000000,
 ];

@@ -1,10 +1,13 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { requireSignedIn } from '../../http/auth';
-import { NotFoundError } from '../../http/errors';
+import { ConflictError, NotFoundError } from '../../http/errors';
+import { formBody } from '../../http/forms';
 import { setFlash } from '../../http/session';
+import { parseInput } from '../../http/validate';
 import type { Actor } from '../accounts/actor';
 import { ORDER_CODE_PATTERN } from '../orders/order-code';
+import { payFormSchema } from './payments.schemas';
 import type { PaymentsService } from './payments.service';
 
 const codeParams = z.object({ code: z.string().regex(ORDER_CODE_PATTERN) });
@@ -54,7 +57,16 @@ export function payRoutes(payments: PaymentsService): Router {
 
   router.post('/orders/:code/pay', requireSignedIn, async (req, res) => {
     const code = orderCode(req.params);
-    res.redirect(303, await payments.startStripeCheckout(req.user!, code));
+    const { switchTo } = parseInput(payFormSchema, formBody(req));
+    try {
+      res.redirect(303, await payments.startStripeCheckout(req.user!, code, { switchToCard: switchTo === 'stripe' }));
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // Refused (attempts used, not chosen, reservation over): the pay page again, saying why.
+      const page = await payments.payPage(req.user!, code);
+      if (!page.payable) throw err;
+      res.status(409).render('payments/pay', { title: `Thanh toán ${code}`, page, formError: err.message, hideStickyCart: true });
+    }
   });
 
   router.get('/orders/:code/pay/success', requireSignedIn, async (req, res) => {

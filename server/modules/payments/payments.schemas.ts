@@ -25,4 +25,7 @@ export const markPaidSchema = z
   .object({ reference: z.string({ error: 'Vui lòng nhập mã giao dịch ngân hàng.' }).trim().min(3, 'Vui lòng nhập mã giao dịch ngân hàng.').max(100) })
   .strict();
 
+/** The pay form: the card button posts nothing else; the VietQR page's “Trả bằng thẻ” adds switchTo=stripe. */
+export const payFormSchema = z.object({ switchTo: z.literal('stripe', { error: 'Cách thanh toán không hợp lệ.' }).optional() }).strict();
+
 export const refundSchema = z.object({ reason: z.string().trim().max(500).default('') }).strict();

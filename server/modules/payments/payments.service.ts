@@ -38,8 +38,24 @@ interface PayableOrder {
   paid_amount_vnd: number;
   refunded_amount_vnd: number;
   reserved_until: Date;
+  /** Set by the first card attempt: the end of the reservation checkout made. */
+  first_reserved_until: Date | null;
+  /** How many Stripe Checkout Sessions were asked for (each claimed attempt counts once). */
+  payment_attempts: number;
   stripe_session_id: string | null;
+  stripe_session_url: string | null;
+  stripe_session_expires_at: Date | null;
 }
+
+/**
+ * Card sessions per order: room for a declined card, another card and a change of mind, not for
+ * keeping the stock out of the shop by re-posting. The reservation is bounded on its own (see
+ * cardSessionFor); this bounds the sessions.
+ */
+export const MAX_CARD_SESSIONS = 5;
+/** Stripe refuses a Checkout Session that ends less than 30 minutes, or more than 24 hours, after it is made. */
+const STRIPE_MIN_SESSION_MS = 30 * 60_000;
+const STRIPE_MAX_SESSION_MS = 24 * 3600_000;
 
 export type PaymentOutcome = 'applied' | 'duplicate' | 'flagged' | 'refund' | 'unpaid';
 
@@ -82,7 +98,8 @@ export class PaymentsService implements PartRefunds {
 
   private async orderByCode(code: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<PayableOrder | null> {
     const [order] = (await manager.query(
-      `SELECT id, code, status, buyer_user_id, payment_method, total_vnd, paid_amount_vnd, refunded_amount_vnd, reserved_until, stripe_session_id
+      `SELECT id, code, status, buyer_user_id, payment_method, total_vnd, paid_amount_vnd, refunded_amount_vnd, reserved_until,
+              first_reserved_until, payment_attempts, stripe_session_id, stripe_session_url, stripe_session_expires_at
        FROM orders WHERE code = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [code],
     )) as PayableOrder[];
@@ -118,24 +135,87 @@ export class PaymentsService implements PartRefunds {
           content: order.code,
         },
         simulate: this.config.demo,
+        // Card instead of the transfer, only when the buyer asks for it (POST /pay with switchTo=stripe).
+        switchToCard: this.stripe !== null,
       };
     }
     return { ...base, payable: true as const, stripe: { available: this.stripe !== null } };
   }
 
-  /** Creates (or re-creates) the Stripe Checkout Session and returns its URL. The network call is outside any transaction. */
-  async startStripeCheckout(actor: Actor, code: string): Promise<string> {
-    // Whose order first: anyone but its buyer (admins included) learns nothing more than "not found".
-    const order = await this.buyersOrder(actor, code);
+  /**
+   * Sends the buyer to Stripe's card page for the order, within limits that keep the stock from being
+   * held by re-posting: an open session is reused, a new one is made only after it ended, at most
+   * MAX_CARD_SESSIONS per order, and the reservation never moves past the first reservation's end
+   * plus one payment window (RESERVATION_MINUTES). A VietQR order gets a card session only when the
+   * buyer switches on purpose. The network calls are outside any transaction.
+   */
+  async startStripeCheckout(actor: Actor, code: string, options: { switchToCard?: boolean } = {}): Promise<string> {
+    for (let look = 0; ; look++) {
+      // Whose order first: anyone but its buyer (admins included) learns nothing more than "not found".
+      const order = await this.buyersOrder(actor, code);
+      const url = await this.cardSessionFor(order, options.switchToCard === true);
+      if (url) return url;
+      // Each lost claim means another request moved the order on; a second look finds its session.
+      if (look >= 2) throw new ConflictError('Đơn hàng đang được cập nhật, vui lòng thử lại.');
+    }
+  }
+
+  /** The URL to send the buyer to, or null when another request claimed the next attempt first. */
+  private async cardSessionFor(order: PayableOrder, switchToCard: boolean): Promise<string | null> {
     if (!this.stripe) throw new ConflictError('Thanh toán thẻ hiện chưa được cấu hình.');
     if (order.status !== 'pending_payment') throw new ConflictError('Đơn hàng này không còn chờ thanh toán.');
-    // Stripe needs at least 30 minutes: the reservation is stretched to match, so the two always end together.
-    const minimum = new Date(this.clock.now().getTime() + 30 * 60_000 + 10_000);
-    const [[{ attempt, reservedUntil }]] = (await this.dataSource.query(
-      `UPDATE orders SET payment_attempts = payment_attempts + 1, reserved_until = GREATEST(reserved_until, $2)
-       WHERE id = $1 AND status = 'pending_payment' RETURNING payment_attempts AS attempt, reserved_until AS "reservedUntil"`,
-      [order.id, minimum],
-    )) as [[{ attempt: number; reservedUntil: Date }], number];
+    if (order.payment_method !== 'stripe' && !switchToCard) {
+      throw new ConflictError('Đơn hàng này thanh toán bằng chuyển khoản VietQR. Nếu muốn trả bằng thẻ, hãy bấm “Trả bằng thẻ” trên trang thanh toán.', 'card_not_chosen');
+    }
+    const now = this.clock.now().getTime();
+    const sessionEnds = order.stripe_session_expires_at?.getTime() ?? null;
+    if (order.stripe_session_id && order.stripe_session_url && (sessionEnds === null || sessionEnds > now) && (await this.stillOpen(order.stripe_session_id))) {
+      return order.stripe_session_url;
+    }
+    // CASE: an attempt claimed but its session never stored (a double click still waiting for Stripe, or
+    // an answer lost on the way): the same request again; its idempotency key makes it the same session.
+    if (!order.stripe_session_id && order.payment_attempts > 0 && sessionEnds !== null && sessionEnds - now >= STRIPE_MIN_SESSION_MS) {
+      return this.createStripeSession(order, order.payment_attempts, new Date(sessionEnds));
+    }
+    if (order.payment_attempts >= MAX_CARD_SESSIONS) {
+      throw new ConflictError(
+        `Đơn hàng này đã mở trang thanh toán thẻ ${MAX_CARD_SESSIONS} lần, không thể mở thêm. Hàng được giữ đến khi hết hạn; nếu vẫn muốn mua, bạn có thể huỷ đơn và đặt lại.`,
+        'card_attempts_used',
+      );
+    }
+    if (order.reserved_until.getTime() <= now) throw new ConflictError('Đơn hàng đã hết thời gian giữ hàng.', 'reservation_over');
+    const cap = (order.first_reserved_until ?? order.reserved_until).getTime() + this.config.reservationMinutes * 60_000;
+    const stripeMinimum = now + STRIPE_MIN_SESSION_MS + 10_000;
+    // Stretched to Stripe's minimum so the two end together, unless that would pass the cap.
+    const reservedUntil = Math.min(Math.max(order.reserved_until.getTime(), stripeMinimum), cap);
+    // The session may then outlast the reservation: money that arrives after the stock went back
+    // revives the order or is refunded (applyPayment).
+    const expiresAt = new Date(Math.min(Math.max(reservedUntil, stripeMinimum), now + STRIPE_MAX_SESSION_MS - 60_000));
+    // Claimed only if nobody moved the order since it was read (reserved_until moves only here).
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE orders SET payment_attempts = payment_attempts + 1, payment_method = 'stripe',
+              first_reserved_until = coalesce(first_reserved_until, reserved_until), reserved_until = $3,
+              stripe_session_id = NULL, stripe_session_url = NULL, stripe_session_expires_at = $4, updated_at = now()
+       WHERE id = $1 AND status = 'pending_payment' AND payment_attempts = $2 AND stripe_session_id IS NOT DISTINCT FROM $5::text
+       RETURNING payment_attempts AS attempt`,
+      [order.id, order.payment_attempts, new Date(reservedUntil), expiresAt, order.stripe_session_id],
+    ))[0] as { attempt: number }[];
+    if (!claimed) return null;
+    return this.createStripeSession(order, claimed.attempt, expiresAt);
+  }
+
+  /** Whether Stripe still takes a payment on this session. When Stripe cannot say, a new session would fail too: back to this one. */
+  private async stillOpen(sessionId: string): Promise<boolean> {
+    try {
+      return (await this.stripe!.retrieveSession(sessionId)).status === 'open';
+    } catch (err) {
+      this.logger.warn({ err, sessionId }, 'Stripe session not readable; sending the buyer back to it');
+      return true;
+    }
+  }
+
+  /** One Stripe call per attempt: the attempt names the idempotency key, so asking twice gives one session. */
+  private async createStripeSession(order: PayableOrder, attempt: number, expiresAt: Date): Promise<string> {
     const lines = (await this.dataSource.query(
       `SELECT product_name AS name, unit_price_vnd AS "unitAmountVnd", quantity FROM order_items WHERE order_id = $1 ORDER BY id`,
       [order.id],
@@ -145,18 +225,24 @@ export class PaymentsService implements PartRefunds {
       [order.id],
     )) as { shipping: number; email: string }[];
     if (shipping > 0) lines.push({ name: 'Phí giao hàng', unitAmountVnd: shipping, quantity: 1 });
-    const session = await this.stripe.createCheckoutSession({
+    const session = await this.stripe!.createCheckoutSession({
       orderId: order.id,
       orderCode: order.code,
       attempt,
       email,
       lines,
-      expiresAt: reservedUntil,
+      expiresAt,
       successUrl: `${this.config.publicUrl}/orders/${order.code}/pay/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${this.config.publicUrl}/orders/${order.code}`,
     });
-    await this.dataSource.query(`UPDATE orders SET stripe_session_id = $2, stripe_session_url = $3 WHERE id = $1`, [order.id, session.id, session.url]);
     if (!session.url) throw new AppError('Stripe không trả về trang thanh toán.', 502, 'stripe_no_url');
+    // For its own attempt only: a slow answer never replaces a newer session.
+    await this.dataSource.query(`UPDATE orders SET stripe_session_id = $3, stripe_session_url = $4 WHERE id = $1 AND payment_attempts = $2`, [
+      order.id,
+      attempt,
+      session.id,
+      session.url,
+    ]);
     return session.url;
   }
 
