@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
+import { ConcurrencyLimit } from './lib/concurrency-limit';
 import type { Logger } from './logger';
 import { AccountsService, LoginThrottle } from './modules/accounts';
 import { AdminOrdersService, ProductModerationService } from './modules/admin';
@@ -38,6 +39,8 @@ export interface Container {
   payouts: PayoutsService;
   adminOrders: AdminOrdersService;
   reports: ReportsService;
+  /** The photo-processing slots every upload shares (tests hold one to fill them). */
+  photoSlots: ConcurrencyLimit;
 }
 
 export function buildContainer(deps: {
@@ -56,6 +59,7 @@ export function buildContainer(deps: {
   const stock = new StockService(deps.dataSource);
   const cart = new CartService(deps.dataSource, media);
   const { mailTransport, ...rest } = deps;
+  const photoSlots = new ConcurrencyLimit(deps.config.photoProcessing.maxConcurrent, deps.config.photoProcessing.maxWaiting);
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes, deps.config.publicUrl);
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
   const payouts = new PayoutsService(deps.dataSource, audit);
@@ -72,7 +76,8 @@ export function buildContainer(deps: {
     catalog,
     sellers,
     stock,
-    sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, clock),
+    sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, clock, photoSlots),
+    photoSlots,
     productModeration: new ProductModerationService(deps.dataSource, audit, clock),
     cart,
     orders,

@@ -24,6 +24,8 @@ const envSchema = z.object({
   BANK_WEBHOOK_SECRET: optionalString,
   PUBLIC_URL: z.string().url().optional(),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  PHOTO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(32).default(2),
+  PHOTO_MAX_WAITING: z.coerce.number().int().min(0).max(100).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -54,6 +56,8 @@ export interface Config {
   demo: boolean;
   /** How long listing counts and page anchors are reused (0: never; tests default to 0). */
   catalogCacheSeconds: number;
+  /** Photo uploads decoded at once (a 40-megapixel photo takes ~160 MB) and allowed to wait; more get 503. */
+  photoProcessing: { maxConcurrent: number; maxWaiting: number };
 }
 
 export class ConfigError extends Error {}
@@ -109,5 +113,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     paymentMethods: [...(stripe ? (['stripe'] as const) : []), ...(vietqr ? (['vietqr'] as const) : [])],
     demo,
     catalogCacheSeconds: env.CATALOG_CACHE_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 30),
+    photoProcessing: { maxConcurrent: env.PHOTO_MAX_CONCURRENT, maxWaiting: env.PHOTO_MAX_WAITING },
   });
 }

@@ -1,4 +1,5 @@
 import { AppError, ValidationError } from '../../http/errors';
+import { QueueFullError, type ConcurrencyLimit } from '../../lib/concurrency-limit';
 import { sharp, type SharpMetadata } from '../../lib/sharp';
 import { IMAGE_WIDTHS } from './product-images';
 
@@ -10,6 +11,14 @@ export const MAX_PHOTO_PIXELS = 40_000_000;
 export class UnsupportedMediaError extends AppError {
   constructor(fileName: string) {
     super(`“${fileName}” không phải ảnh JPEG, PNG, WebP hoặc AVIF.`, 415, 'unsupported_media');
+  }
+}
+
+/** Every photo slot is busy and the queue is full: the seller tries again in a moment. */
+export class PhotosBusyError extends AppError {
+  readonly retryAfterSeconds = 10;
+  constructor() {
+    super('Máy chủ đang xử lý nhiều ảnh cùng lúc nên ảnh của bạn chưa được lưu. Vui lòng thử lại sau ít giây.', 503, 'photos_busy');
   }
 }
 
@@ -67,5 +76,23 @@ export async function processPhoto(data: Buffer, fileName: string): Promise<Proc
     return { width: largest.width ?? 0, height: largest.height ?? 0, variants };
   } catch {
     throw new ValidationError({ images: `Không xử lý được ảnh “${fileName}”: tệp bị hỏng.` });
+  }
+}
+
+/**
+ * The photos of one upload, one after another, in one slot of `slots`: decoding a 40-megapixel photo
+ * takes about 160 MB, so however many sellers upload at once only `maxActive` decode at a time. When
+ * every slot and the queue are taken, the upload is refused at once (503) before anything is stored.
+ */
+export async function processPhotos(files: { buffer: Buffer; name: string }[], slots: ConcurrencyLimit): Promise<ProcessedPhoto[]> {
+  try {
+    return await slots.run(async () => {
+      const processed: ProcessedPhoto[] = [];
+      for (const file of files) processed.push(await processPhoto(file.buffer, file.name));
+      return processed;
+    });
+  } catch (err) {
+    if (err instanceof QueueFullError) throw new PhotosBusyError();
+    throw err;
   }
 }

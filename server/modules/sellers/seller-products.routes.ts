@@ -5,7 +5,7 @@ import { AppError, ValidationError } from '../../http/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import type { CatalogService } from '../catalog';
-import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT } from '../catalog/photo-processing';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError } from '../catalog/photo-processing';
 import type { Product } from '../catalog/product.entity';
 import { ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from '../inventory';
 import {
@@ -205,7 +205,9 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       res.redirect(303, `/seller/products/${id}?ok=photos`);
     } catch (err) {
       const status = err instanceof AppError ? err.status : 0;
-      if (![400, 413, 415, 422].includes(status)) return next(err);
+      // Busy: the seller stays on the product page with the message; the header tells clients when to retry.
+      if (err instanceof PhotosBusyError) res.set('Retry-After', String(err.retryAfterSeconds));
+      else if (![400, 413, 415, 422].includes(status)) return next(err);
       res.status(status);
       const message = err instanceof ValidationError ? (err.fieldErrors.images ?? err.message) : (err as Error).message;
       await renderDetail(req, res, id, { uploadError: message });

@@ -9,7 +9,8 @@ import { hasValidOcopBadge } from '../../lib/ocop';
 import type { MediaStorage } from '../../storage/media-storage';
 import type { Actor } from '../accounts/actor';
 import { imageVariantName, type CatalogService } from '../catalog';
-import { MAX_PHOTOS_PER_PRODUCT, processPhoto, type ProcessedPhoto } from '../catalog/photo-processing';
+import type { ConcurrencyLimit } from '../../lib/concurrency-limit';
+import { MAX_PHOTOS_PER_PRODUCT, processPhotos } from '../catalog/photo-processing';
 import { Product } from '../catalog/product.entity';
 import { ProductImage } from '../catalog/product-image.entity';
 import type { AdjustmentReason, LedgerRow, StockService } from '../inventory';
@@ -59,6 +60,8 @@ export class SellerProductsService {
     private readonly media: MediaStorage,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    /** Bounds how many uploads decode photos at once (config.photoProcessing). */
+    private readonly photoSlots: ConcurrencyLimit,
   ) {}
 
   /** The actor's cooperative, which must be approved to manage products (a suspended one reads the notice). */
@@ -263,8 +266,7 @@ export class SellerProductsService {
     const seller = await this.approvedSeller(actor);
     await this.ownProduct(this.dataSource.manager, seller.id, productId);
     if (files.length === 0) throw new ValidationError({ images: 'Vui lòng chọn ít nhất một ảnh.' });
-    const processed: ProcessedPhoto[] = [];
-    for (const file of files) processed.push(await processPhoto(file.buffer, file.originalname.slice(0, 80)));
+    const processed = await processPhotos(files.map((f) => ({ buffer: f.buffer, name: f.originalname.slice(0, 80) })), this.photoSlots);
 
     const written: string[] = [];
     const keys = processed.map(() => `products/${productId}/${crypto.randomBytes(10).toString('hex')}`);
