@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AccountsService } from '../modules/accounts/accounts.service';
 import type { SessionUser } from '../modules/accounts/actor';
 import type { UserRole } from '../modules/accounts/user.entity';
-import { ForbiddenError } from './errors';
+import { ForbiddenError } from '../lib/errors';
 import { ABSOLUTE_TIMEOUT_MS } from './session';
 
 declare module 'express-serve-static-core' {

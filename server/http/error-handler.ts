@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/errors';
-import { AppError } from './errors';
+import { AppError } from '../lib/errors';
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404);

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ValidationError } from './errors';
+import { ValidationError } from '../lib/errors';
 
 const SECRET_FIELDS = new Set(['_csrf', 'password', 'currentPassword', 'newPassword', 'confirmPassword']);
 

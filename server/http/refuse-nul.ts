@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from './errors';
+import { AppError } from '../lib/errors';
 
 /** PostgreSQL text cannot hold U+0000 and no field needs it: refused as a bad request before any service sees it. */
 class NulCharacterError extends AppError {

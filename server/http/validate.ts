@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError, type FieldErrors } from './errors';
+import { ValidationError, type FieldErrors } from '../lib/errors';
 
 /** Parses untrusted input with a zod schema; failures become a ValidationError with one message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { requireSignedIn } from '../../http/auth';
 import type { Csrf } from '../../http/csrf';
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { endSession, startUserSession } from '../../http/session';

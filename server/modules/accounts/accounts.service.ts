@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AppError, ValidationError } from '../../http/errors';
+import { AppError, ValidationError } from '../../lib/errors';
 import type { Actor, SessionUser } from './actor';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';

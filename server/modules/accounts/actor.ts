@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../http/errors';
+import { ForbiddenError } from '../../lib/errors';
 import type { UserRole } from './user.entity';
 
 /** Who is acting: every service method that changes something takes one and checks it. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../lib/errors';
 
 export class TooManyAttemptsError extends AppError {
   constructor() {

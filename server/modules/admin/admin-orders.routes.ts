@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../http/auth';
-import { AppError, NotFoundError, ValidationError } from '../../http/errors';
+import { AppError, NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { isCalendarDay } from '../../lib/dates';

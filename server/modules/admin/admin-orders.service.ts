@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, NotFoundError } from '../../http/errors';
+import { ConflictError, NotFoundError } from '../../lib/errors';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
 import { assertAdmin, type Actor } from '../accounts/actor';

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../http/auth';
-import { ConflictError, ValidationError } from '../../http/errors';
+import { ConflictError, ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { setFlash, takeFlash } from '../../http/session';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { escapeLike, foldVietnamese } from '../../lib/text';

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { refererPath } from '../../http/safe-redirect';
 import { setFlash, takeFlash } from '../../http/session';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, ValidationError } from '../../http/errors';
+import { NotFoundError, ValidationError } from '../../lib/errors';
 import { MAX_ORDER_TOTAL_VND, formatVnd } from '../../lib/money';
 import type { MediaStorage } from '../../storage/media-storage';
 import { imageVariantName } from '../catalog/product-images';

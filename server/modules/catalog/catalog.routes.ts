@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../lib/errors';
 import { filterView, listingHref, paginationView } from './catalog.presenter';
 import { excerpt, productJsonLd } from './catalog.seo';
 import { productQuerySchema, slugParamSchema } from './catalog.schemas';

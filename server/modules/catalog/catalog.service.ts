@@ -5,7 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { hasValidOcopBadge } from '../../lib/ocop';
 import { escapeLike, foldVietnamese } from '../../lib/text';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../lib/errors';
 import type { MediaStorage } from '../../storage/media-storage';
 import { Category } from './category.entity';
 import { PAGE_SIZE, type ProductQuery, type ProductSort } from './catalog.schemas';

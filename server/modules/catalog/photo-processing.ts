@@ -1,4 +1,4 @@
-import { AppError, ValidationError } from '../../http/errors';
+import { AppError, ValidationError } from '../../lib/errors';
 import { QueueFullError, type ConcurrencyLimit } from '../../lib/concurrency-limit';
 import { sharp, type SharpMetadata } from '../../lib/sharp';
 import { IMAGE_WIDTHS } from './product-images';

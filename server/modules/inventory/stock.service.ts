@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError } from '../../http/errors';
+import { ConflictError } from '../../lib/errors';
 import type { StockReason } from '../catalog/stock-movement.entity';
 
 /** Reasons a seller may give for a manual adjustment (sales and releases come from orders). */

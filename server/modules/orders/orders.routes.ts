@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { requireRole, requireSignedIn } from '../../http/auth';
-import { NotFoundError, ValidationError } from '../../http/errors';
+import { NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../http/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../accounts/actor';
 import { assertWithinOrderLimit } from '../cart';

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { requireSignedIn } from '../../http/auth';
-import { ConflictError, NotFoundError } from '../../http/errors';
+import { ConflictError, NotFoundError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';

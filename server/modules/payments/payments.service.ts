@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type Stripe from 'stripe';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../config';
-import { AppError, ConflictError, NotFoundError } from '../../http/errors';
+import { AppError, ConflictError, NotFoundError } from '../../lib/errors';
 import { bankName } from '../../lib/banks';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../logger';

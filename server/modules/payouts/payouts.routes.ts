@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { requireRole } from '../../http/auth';
-import { AppError, ValidationError } from '../../http/errors';
+import { AppError, ValidationError } from '../../lib/errors';
 import { formBody, formValues } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { assertAdmin, type Actor } from '../accounts/actor';
 import type { AuditService } from '../audit';
 

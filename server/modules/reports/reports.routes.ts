@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { requireRole } from '../../http/auth';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../lib/errors';
 import { csvFileName, dashboardCharts, reportTables, tableCsv, tableView } from './report-tables';
 import { reportTableQuerySchema, resolvePeriod } from './reports.schemas';
 import type { ReportsService } from './reports.service';

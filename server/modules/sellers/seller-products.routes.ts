@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import multer from 'multer';
 import type { Csrf } from '../../http/csrf';
-import { AppError, ValidationError } from '../../http/errors';
+import { AppError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import type { CatalogService } from '../catalog';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { uniqueSlug } from '../../db/unique-slug';
-import { ConflictError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { uniqueSlug } from '../../db/unique-slug';
 import type { AccountsService } from '../accounts/accounts.service';
 import { assertAdmin, type Actor, type SessionUser } from '../accounts/actor';
