@@ -54,7 +54,7 @@ export function catalogRoutes(catalog: CatalogService, publicUrl: string): Route
     const query = productQuerySchema.parse(req.query);
     const seller = await catalog.getStorefront(slug);
     const result = await catalog.searchProducts({ ...query, sellerId: seller.id });
-    res.render('catalog/seller', {
+    res.render('catalog/storefront', {
       title: seller.name,
       metaDescription: excerpt(`${seller.name} — ${seller.description}`),
       canonical: `${publicUrl}/sellers/${seller.slug}`,

@@ -92,7 +92,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
 
   const renderDetail = async (req: Request, res: Response, id: number, extra: Record<string, unknown> = {}) => {
     const detail = await sellerProducts.get(req.user!, id);
-    res.render('seller/product', {
+    res.render('sellers/product', {
       title: detail.product.name,
       ...detail,
       statusLabel: STATUS_LABELS[detail.product.status],
@@ -108,7 +108,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
   router.get('/seller/products', async (req, res) => {
     const seller = await sellerProducts.approvedSeller(req.user!);
     const products = await sellerProducts.list(req.user!, seller);
-    res.render('seller/products', {
+    res.render('sellers/products', {
       title: 'Sản phẩm của tôi',
       seller,
       products: products.map((p) => ({ ...p, statusLabel: STATUS_LABELS[p.status] })),
@@ -117,7 +117,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
 
   router.get('/seller/products/new', async (req, res) => {
     await sellerProducts.approvedSeller(req.user!);
-    res.render('seller/product-form', await formLocals('Thêm sản phẩm', { stock: '0', lowStockThreshold: '5' }, { isNew: true }));
+    res.render('sellers/product-form', await formLocals('Thêm sản phẩm', { stock: '0', lowStockThreshold: '5' }, { isNew: true }));
   });
 
   router.post('/seller/products/new', async (req, res) => {
@@ -125,7 +125,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       const product = await sellerProducts.create(req.user!, parseInput(newProductSchema, formBody(req)));
       res.redirect(303, `/seller/products/${product.id}?ok=created`);
     } catch (err) {
-      renderFormError(res, 'seller/product-form', err, await formLocals('Thêm sản phẩm', formValues(req), { isNew: true }));
+      renderFormError(res, 'sellers/product-form', err, await formLocals('Thêm sản phẩm', formValues(req), { isNew: true }));
     }
   });
 
@@ -137,7 +137,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
   router.get('/seller/products/:id/edit', async (req, res) => {
     const { id } = parseInput(productIdParams, req.params);
     const { product } = await sellerProducts.get(req.user!, id);
-    res.render('seller/product-form', await formLocals(`Sửa: ${product.name}`, productValues(product), { product }));
+    res.render('sellers/product-form', await formLocals(`Sửa: ${product.name}`, productValues(product), { product }));
   });
 
   router.post('/seller/products/:id/edit', async (req, res) => {
@@ -149,13 +149,13 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       const { product } = await sellerProducts.get(req.user!, id);
       if (err instanceof AppError && err.code === 'stale_edit') {
         // Keep what the seller typed, but show the latest version number so a deliberate re-save works.
-        res.status(409).render('seller/product-form', await formLocals(`Sửa: ${product.name}`, { ...formValues(req), version: String(product.version) }, {
+        res.status(409).render('sellers/product-form', await formLocals(`Sửa: ${product.name}`, { ...formValues(req), version: String(product.version) }, {
           product,
           formError: err.message,
         }));
         return;
       }
-      renderFormError(res, 'seller/product-form', err, await formLocals(`Sửa: ${product.name}`, formValues(req), { product }));
+      renderFormError(res, 'sellers/product-form', err, await formLocals(`Sửa: ${product.name}`, formValues(req), { product }));
     }
   });
 

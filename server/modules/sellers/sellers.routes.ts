@@ -66,7 +66,7 @@ export function sellerAreaRoutes(
 
   router.get('/seller', async (req, res) => {
     const seller = await sellers.getOwnSeller(req.user!);
-    res.render('seller/dashboard', {
+    res.render('sellers/dashboard', {
       title: 'Khu vực người bán',
       seller,
       ...(await sellerProducts.dashboard(req.user!)),
@@ -84,7 +84,7 @@ export function sellerAreaRoutes(
   router.get('/seller/shipping', async (req, res) => {
     // The form only for a cooperative that may change it: a suspended one gets its notice (403).
     const seller = await sellers.activeSeller(req.user!);
-    res.render('seller/shipping', {
+    res.render('sellers/shipping', {
       title: 'Phí giao hàng',
       seller,
       saved: req.query.ok === '1',
@@ -97,14 +97,14 @@ export function sellerAreaRoutes(
       await sellers.updateShipping(req.user!, parseInput(shippingSchema, formBody(req)));
       res.redirect(303, '/seller/shipping?ok=1');
     } catch (err) {
-      renderFormError(res, 'seller/shipping', err, { title: 'Phí giao hàng', seller: await sellers.getOwnSeller(req.user!), values: formValues(req) });
+      renderFormError(res, 'sellers/shipping', err, { title: 'Phí giao hàng', seller: await sellers.getOwnSeller(req.user!), values: formValues(req) });
     }
   });
 
   router.get('/seller/application', async (req, res) => {
     const seller = await sellers.getOwnSeller(req.user!);
     const values = profileValues(seller);
-    res.render('seller/application', {
+    res.render('sellers/application', {
       title: 'Hồ sơ hợp tác xã',
       seller,
       statusLabel: SELLER_STATUS_LABELS[seller.status],
@@ -121,7 +121,7 @@ export function sellerAreaRoutes(
       res.redirect(303, '/seller');
     } catch (err) {
       const values = formValues(req);
-      renderFormError(res, 'seller/application', err, {
+      renderFormError(res, 'sellers/application', err, {
         title: 'Hồ sơ hợp tác xã',
         seller,
         statusLabel: SELLER_STATUS_LABELS[seller.status],
