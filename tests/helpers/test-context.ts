@@ -13,6 +13,7 @@ import { buildContainer, type Container } from '../../server/container';
 import { createDataSource } from '../../server/db/data-source';
 import type { Clock } from '../../server/lib/clock';
 import { createLogger } from '../../server/logger';
+import { TEST_BANK_ACCOUNT } from './bank-feed';
 import { makeFactories, type Factories } from './factories';
 
 export interface TestContext {
@@ -72,7 +73,7 @@ export async function createTestContext(
     MEDIA_DIR: mediaDir,
     // A receiving account, so checkout has a payment method to offer.
     VIETQR_BANK_BIN: '970405',
-    VIETQR_ACCOUNT_NO: '8888000012345',
+    VIETQR_ACCOUNT_NO: TEST_BANK_ACCOUNT,
     VIETQR_ACCOUNT_NAME: 'CHO OCOP TEST',
     ...options.env,
   });

@@ -1,9 +1,10 @@
-import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { databaseDigest } from '../../helpers/security';
 import { decodeHtml } from '../../helpers/sales';
 import { addToCart, buyerWithCart, checkout, orderCodeFrom, pageToken } from '../../helpers/shopping';
+import { formatVnd } from '../../../server/lib/money';
 
 /**
  * Money above 2^31 − 1 đồng (PostgreSQL's integer): an order up to the documented limit
@@ -12,10 +13,8 @@ import { addToCart, buyerWithCart, checkout, orderCodeFrom, pageToken } from '..
  */
 
 const SECRET = 'bank-feed-secret-limit';
-const ACCOUNT = '8888000012345';
 const INT4_MAX = 2_147_483_647;
-const vnd = (amount: number) => new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(amount);
-const LIMIT_TEXT = `Mỗi đơn hàng tối đa ${vnd(2_150_000_000)}`;
+const LIMIT_TEXT = `Mỗi đơn hàng tối đa ${formatVnd(2_150_000_000)}`;
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -23,12 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-let txn = 5000;
-const sendBank = (code: string, amount: number) =>
-  request(ctx.app)
-    .post('/webhooks/bank')
-    .set('Authorization', `Apikey ${SECRET}`)
-    .send({ id: ++txn, gateway: 'Vietcombank', accountNumber: ACCOUNT, content: `${code} thanh toan`, transferType: 'in', transferAmount: amount, referenceCode: `FT${txn}` });
+const sendBank = (code: string, amount: number) => sendBankTransfer(ctx.app, SECRET, bankTransfer(`${code} thanh toan`, amount));
 const stockOf = async (id: number) => (await ctx.ds.query(`SELECT stock FROM products WHERE id = $1`, [id]))[0].stock as number;
 
 describe('an order above the limit', () => {
@@ -40,7 +34,7 @@ describe('an order above the limit', () => {
     await buyer.agent.post('/cart/accept').type('form').send({ _csrf: await pageToken(buyer.agent) }).expect(303);
 
     const cart = decodeHtml((await buyer.agent.get('/cart')).text);
-    expect(cart).toContain(vnd(2_178_030_000));
+    expect(cart).toContain(formatVnd(2_178_030_000));
     expect(cart).toContain(LIMIT_TEXT);
     expect(cart).not.toContain('Tiến hành đặt hàng');
     expect((await buyer.agent.get('/checkout')).headers.location).toBe('/cart');
@@ -100,24 +94,24 @@ describe('an order above 2^31 − 1 đồng and within the limit', () => {
       { line_total_vnd: 2_079_000_000 },
     ]);
     expect(await stockOf(ginseng.id)).toBe(19);
-    expect(decodeHtml((await buyer.agent.get(`/orders/${code}/pay`)).text)).toContain(vnd(total));
+    expect(decodeHtml((await buyer.agent.get(`/orders/${code}/pay`)).text)).toContain(formatVnd(total));
 
     await sendBank(code, total).expect(200);
     expect((await ctx.ds.query(`SELECT status, paid_amount_vnd FROM orders WHERE id = $1`, [order.id]))[0]).toEqual({ status: 'paid', paid_amount_vnd: total });
     expect(await ctx.ds.query(`SELECT amount_vnd, outcome FROM payments WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: total, outcome: 'applied' }]);
-    expect(decodeHtml((await buyer.agent.get(`/orders/${code}`)).text)).toContain(vnd(total));
+    expect(decodeHtml((await buyer.agent.get(`/orders/${code}`)).text)).toContain(formatVnd(total));
 
     const part = await seller.agent.get(`/seller/orders/${code}`);
-    expect(decodeHtml(part.text)).toContain(vnd(total));
+    expect(decodeHtml(part.text)).toContain(formatVnd(total));
     await seller.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: 'VN2026' }).expect(303);
     await seller.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(part.text), status: 'delivered' }).expect(303);
     expect(await ctx.ds.query(`SELECT kind, amount_vnd FROM seller_ledger WHERE seller_id = $1 ORDER BY id`, [seller.sellerId])).toEqual([{ kind: 'sale', amount_vnd: total }]);
 
     const admin = (await signInAsAdmin(ctx.app, ctx.ds)).agent;
     const balances = decodeHtml((await admin.get('/admin/payouts')).text);
-    expect(balances).toContain(vnd(total));
+    expect(balances).toContain(formatVnd(total));
     const statement = await admin.get(`/admin/payouts/${seller.sellerId}`);
-    expect(decodeHtml(statement.text)).toContain(vnd(total));
+    expect(decodeHtml(statement.text)).toContain(formatVnd(total));
     const payout = 2_148_000_000;
     await admin
       .post(`/admin/payouts/${seller.sellerId}`)
@@ -125,10 +119,10 @@ describe('an order above 2^31 − 1 đồng and within the limit', () => {
       .send({ _csrf: csrfFrom(statement.text), amountVnd: '2.148.000.000', bankReference: 'FT-LON-01', paidOn: '2026-11-26' })
       .expect(303);
     expect(await ctx.ds.query(`SELECT amount_vnd FROM payouts WHERE seller_id = $1`, [seller.sellerId])).toEqual([{ amount_vnd: payout }]);
-    expect(decodeHtml((await seller.agent.get('/seller/payouts')).text)).toContain(vnd(total - payout));
+    expect(decodeHtml((await seller.agent.get('/seller/payouts')).text)).toContain(formatVnd(total - payout));
 
     const detail = await admin.get(`/admin/orders/${code}`);
-    expect(decodeHtml(detail.text)).toContain(vnd(total));
+    expect(decodeHtml(detail.text)).toContain(formatVnd(total));
     await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(detail.text), reason: 'Khách trả hàng' }).expect(303);
     expect(await ctx.ds.query(`SELECT amount_vnd, status FROM refunds WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: total, status: 'owed' }]);
     expect((await ctx.ds.query(`SELECT status, refunded_amount_vnd FROM orders WHERE id = $1`, [order.id]))[0]).toEqual({ status: 'refunded', refunded_amount_vnd: total });
@@ -139,7 +133,7 @@ describe('an order above 2^31 − 1 đồng and within the limit', () => {
       { kind: 'refund', amount_vnd: -total },
     ]);
     // The balance is the ledger's sum, even though each line is beyond an integer.
-    expect(decodeHtml((await admin.get(`/admin/payouts/${seller.sellerId}`)).text)).toContain(vnd(-payout));
+    expect(decodeHtml((await admin.get(`/admin/payouts/${seller.sellerId}`)).text)).toContain(formatVnd(-payout));
     expect((await admin.get('/admin')).status).toBe(200);
     expect((await admin.get('/admin/reports')).status).toBe(200);
     expect((await admin.get('/admin/orders.csv')).status).toBe(200);

@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { signInAsAdmin } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { decodeHtml } from '../../helpers/sales';
 import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
+import { formatVnd } from '../../../server/lib/money';
 
 /**
  * Whatever amount a bank feed reports, it is answered 200 and recorded for an admin (flagged when
@@ -11,9 +13,7 @@ import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
  */
 
 const SECRET = 'bank-feed-secret-amounts';
-const ACCOUNT = '8888000012345';
 const INT4_MAX = 2_147_483_647;
-const vnd = (amount: number) => new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(amount);
 
 let ctx: TestContext;
 let admin: request.Agent;
@@ -23,19 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-let txn = 9000;
-const transfer = (content: string, amount: unknown) => ({
-  id: ++txn,
-  gateway: 'Agribank',
-  transactionDate: '2026-11-26 10:15:00',
-  accountNumber: ACCOUNT,
-  code: null,
-  content,
-  transferType: 'in',
-  transferAmount: amount,
-  referenceCode: `FT${txn}`,
-});
-const sendBank = (body: unknown) => request(ctx.app).post('/webhooks/bank').set('Authorization', `Apikey ${SECRET}`).send(body as object);
+const sendBank = (body: object) => sendBankTransfer(ctx.app, SECRET, body);
 const orderRow = async (code: string) => (await ctx.ds.query(`SELECT id, status, total_vnd, paid_amount_vnd, needs_review, review_reason FROM orders WHERE code = $1`, [code]))[0];
 
 async function smallOrder() {
@@ -49,21 +37,21 @@ describe('bank transfers above 2^31 − 1 đồng', () => {
   it('a first transfer far above the order is recorded, flagged for an admin and answered 200; the order is not paid', async () => {
     const { code, order } = await smallOrder();
     const amount = 3_000_000_000;
-    const res = await sendBank(transfer(`${code} thanh toan`, amount));
+    const res = await sendBank(bankTransfer(`${code} thanh toan`, amount));
     expect(res.status).toBe(200);
     expect(await orderRow(code)).toMatchObject({ status: 'pending_payment', needs_review: true });
     expect((await orderRow(code)).review_reason).toContain('thừa tiền');
     expect(await ctx.ds.query(`SELECT amount_vnd, outcome FROM payments WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: amount, outcome: 'flagged' }]);
     const page = await admin.get(`/admin/orders/${code}`);
     expect(page.status).toBe(200);
-    expect(decodeHtml(page.text)).toContain(vnd(amount));
+    expect(decodeHtml(page.text)).toContain(formatVnd(amount));
   });
 
   it('a duplicate transfer larger than a paid order: each delivery answered 200, recorded once, flagged', async () => {
     const { code, order } = await smallOrder();
-    await sendBank(transfer(`${code} thanh toan`, order.total_vnd)).expect(200);
+    await sendBank(bankTransfer(`${code} thanh toan`, order.total_vnd)).expect(200);
     expect((await orderRow(code)).status).toBe('paid');
-    const again = transfer(`${code} thanh toan lan 2`, 2_500_000_000);
+    const again = bankTransfer(`${code} thanh toan lan 2`, 2_500_000_000);
     for (let i = 0; i < 3; i++) expect((await sendBank(again)).status).toBe(200);
     const payments = await ctx.ds.query(`SELECT amount_vnd, outcome FROM payments WHERE order_id = $1 ORDER BY id`, [order.id]);
     expect(payments).toEqual([
@@ -73,7 +61,7 @@ describe('bank transfers above 2^31 − 1 đồng', () => {
     expect(await orderRow(code)).toMatchObject({ status: 'paid', paid_amount_vnd: order.total_vnd, needs_review: true });
     const flagged = decodeHtml((await admin.get('/admin/orders?flagged=1')).text);
     expect(flagged).toContain(code);
-    expect(decodeHtml((await admin.get(`/admin/orders/${code}`)).text)).toContain(vnd(2_500_000_000));
+    expect(decodeHtml((await admin.get(`/admin/orders/${code}`)).text)).toContain(formatVnd(2_500_000_000));
   });
 
   it('an order above 2^31 paid twice in full: the second transfer becomes a refund owed to the buyer', async () => {
@@ -86,23 +74,23 @@ describe('bank transfers above 2^31 − 1 đồng', () => {
     const code = orderCodeFrom(await checkout(buyer.agent));
     const order = await orderRow(code);
     expect(order.total_vnd).toBeGreaterThan(INT4_MAX);
-    await sendBank(transfer(code, order.total_vnd)).expect(200);
-    await sendBank(transfer(`${code} chuyen lai`, order.total_vnd)).expect(200);
+    await sendBank(bankTransfer(code, order.total_vnd)).expect(200);
+    await sendBank(bankTransfer(`${code} chuyen lai`, order.total_vnd)).expect(200);
     expect(await orderRow(code)).toMatchObject({ status: 'paid', paid_amount_vnd: order.total_vnd });
     expect(await ctx.ds.query(`SELECT amount_vnd, status FROM refunds WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: order.total_vnd, status: 'owed' }]);
-    expect(decodeHtml((await admin.get(`/admin/orders/${code}`)).text)).toContain(vnd(order.total_vnd));
+    expect(decodeHtml((await admin.get(`/admin/orders/${code}`)).text)).toContain(formatVnd(order.total_vnd));
   });
 
   it('a transfer above 2^31, or above any order’s limit, to no order is kept for an admin to place or return', async () => {
     for (const amount of [2_147_483_648, 5_000_000_000_000]) {
-      const body = transfer('ung ho hop tac xa', amount);
+      const body = bankTransfer('ung ho hop tac xa', amount);
       expect((await sendBank(body)).status).toBe(200);
       const [payment] = await ctx.ds.query(`SELECT order_id, amount_vnd, outcome FROM payments WHERE provider_ref = $1`, [String(body.id)]);
       expect(payment).toEqual({ order_id: null, amount_vnd: amount, outcome: 'flagged' });
     }
     const list = await admin.get('/admin/orders?flagged=1');
     expect(list.status).toBe(200);
-    expect(decodeHtml(list.text)).toContain(vnd(5_000_000_000_000));
+    expect(decodeHtml(list.text)).toContain(formatVnd(5_000_000_000_000));
   });
 });
 
@@ -110,7 +98,7 @@ describe('a transfer amount that is not whole đồng', () => {
   it('1e20, 2^53, negative, fractional or text: 400 naming transferAmount, nothing recorded', async () => {
     const { code, order } = await smallOrder();
     for (const amount of [1e20, 2 ** 53, -185_000, -1, 185_000.5, '185000', null]) {
-      const body = transfer(code, amount);
+      const body = bankTransfer(code, amount);
       const res = await sendBank(body);
       expect({ amount, status: res.status }).toEqual({ amount, status: 400 });
       expect(res.body.error.message).toMatch(/transferAmount/);

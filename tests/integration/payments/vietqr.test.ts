@@ -1,32 +1,18 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, signInAsAdmin } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer, TEST_BANK_ACCOUNT } from '../../helpers/bank-feed';
 import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
+import { formatVnd } from '../../../server/lib/money';
 
 const SECRET = 'bank-feed-secret-123';
-const ACCOUNT = '8888000012345';
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext({ env: { BANK_WEBHOOK_SECRET: SECRET } });
 });
 afterAll(() => ctx.close());
 
-let txn = 1000;
-const transfer = (content: string, amount: number, extra: Record<string, unknown> = {}) => ({
-  id: ++txn,
-  gateway: 'Agribank',
-  transactionDate: '2026-11-26 10:15:00',
-  accountNumber: ACCOUNT,
-  code: null,
-  content,
-  transferType: 'in',
-  transferAmount: amount,
-  accumulated: 99_000_000,
-  subAccount: null,
-  referenceCode: `FT${txn}`,
-  ...extra,
-});
-const sendBank = (body: unknown, key = SECRET) => request(ctx.app).post('/webhooks/bank').set('Authorization', `Apikey ${key}`).send(body as object);
+const sendBank = (body: object, key = SECRET) => sendBankTransfer(ctx.app, key, body);
 const orderRow = async (code: string) => (await ctx.ds.query(`SELECT * FROM orders WHERE code = $1`, [code]))[0];
 
 async function vietqrOrder() {
@@ -46,9 +32,9 @@ describe('VietQR bank transfer', () => {
     // Handlebars escapes the base64 padding "=" as &#x3D;, which the browser decodes back.
     expect(page.text).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/]+(=|&#x3D;)*"/);
     expect(page.text).toContain('Agribank');
-    expect(page.text).toContain(ACCOUNT);
+    expect(page.text).toContain(TEST_BANK_ACCOUNT);
     expect(page.text).toContain('CHO OCOP TEST');
-    expect(page.text).toContain(new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(order.total_vnd));
+    expect(page.text).toContain(formatVnd(order.total_vnd));
     expect(page.text).toContain(`>${code}</strong>`);
     // Not the demo: no simulation button.
     expect(page.text).not.toContain('Mô phỏng chuyển khoản');
@@ -57,15 +43,15 @@ describe('VietQR bank transfer', () => {
 
   it('a wrong key gets 401 and changes nothing', async () => {
     const { code, order } = await vietqrOrder();
-    const res = await sendBank(transfer(`${code} thanh toan`, order.total_vnd), 'wrong');
+    const res = await sendBank(bankTransfer(`${code} thanh toan`, order.total_vnd), 'wrong');
     expect(res.status).toBe(401);
-    expect((await request(ctx.app).post('/webhooks/bank').send(transfer(code, order.total_vnd))).status).toBe(401);
+    expect((await request(ctx.app).post('/webhooks/bank').send(bankTransfer(code, order.total_vnd))).status).toBe(401);
     expect((await orderRow(code)).status).toBe('pending_payment');
   });
 
   it('the right one pays the order exactly once, even sent twice at the same moment', async () => {
     const { code, order } = await vietqrOrder();
-    const body = transfer(`CT DEN:0123 ${code.replace('-', '')} thanh toan don hang`, order.total_vnd);
+    const body = bankTransfer(`CT DEN:0123 ${code.replace('-', '')} thanh toan don hang`, order.total_vnd);
     const results = await Promise.all([sendBank(body), sendBank(body), sendBank(body)]);
     expect(results.map((r) => [r.status, r.body.success])).toEqual([[200, true], [200, true], [200, true]]);
     const after = await orderRow(code);
@@ -78,20 +64,20 @@ describe('VietQR bank transfer', () => {
 
   it('flags an under-payment, an over-payment and an unknown code; ignores money out and other accounts', async () => {
     const under = await vietqrOrder();
-    await sendBank(transfer(under.code, under.order.total_vnd - 1000)).expect(200);
+    await sendBank(bankTransfer(under.code, under.order.total_vnd - 1000)).expect(200);
     expect(await orderRow(under.code)).toMatchObject({ status: 'pending_payment', needs_review: true });
     const over = await vietqrOrder();
-    await sendBank(transfer(over.code, over.order.total_vnd + 50000)).expect(200);
+    await sendBank(bankTransfer(over.code, over.order.total_vnd + 50000)).expect(200);
     expect((await orderRow(over.code)).review_reason).toContain('thừa tiền');
 
-    const unknown = transfer('OCP-ZZZZZZ ung ho', 100000);
+    const unknown = bankTransfer('OCP-ZZZZZZ ung ho', 100000);
     await sendBank(unknown).expect(200);
     const [stray] = await ctx.ds.query(`SELECT order_id, outcome FROM payments WHERE provider_ref = $1`, [String(unknown.id)]);
     expect(stray).toEqual({ order_id: null, outcome: 'flagged' });
 
     const out = await vietqrOrder();
-    await sendBank(transfer(out.code, out.order.total_vnd, { transferType: 'out' })).expect(200);
-    await sendBank(transfer(out.code, out.order.total_vnd, { accountNumber: '999' })).expect(200);
+    await sendBank(bankTransfer(out.code, out.order.total_vnd, { transferType: 'out' })).expect(200);
+    await sendBank(bankTransfer(out.code, out.order.total_vnd, { accountNumber: '999' })).expect(200);
     expect((await orderRow(out.code)).status).toBe('pending_payment');
 
     const { agent: admin } = await signInAsAdmin(ctx.app, ctx.ds);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createAccount, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { backdateOrder, decodeHtml, placeOrder, placePaidOrder, type PlacedOrder } from '../../helpers/sales';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { formatDate, todayInVietnam } from '../../../server/lib/dates';
@@ -28,21 +29,7 @@ function figure(html: string, id: string): string {
 
 const orderRow = async (o: PlacedOrder) => (await ctx.ds.query(`SELECT * FROM orders WHERE id = $1`, [o.id]))[0];
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-const sendBank = (body: object) => request(ctx.app).post('/webhooks/bank').set('Authorization', `Apikey ${BANK_SECRET}`).send(body);
-let txn = 5000;
-const transfer = (content: string, amount: number) => ({
-  id: ++txn,
-  gateway: 'Agribank',
-  transactionDate: '2026-11-26 10:15:00',
-  accountNumber: '8888000012345',
-  code: null,
-  content,
-  transferType: 'in',
-  transferAmount: amount,
-  accumulated: 0,
-  subAccount: null,
-  referenceCode: `FT${txn}`,
-});
+const sendBank = (body: object) => sendBankTransfer(ctx.app, BANK_SECRET, body);
 
 describe('GET /admin — the dashboard', () => {
   /** What each order adds to the collected revenue: total − refunded, by when it was paid. */
@@ -79,12 +66,12 @@ describe('GET /admin — the dashboard', () => {
 
     // Never paid; a bank transfer for too little puts it under review.
     const unpaid = await placeOrder(ctx, [{ productId: brocade.id, quantity: 1 }]);
-    await sendBank(transfer(unpaid.code, 1000)).expect(200);
+    await sendBank(bankTransfer(unpaid.code, 1000)).expect(200);
     expect((await orderRow(unpaid)).needs_review).toBe(true);
     count([...all], true, false);
 
     // Money nobody can match to an order.
-    await sendBank(transfer('ung ho khong ro noi dung', 77000)).expect(200);
+    await sendBank(bankTransfer('ung ho khong ro noi dung', 77000)).expect(200);
 
     // Paid; the second cooperative cancels its part, and its goods and shipping go back to the buyer.
     const partly = await placePaidOrder(ctx, [{ productId: honey.id, quantity: 1 }, { productId: brocade.id, quantity: 1 }]);

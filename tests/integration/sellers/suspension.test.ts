@@ -3,6 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { png } from '../../helpers/images';
 import { databaseDigest } from '../../helpers/security';
 import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
@@ -145,10 +146,7 @@ describe('a suspended cooperative', () => {
     expect((await buyer.agent.get(`/orders/${code}`)).text).toContain('Đã huỷ');
 
     // A transfer that arrives afterwards does not bring the order back: it is owed back to the buyer.
-    const late = await request(ctx.app).post('/webhooks/bank').set('Authorization', `Apikey ${BANK_SECRET}`).send({
-      id: 99_001, gateway: 'Agribank', transactionDate: '2026-11-26 10:15:00', accountNumber: '8888000012345', code: null,
-      content: `${code} thanh toan`, transferType: 'in', transferAmount: (await orderOf(code)).total_vnd, accumulated: 1, subAccount: null, referenceCode: 'FT99001',
-    });
+    const late = await sendBankTransfer(ctx.app, BANK_SECRET, bankTransfer(`${code} thanh toan`, (await orderOf(code)).total_vnd));
     expect(late.status).toBe(200);
     const after = await orderOf(code);
     expect(after.status).toBe('cancelled');
@@ -165,10 +163,7 @@ describe('a suspended cooperative', () => {
     // The suspension committed while this checkout was still in flight, so it did not see the order.
     await ctx.ds.query(`UPDATE sellers SET status = 'suspended', status_reason = 'Kiểm tra' WHERE id = $1`, [seller.id]);
 
-    const paid = await request(ctx.app).post('/webhooks/bank').set('Authorization', `Apikey ${BANK_SECRET}`).send({
-      id: 99_002, gateway: 'Agribank', transactionDate: '2026-11-26 10:20:00', accountNumber: '8888000012345', code: null,
-      content: `${code} thanh toan`, transferType: 'in', transferAmount: (await orderOf(code)).total_vnd, accumulated: 1, subAccount: null, referenceCode: 'FT99002',
-    });
+    const paid = await sendBankTransfer(ctx.app, BANK_SECRET, bankTransfer(`${code} thanh toan`, (await orderOf(code)).total_vnd));
     expect(paid.status).toBe(200);
     const order = await orderOf(code);
     expect(order.status).toBe('paid');
