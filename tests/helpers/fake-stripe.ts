@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { createTestContext, type TestContext } from './test-context';
 
 export interface RecordedRequest {
   method: string;
@@ -165,4 +166,36 @@ export class FakeStripe {
     const payload = this.event(type, object);
     return fetch(this.webhookUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': this.sign(payload) }, body: payload });
   }
+}
+
+/**
+ * A test file's store with card payment through a FakeStripe: both start in beforeAll and stop in
+ * afterAll. Read `ctx` and `stripe` inside hooks and tests, once they exist.
+ */
+export function withFakeStripe(options: { now?: Date } = {}): { readonly ctx: TestContext; readonly stripe: FakeStripe } {
+  let ctx: TestContext | undefined;
+  let stripe: FakeStripe | undefined;
+  beforeAll(async () => {
+    stripe = await new FakeStripe().start();
+    ctx = await createTestContext({
+      now: options.now,
+      env: { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.apiBase, PUBLIC_URL: 'http://shop.test' },
+    });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await stripe?.stop();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('withFakeStripe: read ctx and stripe inside a hook or a test, after beforeAll.');
+    return value;
+  };
+  return {
+    get ctx() {
+      return ready(ctx);
+    },
+    get stripe() {
+      return ready(stripe);
+    },
+  };
 }

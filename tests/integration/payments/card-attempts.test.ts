@@ -1,41 +1,28 @@
-import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { csrfFrom } from '../../helpers/auth';
-import { FakeStripe } from '../../helpers/fake-stripe';
+import { withFakeStripe } from '../../helpers/fake-stripe';
 import { ADDRESS, buyerWithCart, pageToken } from '../../helpers/shopping';
 
 const MINUTE = 60_000;
 const T0 = new Date('2026-03-02T03:00:00.000Z');
 
-let ctx: TestContext;
-let stripe: FakeStripe;
-beforeAll(async () => {
-  stripe = await new FakeStripe().start();
-  ctx = await createTestContext({
-    now: T0,
-    env: { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.apiBase, PUBLIC_URL: 'http://shop.test' },
-  });
-});
-afterAll(async () => {
-  await ctx.close();
-  await stripe.stop();
-});
-afterEach(() => ctx.setNow(T0));
+const shop = withFakeStripe({ now: T0 });
+afterEach(() => shop.ctx.setNow(T0));
 
 const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
 const orderRow = async (code: string) =>
-  (await ctx.ds.query(
+  (await shop.ctx.ds.query(
     `SELECT id, status, payment_method, payment_attempts, reserved_until, first_reserved_until, stripe_session_id FROM orders WHERE code = $1`,
     [code],
   ))[0];
 /** The Checkout Sessions Stripe holds for an order (each distinct session, however many requests asked for it). */
-const sessionsOf = (orderId: number) => [...stripe.sessions.values()].filter((s) => s.metadata.orderId === String(orderId));
+const sessionsOf = (orderId: number) => [...shop.stripe.sessions.values()].filter((s) => s.metadata.orderId === String(orderId));
 
 async function placeOrder(paymentMethod: 'stripe' | 'vietqr') {
-  const p = await ctx.factories.createProduct({ stock: 4, name: 'Gạo Séng Cù' });
-  const buyer = await buyerWithCart(ctx, [{ productId: p.id, quantity: 4 }]);
+  const p = await shop.ctx.factories.createProduct({ stock: 4, name: 'Gạo Séng Cù' });
+  const buyer = await buyerWithCart(shop.ctx, [{ productId: p.id, quantity: 4 }]);
   const res = await buyer.agent.post('/checkout').type('form').send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod });
   expect(res.status).toBe(303);
-  const [{ code }] = await ctx.ds.query(`SELECT code FROM orders WHERE buyer_user_id = $1`, [buyer.userId]);
+  const [{ code }] = await shop.ctx.ds.query(`SELECT code FROM orders WHERE buyer_user_id = $1`, [buyer.userId]);
   return { p, buyer, code: code as string, location: res.headers.location as string };
 }
 
@@ -47,7 +34,7 @@ async function pay(agent: Awaited<ReturnType<typeof placeOrder>>['buyer']['agent
 
 /** Stripe ended the session (it expired, or a delayed payment failed) without paying the order. */
 function endSession(id: string) {
-  stripe.sessions.get(id)!.status = 'expired';
+  shop.stripe.sessions.get(id)!.status = 'expired';
 }
 
 describe('card payment attempts', () => {
@@ -91,7 +78,7 @@ describe('card payment attempts', () => {
     const cap = firstEnd + 30 * MINUTE;
 
     for (const minutes of [10, 29, 45, 55]) {
-      ctx.setNow(at(minutes));
+      shop.ctx.setNow(at(minutes));
       endSession(sessionsOf(order.id).at(-1)!.id);
       const res = await pay(buyer.agent, code);
       expect(res.status).toBe(303);
@@ -107,10 +94,10 @@ describe('card payment attempts', () => {
     expect(sessionsOf(order.id)).toHaveLength(5);
 
     // Past the cap the sweeper takes the order like any other: the stock is back on the shelf.
-    ctx.setNow(at(61));
-    await ctx.container.orders.expireOverdue();
+    shop.ctx.setNow(at(61));
+    await shop.ctx.container.orders.expireOverdue();
     expect((await orderRow(code)).status).toBe('expired');
-    expect((await ctx.ds.query(`SELECT stock FROM products WHERE id = $1`, [p.id]))[0].stock).toBe(4);
+    expect((await shop.ctx.ds.query(`SELECT stock FROM products WHERE id = $1`, [p.id]))[0].stock).toBe(4);
   });
 
   it('after 5 card sessions a sixth is refused with a clear message and nothing changes', async () => {
@@ -123,14 +110,14 @@ describe('card payment attempts', () => {
     expect(sessionsOf(id)).toHaveLength(5);
     endSession(sessionsOf(id).at(-1)!.id);
     const before = await orderRow(code);
-    const requests = stripe.requests.length;
+    const requests = shop.stripe.requests.length;
 
     const refused = await pay(buyer.agent, code);
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('đã mở trang thanh toán thẻ 5 lần');
     expect(await orderRow(code)).toEqual(before);
     expect(sessionsOf(id)).toHaveLength(5);
-    expect(stripe.requests.slice(requests).filter((r) => r.method === 'POST')).toEqual([]);
+    expect(shop.stripe.requests.slice(requests).filter((r) => r.method === 'POST')).toEqual([]);
   });
 
   it('a VietQR order opens no card session on POST /pay; only the explicit "Trả bằng thẻ" switches it, with the same limits', async () => {
@@ -153,7 +140,7 @@ describe('card payment attempts', () => {
     expect(page.text).toContain('Chuyển khoản bằng VietQR');
     expect(page.text).toMatch(/<button[^>]*name="switchTo" value="stripe"[^>]*>Trả bằng thẻ<\/button>/);
 
-    ctx.setNow(at(20));
+    shop.ctx.setNow(at(20));
     const switched = await pay(buyer.agent, code, { switchTo: 'stripe' });
     const [session] = sessionsOf(before.id);
     expect([switched.status, switched.headers.location]).toEqual([303, session.url]);
