@@ -29,29 +29,41 @@ async function twoDevices() {
   return { account, a, b, other, elsewhere, before };
 }
 
+/**
+ * After device A's `res` ended the account's other sessions: A alone is signed in, under a new
+ * session id; B is sent to log in; A sees `message` on /account?changed=<changed>; the other
+ * account's session is untouched. Returns A's page.
+ */
+async function expectOnlyThisDeviceSignedIn(devices: Awaited<ReturnType<typeof twoDevices>>, res: request.Response, changed: string, message: string) {
+  const { account, a, b, other, elsewhere, before } = devices;
+  const newSid = sidSetBy(res);
+  expect(newSid).toBeDefined();
+  expect(before).not.toContain(newSid);
+  expect(await sessionIds(account.id)).toEqual([newSid]);
+
+  const onB = await b.get('/account');
+  expect(onB.status).toBe(302);
+  expect(onB.headers.location).toBe('/login?next=%2Faccount');
+  const onA = await a.get(`/account?changed=${changed}`);
+  expect(onA.status).toBe(200);
+  expect(onA.text).toContain(message);
+  // Somebody else's session is not touched.
+  expect((await elsewhere.get('/account')).status).toBe(200);
+  expect(await sessionIds(other.id)).toHaveLength(1);
+  return onA;
+}
+
 describe('a password change ends the other sessions', () => {
   it('signs the other device out (its row is gone) and keeps this one under a new session id', async () => {
-    const { account, a, b, other, elsewhere, before } = await twoDevices();
+    const devices = await twoDevices();
+    const { account, a } = devices;
     const page = await a.get('/account');
     const res = await a.post('/account/password').type('form').send({
       _csrf: csrfFrom(page.text), currentPassword: TEST_PASSWORD, newPassword: 'Mat-khau-moi-2026', confirmPassword: 'Mat-khau-moi-2026',
     });
     expect(res.status).toBe(303);
-    const newSid = sidSetBy(res);
-    expect(newSid).toBeDefined();
-    expect(before).not.toContain(newSid);
-    expect(await sessionIds(account.id)).toEqual([newSid]);
-
-    const onB = await b.get('/account');
-    expect(onB.status).toBe(302);
-    expect(onB.headers.location).toBe('/login?next=%2Faccount');
-    const onA = await a.get('/account?changed=password');
-    expect(onA.status).toBe(200);
-    expect(onA.text).toContain('Đã đổi mật khẩu.');
+    const onA = await expectOnlyThisDeviceSignedIn(devices, res, 'password', 'Đã đổi mật khẩu.');
     expect(onA.text).toContain(account.email);
-    // Somebody else's session is not touched.
-    expect((await elsewhere.get('/account')).status).toBe(200);
-    expect(await sessionIds(other.id)).toHaveLength(1);
   });
 
   it('a session row written back after the change (a request in flight saving it) still does not sign in', async () => {
@@ -88,26 +100,15 @@ describe('a password change ends the other sessions', () => {
 
 describe('sign out everywhere', () => {
   it('/account offers it; it ends every other session of the account and keeps this one under a new id', async () => {
-    const { account, a, b, other, elsewhere, before } = await twoDevices();
+    const devices = await twoDevices();
+    const { account, a } = devices;
     const page = await a.get('/account');
     expect(page.text).toContain('Đăng xuất khỏi mọi thiết bị');
     expect(page.text).toMatch(/<form method="post" action="\/account\/sign-out-everywhere"[^>]*>\s*<input type="hidden" name="_csrf"/);
     const res = await a.post('/account/sign-out-everywhere').type('form').send({ _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/account?changed=sessions');
-    const newSid = sidSetBy(res);
-    expect(newSid).toBeDefined();
-    expect(before).not.toContain(newSid);
-    expect(await sessionIds(account.id)).toEqual([newSid]);
-
-    const onB = await b.get('/account');
-    expect(onB.status).toBe(302);
-    expect(onB.headers.location).toBe('/login?next=%2Faccount');
-    const onA = await a.get('/account?changed=sessions');
-    expect(onA.status).toBe(200);
-    expect(onA.text).toContain('Đã đăng xuất khỏi mọi thiết bị khác.');
-    expect((await elsewhere.get('/account')).status).toBe(200);
-    expect(await sessionIds(other.id)).toHaveLength(1);
+    await expectOnlyThisDeviceSignedIn(devices, res, 'sessions', 'Đã đăng xuất khỏi mọi thiết bị khác.');
     // The password is unchanged: signing in again works.
     await signIn(ctx.app, account.email);
   });
