@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { types } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions as TypeOrmOptions } from 'typeorm';
 import { migrations } from '../../migrations';
-import { entities } from './entities';
 
 // A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a local-midnight Date.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -23,10 +22,19 @@ export interface DataSourceOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * The entity classes still read or written through TypeORM repositories; the container assembles
+   * the list (`entities` in server/container.ts), so this folder knows no feature module. Raw SQL,
+   * transactions and migrations need none.
+   */
+  entities?: TypeOrmOptions['entities'];
 }
 
-/** One DataSource factory for the app, the migration CLI, scripts and tests. synchronize is never on. */
-export function createDataSource({ url, poolSize = 10, applicationName = 'cho-ocop' }: DataSourceOptions): DataSource {
+/**
+ * One DataSource factory for the app, scripts and tests. TypeORM is the connection pool, the
+ * transactions and the migration runner; queries are SQL. synchronize is never on.
+ */
+export function createDataSource({ url, poolSize = 10, applicationName = 'cho-ocop', entities = [] }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

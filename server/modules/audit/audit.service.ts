@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { SqlParams, whereAll } from '../../db/sql-params';
 import { assertAdmin, type Actor } from '../accounts/actor';
 
 export interface AuditEntryInput {
@@ -55,13 +56,9 @@ export class AuditService {
   async list(actor: Actor, options: { beforeId?: string; limit?: number } = {}): Promise<{ entries: AuditEntry[]; nextBeforeId: number | null }> {
     assertAdmin(actor);
     const limit = options.limit ?? 50;
-    const params: unknown[] = [limit + 1];
-    let where = '';
-    if (options.beforeId) {
-      params.push(options.beforeId);
-      where = 'WHERE a.id < $2';
-    }
-    const rows = (await this.dataSource.query(`${SELECT_ENTRIES} ${where} ORDER BY a.id DESC LIMIT $1`, params)) as AuditEntry[];
+    const p = new SqlParams();
+    const where = whereAll(options.beforeId ? [`a.id < ${p.add(options.beforeId)}`] : []);
+    const rows = (await this.dataSource.query(`${SELECT_ENTRIES} ${where} ORDER BY a.id DESC LIMIT ${p.add(limit + 1)}`, p.values)) as AuditEntry[];
     const entries = rows.slice(0, limit);
     return { entries, nextBeforeId: rows.length > limit ? entries[entries.length - 1].id : null };
   }
