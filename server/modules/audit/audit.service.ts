@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { SqlParams, whereAll } from '../../db/sql-params';
-import { assertAdmin, type Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts';
 
 export interface AuditEntryInput {
   actorUserId: number | null;

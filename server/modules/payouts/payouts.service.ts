@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
-import { assertAdmin, type Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 
 export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
-import { assertAdmin, type Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts';
 import { addIsoDays, type ReportPeriod } from './reports.schemas';
 
 /**
