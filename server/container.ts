@@ -8,7 +8,7 @@ import { AccountsService, LoginThrottle, User } from './modules/accounts';
 import { AdminOrdersService, ProductModerationService } from './modules/admin';
 import { AuditService } from './modules/audit';
 import { CartService } from './modules/cart';
-import { CatalogService, Category, Product, ProductImage } from './modules/catalog';
+import { CatalogService, Category, Product, ProductImage, ProductService } from './modules/catalog';
 import { StockService } from './modules/inventory';
 import { MailWorker } from './modules/notifications';
 import { OrdersService } from './modules/orders';
@@ -32,6 +32,7 @@ export interface Container {
   clock: Clock;
   media: MediaStorage;
   catalog: CatalogService;
+  products: ProductService;
   accounts: AccountsService;
   audit: AuditService;
   sellers: SellersService;
@@ -61,6 +62,7 @@ export function buildContainer(deps: {
   const audit = new AuditService(deps.dataSource);
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
   const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
+  const products = new ProductService();
   const sellers = new SellersService(deps.dataSource, accounts, audit);
   const stock = new StockService(deps.dataSource);
   const cart = new CartService(deps.dataSource, media);
@@ -80,11 +82,12 @@ export function buildContainer(deps: {
     audit,
     accounts,
     catalog,
+    products,
     sellers,
     stock,
-    sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, clock, photoSlots),
+    sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, products, clock, photoSlots),
     photoSlots,
-    productModeration: new ProductModerationService(deps.dataSource, audit, clock),
+    productModeration: new ProductModerationService(deps.dataSource, products, audit, clock),
     cart,
     orders,
     payments,

@@ -10,6 +10,7 @@ import type { MediaStorage } from '../../storage/media-storage';
 import { Category } from './category.entity';
 import { PAGE_SIZE, type ProductQuery, type ProductSort } from './catalog.schemas';
 import { imageSrcset, imageVariantName, pickWidth } from './product-images';
+import { COVER_JOIN, LISTED } from './product-sql';
 
 /** Past this many matches a listing says "more than 1000" instead of counting every row. */
 export const COUNT_CAP = 1000;
@@ -198,15 +199,6 @@ const CARD_COLUMNS = `
   s.name AS seller_name, s.slug AS seller_slug, s.commune AS seller_commune,
   c.code AS category_code, c.name_vi AS category_name_vi, c.name_en AS category_name_en,
   img.storage_key AS cover_key, img.sizes AS cover_sizes`;
-
-const COVER_JOIN = `
-  LEFT JOIN LATERAL (
-    SELECT i.storage_key, i.sizes FROM product_images i
-    WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1
-  ) img ON true`;
-
-/** What buyers see: active products of approved cooperatives. */
-const LISTED = `p.status = 'active' AND s.status = 'approved'`;
 
 /** Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full. */
 function keysetPageSql(where: string[], order: string, params: Params, pageSize: number, offset: number): string {

@@ -2,8 +2,25 @@ export { CatalogService } from './catalog.service';
 export type { ProductCard, ProductDetail, ProductPage, CategoryNode } from './catalog.service';
 export { catalogRoutes, catalogApiRoutes } from './catalog.routes';
 export { seoRoutes } from './seo.routes';
+export { ProductService } from './product.service';
+export type { ProductDetails, VerifiedClaim } from './product.service';
+export {
+  PRODUCT_STATUSES,
+  PRODUCT_STATUS_LABELS,
+  PRODUCT_TRANSITIONS,
+  OCOP_CLAIM_STATES,
+  OCOP_CLAIM_TRANSITIONS,
+  OCOP_CLAIM_WHERE,
+  canMoveProduct,
+  canMoveOcopClaim,
+  ocopClaimState,
+  type ProductStatus,
+  type ProductMove,
+  type OcopClaimState,
+  type OcopClaimMove,
+} from './product-state';
+export { LISTED, COVER_JOIN } from './product-sql';
 export { Product } from './product.entity';
 export { ProductImage } from './product-image.entity';
-export { StockMovement } from './stock-movement.entity';
 export { Category } from './category.entity';
 export { IMAGE_WIDTHS, imageVariantName } from './product-images';

@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-
-export const PRODUCT_STATUSES = ['draft', 'active', 'hidden'] as const;
-export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+import type { ProductStatus } from './product-state';
 
 @Entity('products')
 export class Product {
@@ -17,6 +15,7 @@ export class Product {
   /** Changed only by conditional updates that also write a stock_movements row. */
   @Column({ type: 'integer', default: 0, update: false }) stock: number;
   @Column({ name: 'low_stock_threshold', type: 'integer', default: 5 }) lowStockThreshold: number;
+  /** Moved only through PRODUCT_TRANSITIONS (product.service.ts). */
   @Column({ type: 'text', default: 'draft' }) status: ProductStatus;
   @Column({ name: 'hidden_reason', type: 'text', nullable: true }) hiddenReason: string | null;
   @Column({ name: 'ocop_stars', type: 'smallint', nullable: true }) ocopStars: number | null;
@@ -24,7 +23,7 @@ export class Product {
   @Column({ name: 'ocop_decision_date', type: 'date', nullable: true }) ocopDecisionDate: string | null;
   @Column({ name: 'ocop_issuer', type: 'text', nullable: true }) ocopIssuer: string | null;
   @Column({ name: 'ocop_verified', type: 'boolean', default: false }) ocopVerified: boolean;
-  /** Moves with every change of name, group, stars, certificate or decision date (seller-products.service). */
+  /** Moves with every change of name, group, stars, certificate or decision date (product.service.ts). */
   @Column({ name: 'ocop_claim_version', type: 'integer', default: 1, insert: false, update: false }) ocopClaimVersion: number;
   @Column({ name: 'ocop_valid_until', type: 'date', nullable: true, insert: false, update: false })
   ocopValidUntil: string | null;

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '../../lib/errors';
-import type { StockReason } from '../catalog/stock-movement.entity';
+import type { StockReason } from './stock-movement.entity';
 
 /** Reasons a seller may give for a manual adjustment (sales and releases come from orders). */
 export const ADJUSTMENT_REASONS = ['restock', 'damage', 'stocktake', 'other'] as const;

@@ -4,10 +4,9 @@ import type { Csrf } from '../../http/csrf';
 import { AppError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
-import type { CatalogService } from '../catalog';
-import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError } from '../catalog/photo-processing';
-import type { Product } from '../catalog/product.entity';
+import { PRODUCT_STATUS_LABELS, type CatalogService, type Product } from '../catalog';
 import { ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from '../inventory';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError } from './photo-processing';
 import {
   editProductSchema,
   imageParams,
@@ -29,8 +28,6 @@ const NOTICES: Record<string, string> = {
   photo_deleted: 'Đã xoá ảnh.',
   photo_moved: 'Đã sắp xếp lại ảnh.',
 };
-
-const STATUS_LABELS: Record<Product['status'], string> = { draft: 'Bản nháp', active: 'Đang bán', hidden: 'Bị ẩn' };
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -95,7 +92,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     res.render('sellers/product', {
       title: detail.product.name,
       ...detail,
-      statusLabel: STATUS_LABELS[detail.product.status],
+      statusLabel: PRODUCT_STATUS_LABELS[detail.product.status],
       lowStock: detail.product.stock <= detail.product.lowStockThreshold,
       reasons: ADJUSTMENT_REASONS.map((r) => ({ value: r, label: STOCK_REASON_LABELS[r] })),
       canAddPhotos: detail.images.length < MAX_PHOTOS_PER_PRODUCT,
@@ -111,7 +108,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     res.render('sellers/products', {
       title: 'Sản phẩm của tôi',
       seller,
-      products: products.map((p) => ({ ...p, statusLabel: STATUS_LABELS[p.status] })),
+      products: products.map((p) => ({ ...p, statusLabel: PRODUCT_STATUS_LABELS[p.status] })),
     });
   });
 

@@ -1,19 +1,26 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { uniqueSlug } from '../../db/unique-slug';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
-import { hasValidOcopBadge } from '../../lib/ocop';
 import type { MediaStorage } from '../../storage/media-storage';
 import type { Actor } from '../accounts/actor';
-import { imageVariantName, type CatalogService } from '../catalog';
+import {
+  COVER_JOIN,
+  PRODUCT_STATUSES,
+  Product,
+  ProductImage,
+  imageVariantName,
+  ocopClaimState,
+  type CatalogService,
+  type OcopClaimState,
+  type ProductService,
+  type ProductStatus,
+} from '../catalog';
 import type { ConcurrencyLimit } from '../../lib/concurrency-limit';
-import { MAX_PHOTOS_PER_PRODUCT, processPhotos } from '../catalog/photo-processing';
-import { Product } from '../catalog/product.entity';
-import { ProductImage } from '../catalog/product-image.entity';
 import type { AdjustmentReason, LedgerRow, StockService } from '../inventory';
+import { MAX_PHOTOS_PER_PRODUCT, processPhotos } from './photo-processing';
 import type { Seller } from './seller.entity';
 import type { EditProductInput, NewProductInput } from './seller-products.schemas';
 import type { SellersService } from './sellers.service';
@@ -38,15 +45,13 @@ export interface SellerProductDetail {
   product: Product;
   images: { id: number; url: string; position: number }[];
   ledger: LedgerRow[];
-  ocopState: 'none' | 'pending' | 'verified' | 'expired';
+  ocopState: OcopClaimState;
 }
 
 export interface UploadedFile {
   originalname: string;
   buffer: Buffer;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Everything a cooperative does to its own listings. Every method resolves the seller from the
@@ -59,6 +64,8 @@ export class SellerProductsService {
     private readonly stock: StockService,
     private readonly media: MediaStorage,
     private readonly catalog: CatalogService,
+    /** Every change of a product row (lifecycle, OCOP claim, the form) goes through it. */
+    private readonly products: ProductService,
     private readonly clock: Clock,
     /** Bounds how many uploads decode photos at once (config.photoProcessing). */
     private readonly photoSlots: ConcurrencyLimit,
@@ -95,12 +102,12 @@ export class SellerProductsService {
     if (![...byCode.values()].some((c) => c.id === categoryId)) throw new ValidationError({ categoryId: 'Vui lòng chọn nhóm OCOP trong danh sách.' });
   }
 
-  async dashboard(actor: Actor): Promise<{ counts: Record<Product['status'], number>; lowStock: SellerProductRow[] }> {
+  async dashboard(actor: Actor): Promise<{ counts: Record<ProductStatus, number>; lowStock: SellerProductRow[] }> {
     const seller = await this.sellers.getOwnSeller(actor);
     const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM products WHERE seller_id = $1 GROUP BY status`, [
       seller.id,
-    ])) as { status: Product['status']; n: number }[];
-    const counts = { active: 0, draft: 0, hidden: 0 };
+    ])) as { status: ProductStatus; n: number }[];
+    const counts = Object.fromEntries(PRODUCT_STATUSES.map((status) => [status, 0])) as Record<ProductStatus, number>;
     for (const r of rows) counts[r.status] = r.n;
     const lowStock = (await this.list(actor, seller)).filter((p) => p.lowStock && p.status !== 'hidden');
     return { counts, lowStock };
@@ -112,8 +119,7 @@ export class SellerProductsService {
       `SELECT p.id, p.name, p.slug, p.status, p.price_vnd AS "priceVnd", p.unit, p.stock, p.low_stock_threshold AS "lowStockThreshold",
               p.ocop_stars AS "ocopStars", p.ocop_verified AS "ocopVerified", p.hidden_reason AS "hiddenReason",
               img.storage_key AS "coverKey", img.sizes AS "coverSizes"
-       FROM products p
-       LEFT JOIN LATERAL (SELECT storage_key, sizes FROM product_images WHERE product_id = p.id ORDER BY position, id LIMIT 1) img ON true
+       FROM products p ${COVER_JOIN}
        WHERE p.seller_id = $1 ORDER BY p.id DESC`,
       [seller.id],
     )) as (Omit<SellerProductRow, 'lowStock' | 'coverUrl'> & { coverKey: string | null })[];
@@ -128,48 +134,18 @@ export class SellerProductsService {
     const seller = await this.approvedSeller(actor);
     const product = await this.ownProduct(this.dataSource.manager, seller.id, productId);
     const images = await this.dataSource.getRepository(ProductImage).find({ where: { productId }, order: { position: 'ASC', id: 'ASC' } });
-    const now = this.clock.now();
-    const ocopState = product.ocopStars === null
-      ? 'none'
-      : !product.ocopVerified
-        ? 'pending'
-        : hasValidOcopBadge(product, now)
-          ? 'verified'
-          : 'expired';
     return {
       product,
       images: images.map((i) => ({ id: i.id, position: i.position, url: this.media.url(imageVariantName(i.storageKey, 400)) })),
       ledger: await this.stock.ledger(productId, 100),
-      ocopState,
+      ocopState: ocopClaimState(product, this.clock.now()),
     };
   }
 
   async create(actor: Actor, input: NewProductInput): Promise<Product> {
     return this.write(actor, async (manager, seller) => {
       await this.assertCategory(input.categoryId);
-      const product = manager.create(Product, {
-        sellerId: seller.id,
-        categoryId: input.categoryId,
-        name: input.name,
-        slug: await uniqueSlug(manager, 'products', input.name),
-        description: input.description,
-        priceVnd: input.priceVnd,
-        unit: input.unit,
-        lowStockThreshold: input.lowStockThreshold,
-        status: 'draft',
-        ocopStars: input.ocopStars ?? null,
-        ocopCertificateNo: input.ocopCertificateNo ?? null,
-        ocopDecisionDate: input.ocopDecisionDate ?? null,
-        ocopVerified: false,
-      });
-      try {
-        await manager.save(product);
-      } catch (err) {
-        // CASE: two products with the same name created at the same instant.
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-        product.slug = `${product.slug}-${crypto.randomBytes(2).toString('hex')}`;
-        await manager.save(product);
-      }
+      const product = await this.products.createDraft(manager, seller.id, input);
       if (input.stock > 0) {
         product.stock = await this.stock.applyChange(manager, { productId: product.id, delta: input.stock, reason: 'initial', actorUserId: actor.id });
       }
@@ -178,10 +154,9 @@ export class SellerProductsService {
   }
 
   /**
-   * Saves the form only if nobody saved since it was opened (the version it carries). The OCOP claim
-   * is what an admin verified: the product's name and group with its stars, certificate and decision
-   * date. Changing any of them moves the claim version and sends the claim back to "chờ xác minh";
-   * price, description, unit and stock leave it alone.
+   * Saves the form only if nobody saved since it was opened (the version it carries). Changing the
+   * product's name, group, stars, certificate or decision date sends its OCOP claim back to "chờ xác
+   * minh" (ProductService.saveDetails); price, description, unit and stock leave it alone.
    */
   async update(actor: Actor, productId: number, input: EditProductInput): Promise<void> {
     return this.write(actor, (manager, seller) => this.saveForm(manager, seller, productId, input));
@@ -189,24 +164,8 @@ export class SellerProductsService {
 
   private async saveForm(manager: EntityManager, seller: Seller, productId: number, input: EditProductInput): Promise<void> {
     await this.assertCategory(input.categoryId);
-    // SET expressions read the row as it was, so this compares the stored claim with the posted one.
-    const claimUnchanged = `name = $4 AND category_id = $5 AND ocop_stars IS NOT DISTINCT FROM $10
-      AND ocop_certificate_no IS NOT DISTINCT FROM $11 AND ocop_decision_date IS NOT DISTINCT FROM $12::date`;
-    const [rows] = (await manager.query(
-      `UPDATE products SET
-         name = $4, category_id = $5, description = $6, price_vnd = $7, unit = $8, low_stock_threshold = $9,
-         ocop_stars = $10, ocop_certificate_no = $11, ocop_decision_date = $12,
-         ocop_verified = ocop_verified AND ${claimUnchanged},
-         ocop_verified_at = CASE WHEN ${claimUnchanged} THEN ocop_verified_at END,
-         ocop_verified_by = CASE WHEN ${claimUnchanged} THEN ocop_verified_by END,
-         ocop_claim_version = ocop_claim_version + CASE WHEN ${claimUnchanged} THEN 0 ELSE 1 END,
-         version = version + 1, updated_at = now()
-       WHERE id = $1 AND seller_id = $2 AND version = $3
-       RETURNING id`,
-      [productId, seller.id, input.version, input.name, input.categoryId, input.description, input.priceVnd, input.unit,
-        input.lowStockThreshold, input.ocopStars ?? null, input.ocopCertificateNo ?? null, input.ocopDecisionDate ?? null],
-    )) as [{ id: number }[], number];
-    if (rows.length === 1) return;
+    const { version, ...details } = input;
+    if (await this.products.saveDetails(manager, { productId, sellerId: seller.id, version }, details)) return;
     await this.ownProduct(manager, seller.id, productId); // 404 when not ours
     throw new ConflictError(
       'Sản phẩm vừa được lưu ở một nơi khác (có thể ở tab khác). Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem bản mới nhất rồi sửa lại.',
@@ -216,20 +175,14 @@ export class SellerProductsService {
 
   async publish(actor: Actor, productId: number): Promise<void> {
     await this.write(actor, async (manager, seller) => {
-      const product = await this.ownProduct(manager, seller.id, productId, true);
-      if (product.status === 'active') return;
-      if (product.status === 'hidden') throw new ConflictError(`Sản phẩm đang bị quản trị viên ẩn${product.hiddenReason ? `: ${product.hiddenReason}` : ''}.`);
-      if (product.priceVnd <= 0) throw new ConflictError('Chưa thể đăng bán: sản phẩm chưa có giá.');
-      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [productId])) as { n: number }[];
-      if (n === 0) throw new ConflictError('Chưa thể đăng bán: hãy thêm ít nhất một ảnh sản phẩm.');
-      await manager.query(`UPDATE products SET status = 'active', published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1`, [productId]);
+      await this.products.publish(manager, await this.ownProduct(manager, seller.id, productId, true));
     });
   }
 
   async unpublish(actor: Actor, productId: number): Promise<void> {
     await this.write(actor, async (manager, seller) => {
       await this.ownProduct(manager, seller.id, productId);
-      await manager.query(`UPDATE products SET status = 'draft', updated_at = now() WHERE id = $1 AND seller_id = $2 AND status = 'active'`, [productId, seller.id]);
+      await this.products.unpublish(manager, { productId, sellerId: seller.id });
     });
   }
 

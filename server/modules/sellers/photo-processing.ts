@@ -1,7 +1,7 @@
 import { AppError, ValidationError } from '../../lib/errors';
 import { QueueFullError, type ConcurrencyLimit } from '../../lib/concurrency-limit';
 import { sharp, type SharpMetadata } from '../../lib/sharp';
-import { IMAGE_WIDTHS } from './product-images';
+import { IMAGE_WIDTHS } from '../catalog';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const MAX_PHOTOS_PER_PRODUCT = 8;
