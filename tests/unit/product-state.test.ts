@@ -19,36 +19,46 @@ import {
   type ProductStatus,
 } from '../../server/modules/catalog/product-state';
 
+type Rules<M extends string, S extends string> = Record<M, { by: string; from: readonly S[]; to: string }>;
+
 /** The rules as a reader states them; the tables must say exactly this, move by move. */
-const LISTING_RULES: Record<ProductMove, { by: string; from: ProductStatus[]; to: string }> = {
+const LISTING_RULES: Rules<ProductMove, ProductStatus> = {
   publish: { by: 'seller', from: ['draft'], to: 'active' },
   unpublish: { by: 'seller', from: ['active'], to: 'draft' },
   hide: { by: 'admin', from: ['draft', 'active'], to: 'hidden' },
   restore: { by: 'admin', from: ['hidden'], to: 'before_hidden' },
 };
 
-const CLAIM_RULES: Record<OcopClaimMove, { by: string; from: OcopClaimState[]; to: OcopClaimState }> = {
+const CLAIM_RULES: Rules<OcopClaimMove, OcopClaimState> = {
   claim: { by: 'seller', from: ['none', 'pending', 'verified', 'expired'], to: 'pending' },
   drop: { by: 'seller', from: ['none', 'pending', 'verified', 'expired'], to: 'none' },
   verify: { by: 'admin', from: ['pending'], to: 'verified' },
   expire: { by: 'clock', from: ['verified'], to: 'expired' },
 };
 
-describe('a listing moves only as PRODUCT_TRANSITIONS says', () => {
-  it('has exactly the four moves, each by its actor to its target', () => {
-    expect([...PRODUCT_MOVES].sort()).toEqual(Object.keys(LISTING_RULES).sort());
-    for (const move of PRODUCT_MOVES) {
-      expect({ move, by: PRODUCT_TRANSITIONS[move].by, to: PRODUCT_TRANSITIONS[move].to }).toEqual({ move, by: LISTING_RULES[move].by, to: LISTING_RULES[move].to });
+/** Every move from every state: allowed exactly where `rules` says, and the table agrees on actor and target. */
+function pinTable<M extends string, S extends string>(
+  table: { moves: readonly M[]; states: readonly S[]; transitions: Rules<M, S>; canMove: (move: M, from: S) => boolean },
+  rules: Rules<M, S>,
+): void {
+  it('has exactly these moves, each by its actor to its target', () => {
+    expect([...table.moves].sort()).toEqual(Object.keys(rules).sort());
+    for (const move of table.moves) {
+      const { by, to } = table.transitions[move];
+      expect({ move, by, to }).toEqual({ move, by: rules[move].by, to: rules[move].to });
     }
   });
-
-  const cases = PRODUCT_MOVES.flatMap((move) => PRODUCT_STATUSES.map((from) => [move, from, LISTING_RULES[move].from.includes(from)] as const));
+  const cases = table.moves.flatMap((move) => table.states.map((from) => [move, from, rules[move].from.includes(from)] as const));
   it.each(cases.filter(([, , allowed]) => allowed))('%s from %s is allowed', (move, from) => {
-    expect(canMoveProduct(move, from)).toBe(true);
+    expect(table.canMove(move, from)).toBe(true);
   });
   it.each(cases.filter(([, , allowed]) => !allowed))('%s from %s is refused', (move, from) => {
-    expect(canMoveProduct(move, from)).toBe(false);
+    expect(table.canMove(move, from)).toBe(false);
   });
+}
+
+describe('a listing moves only as PRODUCT_TRANSITIONS says', () => {
+  pinTable({ moves: PRODUCT_MOVES, states: PRODUCT_STATUSES, transitions: PRODUCT_TRANSITIONS, canMove: canMoveProduct }, LISTING_RULES);
 
   it('gives the WHERE of each conditional update: the statuses a move starts from', () => {
     expect(productsMovableBy('publish')).toEqual(['draft']);
@@ -71,20 +81,7 @@ describe('a listing moves only as PRODUCT_TRANSITIONS says', () => {
 });
 
 describe('an OCOP claim moves only as OCOP_CLAIM_TRANSITIONS says', () => {
-  it('has exactly the four moves, each by its actor to its target', () => {
-    expect([...OCOP_CLAIM_MOVES].sort()).toEqual(Object.keys(CLAIM_RULES).sort());
-    for (const move of OCOP_CLAIM_MOVES) {
-      expect({ move, by: OCOP_CLAIM_TRANSITIONS[move].by, to: OCOP_CLAIM_TRANSITIONS[move].to }).toEqual({ move, by: CLAIM_RULES[move].by, to: CLAIM_RULES[move].to });
-    }
-  });
-
-  const cases = OCOP_CLAIM_MOVES.flatMap((move) => OCOP_CLAIM_STATES.map((from) => [move, from, CLAIM_RULES[move].from.includes(from)] as const));
-  it.each(cases.filter(([, , allowed]) => allowed))('%s from %s is allowed', (move, from) => {
-    expect(canMoveOcopClaim(move, from)).toBe(true);
-  });
-  it.each(cases.filter(([, , allowed]) => !allowed))('%s from %s is refused', (move, from) => {
-    expect(canMoveOcopClaim(move, from)).toBe(false);
-  });
+  pinTable({ moves: OCOP_CLAIM_MOVES, states: OCOP_CLAIM_STATES, transitions: OCOP_CLAIM_TRANSITIONS, canMove: canMoveOcopClaim }, CLAIM_RULES);
 
   it('verifies only a pending claim: its WHERE is the pending condition alone', () => {
     expect(ocopClaimsMovableBy('verify')).toEqual(['pending']);
