@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { MAX_ORDER_TOTAL_VND, formatVnd } from '../../lib/money';
 import type { MediaStorage } from '../../storage/media-storage';
-import { imageVariantName } from '../catalog/product-images';
+import { COVER_JOIN, LISTED, imageVariantName } from '../catalog';
 
 /** Whose cart: a signed-in buyer's, or a guest's found through the session. */
 export interface CartOwner {
@@ -128,7 +128,7 @@ export class CartService {
   private async listedProduct(productId: number): Promise<{ id: number; name: string; price_vnd: number; stock: number }> {
     const [product] = (await this.dataSource.query(
       `SELECT p.id, p.name, p.price_vnd, p.stock FROM products p JOIN sellers s ON s.id = p.seller_id
-       WHERE p.id = $1 AND p.status = 'active' AND s.status = 'approved'`,
+       WHERE p.id = $1 AND ${LISTED}`,
       [productId],
     )) as { id: number; name: string; price_vnd: number; stock: number }[];
     if (!product) throw new NotFoundError('Sản phẩm này không còn được bán.');
@@ -192,7 +192,7 @@ export class CartService {
       await manager.query(
         `DELETE FROM cart_items ci USING products p, sellers s
          WHERE ci.cart_id = $1 AND p.id = ci.product_id AND s.id = p.seller_id
-           AND (p.status <> 'active' OR s.status <> 'approved' OR p.stock = 0)`,
+           AND (NOT (${LISTED}) OR p.stock = 0)`,
         [cartId],
       );
       await manager.query(
@@ -214,10 +214,10 @@ export class CartService {
   async viewOf(manager: EntityManager, cartId: number): Promise<CartView> {
     const rows = (await manager.query(
       `SELECT ci.product_id, p.name, p.slug, p.unit, ci.quantity, ci.seen_price_vnd, p.price_vnd, p.stock,
-              (p.status = 'active' AND s.status = 'approved') AS listed,
+              (${LISTED}) AS listed,
               s.id AS seller_id, s.name AS seller_name, s.slug AS seller_slug, s.shipping_fee_vnd, s.free_shipping_threshold_vnd,
-              (SELECT storage_key FROM product_images i WHERE i.product_id = p.id ORDER BY position, id LIMIT 1) AS cover_key
-       FROM cart_items ci JOIN products p ON p.id = ci.product_id JOIN sellers s ON s.id = p.seller_id
+              img.storage_key AS cover_key
+       FROM cart_items ci JOIN products p ON p.id = ci.product_id JOIN sellers s ON s.id = p.seller_id ${COVER_JOIN}
        WHERE ci.cart_id = $1 ORDER BY s.name, s.id, ci.added_at, ci.product_id`,
       [cartId],
     )) as LineRow[];

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { assertAdmin, type Actor } from '../accounts';
+import { LISTED } from '../catalog';
 import { addIsoDays, type ReportPeriod } from './reports.schemas';
 
 /**
@@ -183,14 +184,14 @@ export class ReportsService {
     assertAdmin(actor);
     const asOf = this.today();
     const q = this.dataSource;
-    const online = `products p JOIN sellers s ON s.id = p.seller_id AND s.status = 'approved' WHERE p.status = 'active'`;
+    const online = `products p JOIN sellers s ON s.id = p.seller_id WHERE ${LISTED}`;
     const sale = [period.from, period.to];
     const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals]] = await Promise.all([
       q.query(
         `SELECT g.code, g.name_vi AS name, count(p.id)::int AS products
          FROM categories g
-         LEFT JOIN (products p JOIN sellers s ON s.id = p.seller_id AND s.status = 'approved' JOIN categories c ON c.id = p.category_id)
-           ON p.status = 'active' AND split_part(c.code, '.', 1) = g.code
+         LEFT JOIN (products p JOIN sellers s ON s.id = p.seller_id JOIN categories c ON c.id = p.category_id)
+           ON ${LISTED} AND split_part(c.code, '.', 1) = g.code
          WHERE g.level = 1
          GROUP BY g.code, g.name_vi, g.position ORDER BY g.position`,
       ) as Promise<ProvinceReport['productsByGroup']>,
@@ -217,7 +218,7 @@ export class ReportsService {
       q.query(
         `WITH active AS (
            SELECT s.id FROM sellers s
-           WHERE s.status = 'approved' AND EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND p.status = 'active')
+           WHERE EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND ${LISTED})
          ), selling AS (
            SELECT DISTINCT so.seller_id AS id FROM ${SALE_FROM} WHERE ${SALE_WHERE}
          )
@@ -230,8 +231,8 @@ export class ReportsService {
       q.query(
         `SELECT (SELECT count(*)::int FROM ${online}) AS "productsOnline",
                 (SELECT count(*)::int FROM sellers WHERE status = 'approved') AS "approvedSellers",
-                (SELECT count(*)::int FROM sellers s WHERE s.status = 'approved'
-                   AND EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND p.status = 'active')) AS "activeSellers",
+                (SELECT count(*)::int FROM sellers s
+                   WHERE EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND ${LISTED})) AS "activeSellers",
                 t.*
          FROM (SELECT count(DISTINCT so.seller_id)::int AS "sellingSellers", count(DISTINCT o.id)::int AS orders,
                       coalesce(sum(i.quantity), 0)::int AS quantity, coalesce(sum(i.line_total_vnd), 0)::bigint AS "salesVnd"
