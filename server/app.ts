@@ -69,7 +69,7 @@ export function createApp(container: Container): Express {
   app.use(languageRoutes(config.isProduction));
   app.use('/api/v1', catalogApiRoutes(container.catalog));
   app.use(seoRoutes(container.catalog, config.publicUrl));
-  app.use(webhookRoutes(container.payments));
+  app.use(webhookRoutes(container.paymentIntake));
 
   const csrf = createCsrf(config);
   const catalog = catalogRoutes(container.catalog, config.publicUrl);
@@ -107,11 +107,11 @@ export function createApp(container: Container): Express {
       orders: container.orders,
       cart: container.cart,
       paymentMethods: config.paymentMethods,
-      startPayment: (actor, code, method) => paymentStart(container.payments, actor, code, method),
+      startPayment: (actor, code, method) => paymentStart(container.payPage, actor, code, method),
     }),
   );
-  app.use(payRoutes(container.payments));
-  app.use(adminOrderRoutes({ adminOrders: container.adminOrders, payments: container.payments }));
+  app.use(payRoutes({ payPage: container.payPage, intake: container.paymentIntake }));
+  app.use(adminOrderRoutes({ adminOrders: container.adminOrders, intake: container.paymentIntake, refunds: container.refunds }));
   app.use(payoutRoutes(container.payouts));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(reportRoutes(container.reports));

@@ -45,7 +45,7 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     container.mailWorker.start();
     const sweeper = setInterval(
       () =>
-        void Promise.all([container.orders.expireOverdue(), container.payments.processRequested()]).catch((err) =>
+        void Promise.all([container.orders.expireOverdue(), container.refunds.processRequested()]).catch((err) =>
           logger.error({ err }, 'order sweeper failed'),
         ),
       30_000,

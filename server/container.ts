@@ -11,8 +11,8 @@ import { CartService } from './modules/cart';
 import { CatalogService, Category, Product, ProductImage, ProductService } from './modules/catalog';
 import { StockService } from './modules/inventory';
 import { MailWorker } from './modules/notifications';
-import { OrdersService } from './modules/orders';
-import { PaymentsService, StripeGateway } from './modules/payments';
+import { OrderLifecycle, OrdersService } from './modules/orders';
+import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } from './modules/payments';
 import { PayoutsService } from './modules/payouts';
 import { ReportsService } from './modules/reports';
 import { Seller, SellerProductsService, SellersService } from './modules/sellers';
@@ -41,8 +41,14 @@ export interface Container {
   productModeration: ProductModerationService;
   cart: CartService;
   orders: OrdersService;
+  /** The one writer of orders, seller orders and their events: every status move goes through it. */
+  orderLifecycle: OrderLifecycle;
   mailWorker: MailWorker;
-  payments: PaymentsService;
+  /** Money in: Stripe and bank webhooks, the return from Stripe, an admin's manual record. */
+  paymentIntake: PaymentIntakeService;
+  /** Money back, and the worker that sends card refunds (run by the sweeper in boot.ts). */
+  refunds: RefundsService;
+  payPage: PayPageService;
   payouts: PayoutsService;
   adminOrders: AdminOrdersService;
   reports: ReportsService;
@@ -63,18 +69,20 @@ export function buildContainer(deps: {
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
   const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
   const products = new ProductService();
-  const sellers = new SellersService(deps.dataSource, accounts, audit);
   const stock = new StockService(deps.dataSource);
+  const orderLifecycle = new OrderLifecycle(stock, deps.config.publicUrl);
+  // A suspension settles the cooperative's orders in its own transaction (OrderLifecycle decides how).
+  const sellers = new SellersService(deps.dataSource, accounts, audit, (manager, seller, actorUserId, reason) =>
+    orderLifecycle.settleForSuspendedSeller(manager, seller, actorUserId, reason),
+  );
   const cart = new CartService(deps.dataSource, media);
   const { mailTransport, ...rest } = deps;
   const photoSlots = new ConcurrencyLimit(deps.config.photoProcessing.maxConcurrent, deps.config.photoProcessing.maxWaiting);
-  const orders = new OrdersService(deps.dataSource, cart, stock, sellers, clock, deps.config.reservationMinutes, deps.config.publicUrl);
+  // Card payments only when STRIPE_* is configured; without it the card pages say so and no refund is `requested`.
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
   const payouts = new PayoutsService(deps.dataSource, audit);
-  const payments = new PaymentsService(deps.dataSource, orders, audit, deps.config, stripe, clock, deps.logger, payouts);
-  orders.useRefunds(payments);
-  orders.useLedger(payouts);
-  sellers.whenSuspended((manager, seller, actorUserId, reason) => orders.settleForSuspendedSeller(manager, seller, actorUserId, reason));
+  const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, audit, stripe, deps.logger);
+  const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
   return {
     ...rest,
     clock,
@@ -90,9 +98,12 @@ export function buildContainer(deps: {
     productModeration: new ProductModerationService(deps.dataSource, products, audit, clock),
     cart,
     orders,
-    payments,
+    orderLifecycle,
+    paymentIntake: new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock),
+    refunds,
+    payPage: new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger),
     payouts,
-    adminOrders: new AdminOrdersService(deps.dataSource, orders, audit),
+    adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
     mailWorker: new MailWorker(
       deps.dataSource,

@@ -1,13 +1,13 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../http/auth';
-import { AppError, NotFoundError, ValidationError } from '../../lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { isCalendarDay } from '../../lib/dates';
 import { parseInput } from '../../http/validate';
-import { ORDER_CODE_PATTERN, ORDER_STATUSES, ORDER_STATUS_LABELS } from '../orders';
-import { markPaidSchema, refundSchema, type PaymentsService } from '../payments';
+import { ORDER_CODE_PATTERN, ORDER_STATUSES, ORDER_STATUS_LABELS, canMoveOrder } from '../orders';
+import { markPaidSchema, refundSchema, type PaymentIntakeService, type RefundsService } from '../payments';
 import type { AdminOrdersService } from './admin-orders.service';
 
 const isoDay = z.string().refine(isCalendarDay);
@@ -30,8 +30,8 @@ function orderCode(req: Request): string {
   return code;
 }
 
-export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; payments: PaymentsService }): Router {
-  const { adminOrders, payments } = deps;
+export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake: PaymentIntakeService; refunds: RefundsService }): Router {
+  const { adminOrders, intake, refunds } = deps;
   const router = express.Router();
   router.use('/admin/orders', requireRole('admin'));
 
@@ -67,9 +67,9 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
     res.render('admin/order', {
       title: `Đơn ${order.code}`,
       ...detail,
-      canMarkPaid: ['pending_payment', 'expired', 'cancelled'].includes(order.status),
-      canRefund: (order.status === 'paid' || order.status === 'completed') && detail.paidAmountVnd > detail.refundedAmountVnd,
-      canCancel: order.status === 'pending_payment',
+      canMarkPaid: canMoveOrder(order.status, 'paid'),
+      canRefund: canMoveOrder(order.status, 'refunded') && detail.paidAmountVnd > detail.refundedAmountVnd,
+      canCancel: canMoveOrder(order.status, 'cancelled'),
       notice: takeFlash(req),
       ...extra,
     });
@@ -83,7 +83,8 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
       await setFlash(req, done);
       res.redirect(303, `/admin/orders/${orderCode(req)}`);
     } catch (err) {
-      if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+      // A refusal (the order moved on, already refunded…) or a bad form: the page again, saying why.
+      if (!(err instanceof ConflictError || err instanceof ValidationError)) throw err;
       res.status(err.status);
       await renderOrder(req, res, { formError: err instanceof ValidationError ? Object.values(err.fieldErrors)[0] : err.message });
     }
@@ -93,7 +94,7 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
     '/admin/orders/:code/mark-paid',
     act(async (req) => {
       const { reference } = parseInput(markPaidSchema, formBody(req));
-      await payments.markPaidByAdmin(req.user!, orderCode(req), reference);
+      await intake.markPaidByAdmin(req.user!, orderCode(req), reference);
     }, 'Đã ghi nhận thanh toán.'),
   );
 
@@ -101,7 +102,7 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; paymen
     '/admin/orders/:code/refund',
     act(async (req) => {
       const { reason } = parseInput(refundSchema, formBody(req));
-      await payments.refundOrder(req.user!, orderCode(req), reason);
+      await refunds.refundOrder(req.user!, orderCode(req), reason);
     }, 'Đã hoàn tiền đơn hàng.'),
   );
 

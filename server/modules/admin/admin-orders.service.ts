@@ -2,9 +2,9 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
-import { assertAdmin, type Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
-import { ORDER_STATUS_LABELS, type OrderStatus, type OrdersService, type OrderView } from '../orders';
+import { ORDER_STATUS_LABELS, type OrderLifecycle, type OrderStatus, type OrdersService, type OrderView } from '../orders';
 
 export interface AdminOrderFilter {
   status?: OrderStatus;
@@ -38,6 +38,7 @@ export class AdminOrdersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersService,
+    private readonly lifecycle: OrderLifecycle,
     private readonly audit: AuditService,
   ) {}
 
@@ -47,7 +48,7 @@ export class AdminOrdersService {
     await this.dataSource.transaction(async (manager) => {
       const [order] = (await manager.query(`SELECT id FROM orders WHERE code = $1`, [code])) as { id: number }[];
       if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
-      if (!(await this.orders.cancelUnpaidInTx(manager, order.id, actor.id, reason))) {
+      if (!(await this.lifecycle.cancelUnpaid(manager, order.id, actor.id, reason))) {
         throw new ConflictError('Chỉ có thể huỷ đơn hàng chưa thanh toán.');
       }
       await this.audit.record(manager, { actorUserId: actor.id, action: 'order.cancel', targetType: 'order', targetId: code, reason });

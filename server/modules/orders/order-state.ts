@@ -1,8 +1,14 @@
-/** Order and seller-order states as data: anything not listed here is refused. */
+import { canMove, statesMovableTo, type TransitionTable } from '../../lib/transition-table';
+
+/**
+ * Order and seller-order states as data: anything not listed here is refused. Each table also
+ * gives the WHERE of the conditional update that makes the move (OrderLifecycle.transition, the
+ * only statement that changes an order's or a seller order's status).
+ */
 export const ORDER_STATUSES = ['pending_payment', 'paid', 'completed', 'cancelled', 'expired', 'refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+export const ORDER_TRANSITIONS: TransitionTable<OrderStatus> = {
   pending_payment: ['paid', 'cancelled', 'expired'],
   paid: ['completed', 'refunded'],
   completed: ['refunded'],
@@ -15,7 +21,7 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 export const SELLER_ORDER_STATUSES = ['awaiting_payment', 'to_ship', 'shipped', 'delivered', 'cancelled'] as const;
 export type SellerOrderStatus = (typeof SELLER_ORDER_STATUSES)[number];
 
-export const SELLER_ORDER_TRANSITIONS: Record<SellerOrderStatus, readonly SellerOrderStatus[]> = {
+export const SELLER_ORDER_TRANSITIONS: TransitionTable<SellerOrderStatus> = {
   awaiting_payment: ['to_ship', 'cancelled'],
   to_ship: ['shipped', 'cancelled'],
   shipped: ['delivered'],
@@ -25,20 +31,20 @@ export const SELLER_ORDER_TRANSITIONS: Record<SellerOrderStatus, readonly Seller
 };
 
 export function canMoveOrder(from: OrderStatus, to: OrderStatus): boolean {
-  return ORDER_TRANSITIONS[from].includes(to);
+  return canMove(ORDER_TRANSITIONS, from, to);
 }
 
 export function canMoveSellerOrder(from: SellerOrderStatus, to: SellerOrderStatus): boolean {
-  return SELLER_ORDER_TRANSITIONS[from].includes(to);
+  return canMove(SELLER_ORDER_TRANSITIONS, from, to);
 }
 
-/** The statuses an order may be in for a move to `to` (the WHERE of a conditional update). */
-export function ordersMovableTo(to: OrderStatus): OrderStatus[] {
-  return ORDER_STATUSES.filter((s) => canMoveOrder(s, to));
+/** The statuses an order may be in for a move to `to` (the WHERE of a conditional update), narrowed to `only` if given. */
+export function ordersMovableTo(to: OrderStatus, only?: readonly OrderStatus[]): OrderStatus[] {
+  return statesMovableTo(ORDER_TRANSITIONS, to, only);
 }
 
-export function sellerOrdersMovableTo(to: SellerOrderStatus): SellerOrderStatus[] {
-  return SELLER_ORDER_STATUSES.filter((s) => canMoveSellerOrder(s, to));
+export function sellerOrdersMovableTo(to: SellerOrderStatus, only?: readonly SellerOrderStatus[]): SellerOrderStatus[] {
+  return statesMovableTo(SELLER_ORDER_TRANSITIONS, to, only);
 }
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {

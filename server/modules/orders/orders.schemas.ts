@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isLaoCaiCommune, provinces } from '../../lib/admin-units';
-import { fullNameSchema, phoneSchema } from '../accounts/accounts.schemas';
+import { fullNameSchema, phoneSchema } from '../accounts';
 import { ORDER_CODE_PATTERN } from './order-code';
 
 export const LAO_CAI = 'Lào Cai';

@@ -1,21 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
-import type { Actor } from '../accounts/actor';
-import { assertWithinOrderLimit } from '../cart';
-import type { CartOwner, CartService, CartView } from '../cart/cart.service';
+import type { Actor } from '../accounts';
+import { assertWithinOrderLimit, type CartOwner, type CartService, type CartView } from '../cart';
 import { InsufficientStockError, type StockService } from '../inventory';
-import type { SellersService } from '../sellers/sellers.service';
+import type { SellersService } from '../sellers';
 import { newOrderCode } from './order-code';
-import { queueOrderEmails, type OrderEvent } from './order-emails';
-import {
-  ORDER_STATUS_LABELS,
-  SELLER_ORDER_STATUS_LABELS,
-  ordersMovableTo,
-  sellerOrdersMovableTo,
-  type OrderStatus,
-  type SellerOrderStatus,
-} from './order-state';
+import type { OrderLifecycle } from './order-lifecycle';
+import { ORDER_STATUS_LABELS, SELLER_ORDER_STATUS_LABELS, type OrderStatus, type SellerOrderStatus } from './order-state';
 import type { CheckoutInput } from './orders.schemas';
 
 export class CheckoutBlockedError extends AppError {
@@ -95,11 +87,6 @@ interface OrderRow {
 
 const UNIQUE_VIOLATION = '23505';
 
-/**
- * Checkout and the order's life. Stock is reserved by conditional updates in product-id order
- * (so two carts never deadlock) and returned exactly once, by whichever of cancel/expiry wins the
- * conditional status update.
- */
 /** What the payment module does when a cooperative cancels a part the buyer already paid for. */
 export interface PartRefunds {
   /** In the cancelling transaction: record what is owed back for that part. */
@@ -113,28 +100,27 @@ export interface DeliveryLedger {
   recordDelivered(manager: EntityManager, sellerOrderId: number): Promise<void>;
 }
 
+/**
+ * Checkout, the buyer's and the cooperative's order pages and moves. Stock is reserved by
+ * conditional updates in product-id order (so two carts never deadlock) and returned exactly once,
+ * by whichever of cancel/expiry wins the conditional status update. Every status change goes
+ * through OrderLifecycle.
+ *
+ * Time: the reservation's deadline is the injected clock's — checkout writes reserved_until from
+ * it and the sweeper compares with it, never with PostgreSQL's now(). The stamps a move records
+ * (paid_at, closed_at, shipped_at…) are PostgreSQL's, and nothing here compares them with the clock.
+ */
 export class OrdersService {
-  private refunds?: PartRefunds;
-  private ledger?: DeliveryLedger;
-
-  useLedger(ledger: DeliveryLedger): void {
-    this.ledger = ledger;
-  }
-
-  /** Set once by the composition root (payments depends on orders, so it cannot be a constructor argument). */
-  useRefunds(refunds: PartRefunds): void {
-    this.refunds = refunds;
-  }
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly cart: CartService,
     private readonly stock: StockService,
     private readonly sellers: SellersService,
+    private readonly lifecycle: OrderLifecycle,
+    private readonly refunds: PartRefunds,
+    private readonly ledger: DeliveryLedger,
     private readonly clock: Clock,
     private readonly reservationMinutes: number,
-    /** PUBLIC_URL: links in mail must be absolute, a mail client has no site to resolve a path against. */
-    private readonly publicUrl: string,
   ) {}
 
   async checkout(actor: Actor, owner: CartOwner, input: CheckoutInput): Promise<{ code: string }> {
@@ -195,9 +181,8 @@ export class OrdersService {
         reservations.push({ productId: line.productId, name: line.name, quantity: line.quantity });
       }
     }
-    await this.recordEvent(manager, order.id, null, null, 'pending_payment', actor.id);
+    await this.lifecycle.placed(manager, order.id, actor.id);
     await this.cart.clear(manager, cartId);
-    await queueOrderEmails(manager, await this.facts(manager, order.id), 'placed');
     // Stock last, just before the commit: a product row that every buyer of a flash sale wants stays
     // locked as briefly as possible. Product-id order: two checkouts lock shared products in the same order.
     reservations.sort((a, b) => a.productId - b.productId);
@@ -214,29 +199,13 @@ export class OrdersService {
     return { code };
   }
 
-  private async facts(manager: EntityManager, orderId: number) {
-    const [row] = (await manager.query(
-      `SELECT o.id, o.code, o.total_vnd AS "totalVnd", u.email AS "buyerEmail", u.full_name AS "buyerName"
-       FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
-      [orderId],
-    )) as { id: number; code: string; totalVnd: number; buyerEmail: string; buyerName: string }[];
-    return { ...row, baseUrl: this.publicUrl };
-  }
-
-  private async recordEvent(manager: EntityManager, orderId: number, sellerOrderId: number | null, from: string | null, to: string, actorId: number | null, note?: string) {
-    await manager.query(
-      `INSERT INTO order_events (order_id, seller_order_id, from_status, to_status, actor_user_id, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [orderId, sellerOrderId, from, to, actorId, note ?? null],
-    );
-  }
-
   /**
    * pending_payment → paid, and every part → to_ship. Idempotent: paying a paid order changes
-   * nothing and returns false. Admin and test entry point; payments use markPaidInTx.
+   * nothing and returns false. Test entry point; payments call OrderLifecycle.markPaid in their transaction.
    */
   async markPaid(orderId: number, options: { actorUserId?: number | null; note?: string } = {}): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      if (await this.markPaidInTx(manager, orderId, options)) return true;
+      if (await this.lifecycle.markPaid(manager, orderId, options)) return true;
       const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1`, [orderId])) as { status: OrderStatus }[];
       if (!order) throw new NotFoundError('Không tìm thấy đơn hàng.');
       if (order.status === 'paid' || order.status === 'completed') return false;
@@ -244,160 +213,9 @@ export class OrdersService {
     });
   }
 
-  /** In the caller's transaction: true when the order moved from pending_payment to paid. */
-  async markPaidInTx(manager: EntityManager, orderId: number, options: { actorUserId?: number | null; note?: string; amountVnd?: number } = {}): Promise<boolean> {
-    const [rows] = (await manager.query(
-      `UPDATE orders SET status = 'paid', paid_at = now(), paid_amount_vnd = coalesce($2, total_vnd), updated_at = now()
-       WHERE id = $1 AND status = 'pending_payment' RETURNING id`,
-      [orderId, options.amountVnd ?? null],
-    )) as [{ id: number }[], number];
-    if (rows.length === 0) return false;
-    await manager.query(
-      `UPDATE seller_orders SET status = 'to_ship', updated_at = now() WHERE order_id = $1 AND status = ANY($2)`,
-      [orderId, ['awaiting_payment']],
-    );
-    await this.recordEvent(manager, orderId, null, 'pending_payment', 'paid', options.actorUserId ?? null, options.note);
-    await queueOrderEmails(manager, await this.facts(manager, orderId), 'paid');
-    await this.flagIfSellerSuspended(manager, orderId);
-    return true;
-  }
-
-  /**
-   * CASE: a checkout that raced a cooperative's suspension left an unpaid order the suspension did
-   * not see; once it is paid, an admin decides (refund from the review list), like every paid order
-   * of a suspended cooperative.
-   */
-  private async flagIfSellerSuspended(manager: EntityManager, orderId: number): Promise<void> {
-    await manager.query(
-      `UPDATE orders o SET needs_review = true, review_reason = concat_ws('; ', CASE WHEN o.needs_review THEN o.review_reason END, $2::text)
-       WHERE o.id = $1 AND EXISTS (SELECT 1 FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = o.id AND s.status <> 'approved')`,
-      [orderId, 'Thanh toán cho đơn có hợp tác xã đang bị tạm ngừng: xem xét hoàn tiền'],
-    );
-  }
-
-  /**
-   * CASE: money arrived for an order that had expired or been cancelled. If every line's stock is
-   * still there it is reserved again and the order becomes paid; otherwise nothing changes and the
-   * caller refunds. Rows are locked in product-id order before anything is taken.
-   */
-  async revivePaidLate(manager: EntityManager, orderId: number, amountVnd: number): Promise<boolean> {
-    const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [orderId])) as { status: OrderStatus }[];
-    if (!order || !['expired', 'cancelled'].includes(order.status)) return false;
-    // CASE: a cooperative of the order was suspended (which is what cancelled it): it cannot ship, so the money goes back.
-    const [notSelling] = (await manager.query(
-      `SELECT 1 FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = $1 AND s.status <> 'approved' LIMIT 1`,
-      [orderId],
-    )) as unknown[];
-    if (notSelling) return false;
-    const items = (await manager.query(
-      `SELECT i.product_id, sum(i.quantity)::int AS quantity, p.stock FROM order_items i JOIN products p ON p.id = i.product_id
-       WHERE i.order_id = $1 GROUP BY i.product_id, p.stock ORDER BY i.product_id`,
-      [orderId],
-    )) as { product_id: number; quantity: number; stock: number }[];
-    await manager.query(`SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [items.map((i) => i.product_id)]);
-    const [short] = (await manager.query(
-      `SELECT 1 FROM products p JOIN (SELECT product_id, sum(quantity) AS q FROM order_items WHERE order_id = $1 GROUP BY product_id) i
-         ON i.product_id = p.id WHERE p.stock < i.q LIMIT 1`,
-      [orderId],
-    )) as unknown[];
-    if (short) return false;
-    for (const item of items) {
-      await this.stock.applyChange(manager, { productId: item.product_id, delta: -item.quantity, reason: 'sale', orderId, note: 'Giữ lại hàng cho thanh toán đến muộn' });
-    }
-    await manager.query(
-      `UPDATE orders SET status = 'paid', paid_at = now(), paid_amount_vnd = $2, closed_at = NULL, updated_at = now() WHERE id = $1`,
-      [orderId, amountVnd],
-    );
-    await manager.query(`UPDATE seller_orders SET status = 'to_ship', cancelled_at = NULL, updated_at = now() WHERE order_id = $1`, [orderId]);
-    await this.recordEvent(manager, orderId, null, order.status, 'paid', null, 'Thanh toán đến sau khi hết hạn giữ hàng');
-    await queueOrderEmails(manager, await this.facts(manager, orderId), 'paid');
-    return true;
-  }
-
-  /**
-   * Ends an unpaid order and returns its stock. The conditional status update decides who wins
-   * between a buyer's cancel and the sweeper: the loser changes nothing.
-   */
-  private async releaseUnpaid(
-    manager: EntityManager,
-    orderId: number,
-    to: 'cancelled' | 'expired',
-    actorId: number | null,
-    note?: string,
-    tellBuyer?: string,
-  ): Promise<boolean> {
-    const [rows] = (await manager.query(
-      `UPDATE orders SET status = $2, closed_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($3) RETURNING id`,
-      [orderId, to, ordersMovableTo(to)],
-    )) as [{ id: number }[], number];
-    if (rows.length === 0) return false;
-    await this.returnStock(manager, { orderId }, actorId);
-    await manager.query(`UPDATE seller_orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE order_id = $1`, [orderId]);
-    await this.recordEvent(manager, orderId, null, 'pending_payment', to, actorId, note);
-    await queueOrderEmails(manager, await this.facts(manager, orderId), to as OrderEvent, { reason: tellBuyer });
-    return true;
-  }
-
-  /**
-   * Puts the reserved units of an order (or of one cooperative's part of it) back on the shelf, one
-   * ledger row per product, in product-id order like every other stock change.
-   */
-  async returnStock(manager: EntityManager, scope: { orderId: number; sellerOrderId?: number }, actorId: number | null): Promise<void> {
-    const items = (await manager.query(
-      `SELECT product_id, sum(quantity)::int AS quantity FROM order_items
-       WHERE order_id = $1 AND ($2::int IS NULL OR seller_order_id = $2) GROUP BY product_id ORDER BY product_id`,
-      [scope.orderId, scope.sellerOrderId ?? null],
-    )) as { product_id: number; quantity: number }[];
-    for (const item of items) {
-      await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId: scope.orderId, actorUserId: actorId });
-    }
-  }
-
-  /** In the caller's transaction (a Stripe "session expired" webhook): expire now if still unpaid. */
-  expireInTx(manager: EntityManager, orderId: number): Promise<boolean> {
-    return this.releaseUnpaid(manager, orderId, 'expired', null);
-  }
-
-  /** In the caller's transaction (the back office, which audits it): cancel if still unpaid. */
-  cancelUnpaidInTx(manager: EntityManager, orderId: number, actorId: number, reason: string): Promise<boolean> {
-    return this.releaseUnpaid(manager, orderId, 'cancelled', actorId, reason);
-  }
-
-  /**
-   * A cooperative was suspended (in the caller's transaction, which holds its row). Its unpaid orders
-   * are cancelled whole — one payment covers every part, so a part cannot go alone — with their stock
-   * returned like any cancel and the buyer told why. Its paid orders with a part still to ship or on
-   * the way go to the admins' review list, where they can be refunded.
-   */
-  async settleForSuspendedSeller(
-    manager: EntityManager,
-    seller: { id: number; name: string },
-    actorId: number,
-    reason: string,
-  ): Promise<{ cancelled: string[]; flagged: string[] }> {
-    const unpaid = (await manager.query(
-      `SELECT o.id, o.code FROM orders o
-       WHERE o.status = ANY($2) AND EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = $1)
-       ORDER BY o.id FOR UPDATE`,
-      [seller.id, ordersMovableTo('cancelled')],
-    )) as { id: number; code: string }[];
-    const forBuyer = `Hợp tác xã “${seller.name}” đã bị tạm ngừng bán hàng trên Chợ OCOP nên đơn chưa thanh toán này được huỷ. Bạn có thể đặt lại các sản phẩm của hợp tác xã khác.`;
-    const cancelled: string[] = [];
-    for (const order of unpaid) {
-      if (await this.releaseUnpaid(manager, order.id, 'cancelled', actorId, forBuyer, forBuyer)) cancelled.push(order.code);
-    }
-    const [flagged] = (await manager.query(
-      `UPDATE orders o SET needs_review = true, review_reason = concat_ws('; ', CASE WHEN o.needs_review THEN o.review_reason END, $3::text), updated_at = now()
-       WHERE o.status = 'paid' AND EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = $1 AND so.status = ANY($2))
-       RETURNING o.code`,
-      [seller.id, ['to_ship', 'shipped'], `Hợp tác xã “${seller.name}” bị tạm ngừng (${reason}) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần`],
-    )) as [{ code: string }[], number];
-    return { cancelled, flagged: flagged.map((o) => o.code) };
-  }
-
   async cancelByBuyer(actor: Actor, code: string): Promise<void> {
     const order = await this.ownOrder(actor, code);
-    const done = await this.dataSource.transaction((manager) => this.releaseUnpaid(manager, order.id, 'cancelled', actor.id));
+    const done = await this.dataSource.transaction((manager) => this.lifecycle.cancelUnpaid(manager, order.id, actor.id));
     if (!done) throw new ConflictError('Chỉ có thể huỷ đơn hàng chưa thanh toán.');
   }
 
@@ -412,7 +230,7 @@ export class OrdersService {
         [this.clock.now(), limit],
       )) as { id: number }[];
       let expired = 0;
-      for (const { id } of due) if (await this.releaseUnpaid(manager, id, 'expired', null)) expired++;
+      for (const { id } of due) if (await this.lifecycle.expire(manager, id)) expired++;
       return expired;
     });
   }
@@ -517,48 +335,24 @@ export class OrdersService {
       if (input.status === 'cancelled' && part.status === 'awaiting_payment') {
         throw new ConflictError('Đơn chưa thanh toán sẽ tự huỷ khi hết hạn; người mua cũng có thể huỷ.');
       }
-      const from = sellerOrdersMovableTo(input.status);
-      const [rows] = (await manager.query(
-        `UPDATE seller_orders SET status = $2, tracking_no = coalesce($3, tracking_no),
-           shipped_at = CASE WHEN $2 = 'shipped' THEN now() ELSE shipped_at END,
-           delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
-           cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,
-           updated_at = now()
-         WHERE id = $1 AND status = ANY($4) RETURNING id`,
-        [part.id, input.status, input.trackingNo || null, from],
-      )) as [{ id: number }[], number];
-      if (rows.length === 0) {
+      const moved = await this.lifecycle.transition(
+        manager,
+        { kind: 'sellerOrder', sellerOrderId: part.id, to: input.status, trackingNo: input.trackingNo },
+        { actorId: actor.id, note: input.note },
+      );
+      if (moved.length === 0) {
         throw new ValidationError({
           status: `Không thể chuyển từ “${SELLER_ORDER_STATUS_LABELS[part.status]}” sang “${SELLER_ORDER_STATUS_LABELS[input.status]}”.`,
         });
       }
-      await this.recordEvent(manager, part.order_id, part.id, part.status, input.status, actor.id, input.note);
       if (input.status === 'cancelled') {
         // A paid part cancelled by its cooperative: its stock goes back (the refund is the payment module's).
-        await this.returnStock(manager, { orderId: part.order_id, sellerOrderId: part.id }, actor.id);
-        if (part.status !== 'awaiting_payment') await this.refunds?.recordPartRefund(manager, part.id, actor.id);
+        await this.lifecycle.returnStock(manager, { orderId: part.order_id, sellerOrderId: part.id }, actor.id);
+        if (part.status !== 'awaiting_payment') await this.refunds.recordPartRefund(manager, part.id, actor.id);
       }
-      if (input.status === 'delivered') await this.ledger?.recordDelivered(manager, part.id);
-      if (input.status === 'shipped') {
-        await queueOrderEmails(manager, await this.facts(manager, part.order_id), 'shipped', { sellerOrderId: part.id, trackingNo: input.trackingNo });
-      }
-      await this.completeIfSettled(manager, part.order_id, actor.id);
+      if (input.status === 'delivered') await this.ledger.recordDelivered(manager, part.id);
+      await this.lifecycle.completeIfSettled(manager, part.order_id, actor.id);
     });
-    if (input.status === 'cancelled') await this.refunds?.processRequested();
-  }
-
-  /** Every part delivered or cancelled, at least one delivered → the order is completed. */
-  private async completeIfSettled(manager: EntityManager, orderId: number, actorId: number): Promise<void> {
-    const [state] = (await manager.query(
-      `SELECT bool_and(status IN ('delivered', 'cancelled')) AS settled, bool_or(status = 'delivered') AS any_delivered
-       FROM seller_orders WHERE order_id = $1`,
-      [orderId],
-    )) as { settled: boolean; any_delivered: boolean }[];
-    if (!state.settled || !state.any_delivered) return;
-    const [rows] = (await manager.query(
-      `UPDATE orders SET status = 'completed', closed_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($2) RETURNING id`,
-      [orderId, ordersMovableTo('completed')],
-    )) as [{ id: number }[], number];
-    if (rows.length) await this.recordEvent(manager, orderId, null, 'paid', 'completed', actorId);
+    if (input.status === 'cancelled') await this.refunds.processRequested();
   }
 }

@@ -34,18 +34,13 @@ export interface SellerOwnerView {
 }
 
 export class SellersService {
-  private suspensionHandler?: SuspensionHandler;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
+    /** The orders module's settlement of a suspended cooperative's orders (OrderLifecycle.settleForSuspendedSeller). */
+    private readonly settleSuspended: SuspensionHandler,
   ) {}
-
-  /** Set once by the composition root (orders depend on sellers, so it cannot be a constructor argument). */
-  whenSuspended(handler: SuspensionHandler): void {
-    this.suspensionHandler = handler;
-  }
 
   private profileColumns(input: SellerProfileInput) {
     return {
@@ -196,8 +191,8 @@ export class SellersService {
       }
       // A suspended cooperative can neither ship nor be paid: its open orders are settled in this
       // same transaction, which holds its row, so no seller write slips in between.
-      const settled = decision === 'suspend' && this.suspensionHandler
-        ? await this.suspensionHandler(manager, { id, name: result[0][0].name }, actor.id, reason.trim())
+      const settled = decision === 'suspend'
+        ? await this.settleSuspended(manager, { id, name: result[0][0].name }, actor.id, reason.trim())
         : undefined;
       await this.audit.record(manager, {
         actorUserId: actor.id,

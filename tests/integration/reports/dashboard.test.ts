@@ -60,7 +60,7 @@ describe('GET /admin — the dashboard', () => {
 
     // Paid, then refunded in full by an admin: paid, but nothing collected.
     const refunded = await placePaidOrder(ctx, [{ productId: honey.id, quantity: 1 }]);
-    await ctx.container.payments.refundOrder({ id: adminId, role: 'admin' }, refunded.code, 'Khách đổi ý');
+    await ctx.container.refunds.refundOrder({ id: adminId, role: 'admin' }, refunded.code, 'Khách đổi ý');
     expect((await orderRow(refunded)).status).toBe('refunded');
     count([...all], true, true, 0);
 

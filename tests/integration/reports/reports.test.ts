@@ -102,7 +102,7 @@ beforeAll(async () => {
   await placeOrder(ctx, [line(tea, 1)]);
   const refunded = await paid([line(brocade, 2)]);
   const { id: adminId } = await createAccount(ctx.ds, { role: 'admin' });
-  await ctx.container.payments.refundOrder({ id: adminId, role: 'admin' }, refunded.code, 'Hết hàng');
+  await ctx.container.refunds.refundOrder({ id: adminId, role: 'admin' }, refunded.code, 'Hết hàng');
   // 23:30 on 31 January in Vietnam is still January there (16:30 UTC) …
   const january = await paid([line(wine, 1)]);
   await ctx.ds.query(`UPDATE orders SET paid_at = '2020-01-31 23:30:00+07' WHERE id = $1`, [january.id]);

@@ -67,7 +67,9 @@ describe('a production server error', () => {
       spy.mockRestore();
     }
     // The JSON side (webhooks, API) says "internal" and nothing more.
-    const hook = jest.spyOn(prod.container.payments, 'handleBankWebhook').mockRejectedValueOnce(boom());
+    const hook = jest.spyOn(prod.container.paymentIntake, 'checkBankKey').mockImplementationOnce(() => {
+      throw boom();
+    });
     try {
       const res = await request(prod.app).post('/webhooks/bank').set('Authorization', 'Apikey x').send({ id: 1 });
       expect(res.status).toBe(500);
