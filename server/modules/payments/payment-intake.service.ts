@@ -53,6 +53,10 @@ function sameSecret(given: string, expected: string): boolean {
  * transaction as its effect, an order never moves backwards (the orders module moves it), and the
  * network calls (Stripe) happen only outside transactions. The routes parse headers and bodies
  * (payments.schemas.ts); this service receives them typed.
+ *
+ * Time: what a payment records (received_at, paid_at) is PostgreSQL's now(), and nothing here
+ * decides by a time (a card session's end is the pay page's, a reservation's end the sweeper's).
+ * The demo's simulated transfer carries the injected clock's date, as a bank dates its own.
  */
 export class PaymentIntakeService {
   constructor(
