@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { requireSignedIn } from '../../http/auth';
 import type { Csrf } from '../../http/csrf';
 import { ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
@@ -9,6 +8,7 @@ import { parseInput } from '../../http/validate';
 import { changePasswordSchema, loginSchema, registerSchema, signOutEverywhereSchema } from './accounts.schemas';
 import { LoginFailedError, type AccountsService } from './accounts.service';
 import type { SessionUser } from './actor';
+import { requireSignedIn } from './auth.middleware';
 import { TooManyAttemptsError } from './login-throttle';
 
 /** Where a user lands after signing in when no `next` was given. */

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../http/auth';
+import { requireRole } from '../accounts';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';

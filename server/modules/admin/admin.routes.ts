@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../http/auth';
+import { requireRole } from '../accounts';
 import { ConflictError, ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';

@@ -1,11 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { requireRole, requireSignedIn } from '../../http/auth';
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { laoCaiCommunes, provinces } from '../../lib/admin-units';
-import type { SessionUser } from '../accounts';
+import { requireRole, requireSignedIn, type SessionUser } from '../accounts';
 import { cartOwner, type CartService, type CartView } from '../cart';
 import { SELLER_ORDER_STATUSES, SELLER_ORDER_STATUS_LABELS } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';

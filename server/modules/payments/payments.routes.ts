@@ -1,11 +1,10 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { requireSignedIn } from '../../http/auth';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
-import type { Actor } from '../accounts';
+import { requireSignedIn, type Actor } from '../accounts';
 import { ORDER_CODE_PATTERN } from '../orders';
 import type { PayPageService } from './pay-page.service';
 import type { PaymentIntakeService } from './payment-intake.service';

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { requireRole } from '../../http/auth';
+import { requireRole } from '../accounts';
 import { AppError, ValidationError } from '../../lib/errors';
 import { formBody, formValues } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { requireRole } from '../../http/auth';
+import { requireRole } from '../accounts';
 import { NotFoundError } from '../../lib/errors';
 import { csvFileName, dashboardCharts, reportTables, tableCsv, tableView } from './report-tables';
 import { reportTableQuerySchema, resolvePeriod } from './reports.schemas';

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { requireRole } from '../../http/auth';
+import { requireRole } from '../accounts';
 import type { Csrf } from '../../http/csrf';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { startUserSession } from '../../http/session';

@@ -1,9 +1,11 @@
+// The signed-in user and the route guards live with accounts, which owns users and sessions; http/ keeps
+// only the middleware every module shares.
 import type { RequestHandler } from 'express';
-import type { AccountsService } from '../modules/accounts/accounts.service';
-import type { SessionUser } from '../modules/accounts/actor';
-import type { UserRole } from '../modules/accounts/user.entity';
-import { ForbiddenError } from '../lib/errors';
-import { ABSOLUTE_TIMEOUT_MS } from './session';
+import { ABSOLUTE_TIMEOUT_MS } from '../../http/session';
+import { ForbiddenError } from '../../lib/errors';
+import type { AccountsService } from './accounts.service';
+import type { SessionUser } from './actor';
+import type { UserRole } from './user.entity';
 
 declare module 'express-serve-static-core' {
   interface Request {
