@@ -99,10 +99,14 @@ export class OrderLifecycle {
     )) as [Moved[], number];
     if (move.kind === 'parts') return moved;
     for (const row of moved) {
-      await manager.query(
-        `INSERT INTO order_events (order_id, seller_order_id, from_status, to_status, actor_user_id, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.orderId, move.kind === 'sellerOrder' ? row.id : null, row.from, move.to, by.actorId, by.note ?? null],
-      );
+      await manager.query(`INSERT INTO order_events (order_id, seller_order_id, from_status, to_status, actor_user_id, note) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        row.orderId,
+        move.kind === 'sellerOrder' ? row.id : null,
+        row.from,
+        move.to,
+        by.actorId,
+        by.note ?? null,
+      ]);
       const mail = move.kind === 'order' ? ORDER_MAIL[move.to] : SELLER_ORDER_MAIL[move.to];
       if (mail) {
         const extra = move.kind === 'sellerOrder' ? { sellerOrderId: row.id, trackingNo: move.trackingNo } : { reason: by.tellBuyer };
@@ -114,7 +118,10 @@ export class OrderLifecycle {
 
   /** Checkout created the order: its first event and the "placed" mail. */
   async placed(manager: EntityManager, orderId: number, actorId: number): Promise<void> {
-    await manager.query(`INSERT INTO order_events (order_id, from_status, to_status, actor_user_id) VALUES ($1, NULL, 'pending_payment', $2)`, [orderId, actorId]);
+    await manager.query(`INSERT INTO order_events (order_id, from_status, to_status, actor_user_id) VALUES ($1, NULL, 'pending_payment', $2)`, [
+      orderId,
+      actorId,
+    ]);
     await queueOrderEmails(manager, await this.facts(manager, orderId), 'placed');
   }
 
@@ -183,7 +190,13 @@ export class OrderLifecycle {
     )) as unknown[];
     if (short) return false;
     for (const item of items) {
-      await this.stock.applyChange(manager, { productId: item.product_id, delta: -item.quantity, reason: 'sale', orderId, note: 'Giữ lại hàng cho thanh toán đến muộn' });
+      await this.stock.applyChange(manager, {
+        productId: item.product_id,
+        delta: -item.quantity,
+        reason: 'sale',
+        orderId,
+        note: 'Giữ lại hàng cho thanh toán đến muộn',
+      });
     }
     await this.transition(
       manager,
@@ -245,7 +258,11 @@ export class OrderLifecycle {
       `UPDATE orders o SET needs_review = true, review_reason = concat_ws('; ', CASE WHEN o.needs_review THEN o.review_reason END, $3::text), updated_at = now()
        WHERE o.status = 'paid' AND EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = $1 AND so.status = ANY($2))
        RETURNING o.code`,
-      [seller.id, ['to_ship', 'shipped'], `Hợp tác xã “${seller.name}” bị tạm ngừng (${reason}) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần`],
+      [
+        seller.id,
+        ['to_ship', 'shipped'],
+        `Hợp tác xã “${seller.name}” bị tạm ngừng (${reason}) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần`,
+      ],
     )) as [{ code: string }[], number];
     return { cancelled, flagged: flagged.map((o) => o.code) };
   }
@@ -261,7 +278,13 @@ export class OrderLifecycle {
       [scope.orderId, scope.sellerOrderId ?? null],
     )) as { product_id: number; quantity: number }[];
     for (const item of items) {
-      await this.stock.applyChange(manager, { productId: item.product_id, delta: item.quantity, reason: 'release', orderId: scope.orderId, actorUserId: actorId });
+      await this.stock.applyChange(manager, {
+        productId: item.product_id,
+        delta: item.quantity,
+        reason: 'release',
+        orderId: scope.orderId,
+        actorUserId: actorId,
+      });
     }
   }
 
@@ -317,19 +340,26 @@ export class OrderLifecycle {
     seen: { orderId: number; attempts: number; sessionId: string | null },
     next: { reservedUntil: Date; sessionExpiresAt: Date },
   ): Promise<number | null> {
-    const [claimed] = (await manager.query(
-      `UPDATE orders SET payment_attempts = payment_attempts + 1, payment_method = 'stripe',
+    const [claimed] = (
+      await manager.query(
+        `UPDATE orders SET payment_attempts = payment_attempts + 1, payment_method = 'stripe',
               first_reserved_until = coalesce(first_reserved_until, reserved_until), reserved_until = $3,
               stripe_session_id = NULL, stripe_session_url = NULL, stripe_session_expires_at = $4, updated_at = now()
        WHERE id = $1 AND status = 'pending_payment' AND payment_attempts = $2 AND stripe_session_id IS NOT DISTINCT FROM $5::text
        RETURNING payment_attempts AS attempt`,
-      [seen.orderId, seen.attempts, next.reservedUntil, next.sessionExpiresAt, seen.sessionId],
-    ))[0] as { attempt: number }[];
+        [seen.orderId, seen.attempts, next.reservedUntil, next.sessionExpiresAt, seen.sessionId],
+      )
+    )[0] as { attempt: number }[];
     return claimed?.attempt ?? null;
   }
 
   /** Stores the Stripe session of its own attempt only: a slow answer never replaces a newer session. */
   async storeCardSession(manager: EntityManager, orderId: number, attempt: number, session: { id: string; url: string }): Promise<void> {
-    await manager.query(`UPDATE orders SET stripe_session_id = $3, stripe_session_url = $4 WHERE id = $1 AND payment_attempts = $2`, [orderId, attempt, session.id, session.url]);
+    await manager.query(`UPDATE orders SET stripe_session_id = $3, stripe_session_url = $4 WHERE id = $1 AND payment_attempts = $2`, [
+      orderId,
+      attempt,
+      session.id,
+      session.url,
+    ]);
   }
 }

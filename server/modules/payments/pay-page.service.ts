@@ -88,7 +88,10 @@ export class PayPageService {
     if (!this.stripe) throw new ConflictError('Thanh toán thẻ hiện chưa được cấu hình.');
     if (order.status !== 'pending_payment') throw new ConflictError('Đơn hàng này không còn chờ thanh toán.');
     if (order.payment_method !== 'stripe' && !switchToCard) {
-      throw new ConflictError('Đơn hàng này thanh toán bằng chuyển khoản VietQR. Nếu muốn trả bằng thẻ, hãy bấm “Trả bằng thẻ” trên trang thanh toán.', 'card_not_chosen');
+      throw new ConflictError(
+        'Đơn hàng này thanh toán bằng chuyển khoản VietQR. Nếu muốn trả bằng thẻ, hãy bấm “Trả bằng thẻ” trên trang thanh toán.',
+        'card_not_chosen',
+      );
     }
     const now = this.clock.now().getTime();
     const sessionEnds = order.stripe_session_expires_at?.getTime() ?? null;

@@ -182,7 +182,13 @@ export class PaymentIntakeService {
       if (tx.transferType !== 'in' || tx.accountNumber !== this.config.vietqr?.accountNo) {
         result = 'ignored';
       } else {
-        result = await this.applyPayment(manager, { provider: 'vietqr', ref: tx.id, orderId: order?.id ?? null, amountVnd: tx.transferAmount, currency: 'vnd' });
+        result = await this.applyPayment(manager, {
+          provider: 'vietqr',
+          ref: tx.id,
+          orderId: order?.id ?? null,
+          amountVnd: tx.transferAmount,
+          currency: 'vnd',
+        });
       }
       await manager.query(`UPDATE webhook_events SET outcome = $2 WHERE provider = 'bank' AND event_id = $1`, [tx.id, result]);
       return result;
@@ -215,10 +221,22 @@ export class PaymentIntakeService {
       if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
       if (!canMoveOrder(order.status, 'paid')) throw new ConflictError('Đơn hàng này không chờ thanh toán.');
       const outcome = await this.applyPayment(manager, {
-        provider: 'manual', ref: reference, orderId: order.id, amountVnd: order.total_vnd, currency: 'vnd', actorUserId: actor.id,
+        provider: 'manual',
+        ref: reference,
+        orderId: order.id,
+        amountVnd: order.total_vnd,
+        currency: 'vnd',
+        actorUserId: actor.id,
       });
       if (outcome === 'duplicate') throw new ConflictError('Mã giao dịch này đã được ghi nhận.');
-      await this.audit.record(manager, { actorUserId: actor.id, action: 'order.mark-paid', targetType: 'order', targetId: order.code, reason: reference, details: { outcome } });
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'order.mark-paid',
+        targetType: 'order',
+        targetId: order.code,
+        reason: reference,
+        details: { outcome },
+      });
     });
     await this.refunds.processRequested();
   }

@@ -54,9 +54,22 @@ export class RefundsService implements PartRefunds {
         total_vnd: number;
       }[];
       for (const part of delivered) await this.payouts.recordRefund(manager, part.id, part.total_vnd);
-      await this.recordRefund(manager, { orderId: order.id, sellerOrderId: null, amountVnd: amount, reason: reason || 'Quản trị viên hoàn tiền toàn bộ đơn', actorUserId: actor.id });
+      await this.recordRefund(manager, {
+        orderId: order.id,
+        sellerOrderId: null,
+        amountVnd: amount,
+        reason: reason || 'Quản trị viên hoàn tiền toàn bộ đơn',
+        actorUserId: actor.id,
+      });
       await this.lifecycle.markRefunded(manager, order.id, { actorId: actor.id, note: reason || null });
-      await this.audit.record(manager, { actorUserId: actor.id, action: 'order.refund', targetType: 'order', targetId: order.code, reason: reason || null, details: { amountVnd: amount } });
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'order.refund',
+        targetType: 'order',
+        targetId: order.code,
+        reason: reason || null,
+        details: { amountVnd: amount },
+      });
     });
     await this.processRequested();
   }
@@ -70,17 +83,30 @@ export class RefundsService implements PartRefunds {
     )) as { total_vnd: number; order_id: number; paid_amount_vnd: number; refunded_amount_vnd: number }[];
     const amount = Math.min(part.total_vnd, part.paid_amount_vnd - part.refunded_amount_vnd);
     if (amount <= 0) return;
-    await this.recordRefund(manager, { orderId: part.order_id, sellerOrderId, amountVnd: amount, reason: 'Hợp tác xã huỷ phần đơn đã thanh toán', actorUserId });
+    await this.recordRefund(manager, {
+      orderId: part.order_id,
+      sellerOrderId,
+      amountVnd: amount,
+      reason: 'Hợp tác xã huỷ phần đơn đã thanh toán',
+      actorUserId,
+    });
     // Everything paid has gone back: the order is refunded (if it was paid or completed; the table decides).
     if (part.paid_amount_vnd === part.refunded_amount_vnd + amount) await this.lifecycle.markRefunded(manager, part.order_id, { actorId: actorUserId });
   }
 
   /** A payment that cannot be applied (paid twice, or too late with the stock gone) goes back whole. */
-  async returnPayment(manager: EntityManager, p: { orderId: number; paymentId: number; amountVnd: number; provider: RefundProvider; reason: string }): Promise<void> {
-    await manager.query(
-      `INSERT INTO refunds (order_id, payment_id, amount_vnd, provider, status, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [p.orderId, p.paymentId, p.amountVnd, p.provider, initialRefundStatus(p.provider), p.reason],
-    );
+  async returnPayment(
+    manager: EntityManager,
+    p: { orderId: number; paymentId: number; amountVnd: number; provider: RefundProvider; reason: string },
+  ): Promise<void> {
+    await manager.query(`INSERT INTO refunds (order_id, payment_id, amount_vnd, provider, status, reason) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      p.orderId,
+      p.paymentId,
+      p.amountVnd,
+      p.provider,
+      initialRefundStatus(p.provider),
+      p.reason,
+    ]);
   }
 
   /** Stripe's report of refunds it carried out (a webhook): how many of ours changed status. */
@@ -95,12 +121,14 @@ export class RefundsService implements PartRefunds {
   }
 
   /** A refund for (part of) an order, counted against what was paid at once. */
-  private async recordRefund(manager: EntityManager, r: { orderId: number; sellerOrderId: number | null; amountVnd: number; reason: string; actorUserId: number }) {
+  private async recordRefund(
+    manager: EntityManager,
+    r: { orderId: number; sellerOrderId: number | null; amountVnd: number; reason: string; actorUserId: number },
+  ) {
     const [order] = (await manager.query(`SELECT payment_method FROM orders WHERE id = $1`, [r.orderId])) as { payment_method: 'stripe' | 'vietqr' }[];
-    const [payment] = (await manager.query(
-      `SELECT provider FROM payments WHERE order_id = $1 AND outcome = 'applied' ORDER BY id DESC LIMIT 1`,
-      [r.orderId],
-    )) as { provider: RefundProvider }[];
+    const [payment] = (await manager.query(`SELECT provider FROM payments WHERE order_id = $1 AND outcome = 'applied' ORDER BY id DESC LIMIT 1`, [
+      r.orderId,
+    ])) as { provider: RefundProvider }[];
     const provider = payment?.provider ?? order.payment_method;
     await manager.query(
       `INSERT INTO refunds (order_id, seller_order_id, amount_vnd, provider, status, reason, actor_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -140,7 +168,10 @@ export class RefundsService implements PartRefunds {
         if (claimed.payment_id) await movePayment(manager, claimed.payment_id, 'refunded');
       } catch (err) {
         this.logger.warn({ err, refundId: claimed.id }, 'refund not sent; will retry');
-        await this.dataSource.query(`UPDATE refunds SET last_error = $2, updated_at = now() WHERE id = $1`, [claimed.id, String((err as Error).message).slice(0, 500)]);
+        await this.dataSource.query(`UPDATE refunds SET last_error = $2, updated_at = now() WHERE id = $1`, [
+          claimed.id,
+          String((err as Error).message).slice(0, 500),
+        ]);
         return;
       }
     }
