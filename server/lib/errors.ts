@@ -39,15 +39,3 @@ export class ValidationError extends AppError {
     super(message, 422, 'validation');
   }
 }
-
-export class PaymentFailedError extends AppError {
-  constructor(message: string) {
-    super(message, 402, 'payment_failed');
-  }
-}
-
-export class ServiceUnavailableError extends AppError {
-  constructor(message = 'Hệ thống đang bận, vui lòng thử lại sau ít phút.') {
-    super(message, 503, 'unavailable');
-  }
-}

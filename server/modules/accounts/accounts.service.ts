@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../db/errors';
 import { AppError, ValidationError } from '../../lib/errors';
 import type { Actor, SessionUser } from './actor';
 import type { LoginThrottle } from './login-throttle';
@@ -12,8 +13,6 @@ export class LoginFailedError extends AppError {
     super('Email hoặc mật khẩu không đúng.', 401, 'login_failed');
   }
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 export class AccountsService {
   constructor(
@@ -34,7 +33,7 @@ export class AccountsService {
       });
       return await manager.save(user);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err, 'users_email_key')) {
         throw new ValidationError({ email: 'Email này đã được dùng cho một tài khoản khác.' });
       }
       throw err;

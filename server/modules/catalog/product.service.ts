@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../db/errors';
 import { uniqueSlug } from '../../db/unique-slug';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { Product } from './product.entity';
@@ -34,8 +35,6 @@ export interface VerifiedClaim {
   decisionDate: string;
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * The only writer of a product row (its stock excepted: inventory's ledger statement). Every method
  * runs in the caller's transaction: who may act (the seller's scope, an admin) and the audit row are
@@ -63,7 +62,7 @@ export class ProductService {
       await manager.save(product);
     } catch (err) {
       // CASE: two products with the same name created at the same instant.
-      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+      if (!isUniqueViolation(err)) throw err;
       product.slug = `${product.slug}-${crypto.randomBytes(2).toString('hex')}`;
       await manager.save(product);
     }

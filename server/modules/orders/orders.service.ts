@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../db/errors';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../accounts';
@@ -85,8 +86,6 @@ interface OrderRow {
   total_vnd: number;
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 /** What the payment module does when a cooperative cancels a part the buyer already paid for. */
 export interface PartRefunds {
   /** In the cancelling transaction: record what is owed back for that part. */
@@ -129,7 +128,7 @@ export class OrdersService {
         return await this.dataSource.transaction((manager) => this.placeOrder(manager, actor, owner, input));
       } catch (err) {
         // CASE: the random order code collided with an existing one; draw another.
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION && /orders_code/.test(String((err as { constraint?: string }).constraint)) && attempt < 3) continue;
+        if (isUniqueViolation(err, 'orders_code_key') && attempt < 3) continue;
         throw err;
       }
     }

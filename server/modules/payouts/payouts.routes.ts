@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { requireRole } from '../accounts';
-import { AppError, ValidationError } from '../../lib/errors';
+import { ConflictError, ValidationError } from '../../lib/errors';
 import { formBody, formValues } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
@@ -57,7 +57,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
       await setFlash(req, 'Đã ghi nhận khoản chuyển tiền.');
       res.redirect(303, `/admin/payouts/${sellerId}`);
     } catch (err) {
-      if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+      if (!(err instanceof ConflictError || err instanceof ValidationError)) throw err;
       res.status(err.status);
       await renderStatement(req, res, {
         values: formValues(req),

@@ -1,12 +1,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import multer from 'multer';
 import type { Csrf } from '../../http/csrf';
-import { AppError, ValidationError } from '../../lib/errors';
+import { AppError, ConflictError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import { PRODUCT_STATUS_LABELS, type CatalogService, type Product } from '../catalog';
 import { ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from '../inventory';
-import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError } from './photo-processing';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError, UnsupportedMediaError } from './photo-processing';
 import {
   editProductSchema,
   imageParams,
@@ -51,6 +51,12 @@ function parseUpload(req: Request, res: Response): Promise<void> {
       reject(new AppError('Dữ liệu tải lên bị hỏng hoặc không đầy đủ. Vui lòng thử lại.', 400, 'bad_upload'));
     }),
   );
+}
+
+/** What the product page shows next to the photo form: a refused upload or photo, or every photo slot busy. */
+function isUploadRefusal(err: unknown): err is AppError {
+  if (err instanceof ValidationError || err instanceof UnsupportedMediaError || err instanceof PhotosBusyError) return true;
+  return err instanceof AppError && (err.code === 'upload_refused' || err.code === 'bad_upload');
 }
 
 export function sellerProductRoutes(deps: { sellerProducts: SellerProductsService; catalog: CatalogService; csrf: Csrf }): Router {
@@ -162,7 +168,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       await sellerProducts.publish(req.user!, id);
       res.redirect(303, `/seller/products/${id}?ok=published`);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      if (!(err instanceof ConflictError)) throw err;
       res.status(409);
       await renderDetail(req, res, id, { error: err.message });
     }
@@ -201,12 +207,11 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       await sellerProducts.uploadPhotos(req.user!, id, files);
       res.redirect(303, `/seller/products/${id}?ok=photos`);
     } catch (err) {
-      const status = err instanceof AppError ? err.status : 0;
+      if (!isUploadRefusal(err)) return next(err);
       // Busy: the seller stays on the product page with the message; the header tells clients when to retry.
       if (err instanceof PhotosBusyError) res.set('Retry-After', String(err.retryAfterSeconds));
-      else if (![400, 413, 415, 422].includes(status)) return next(err);
-      res.status(status);
-      const message = err instanceof ValidationError ? (err.fieldErrors.images ?? err.message) : (err as Error).message;
+      res.status(err.status);
+      const message = err instanceof ValidationError ? (err.fieldErrors.images ?? err.message) : err.message;
       await renderDetail(req, res, id, { uploadError: message });
     }
   });
@@ -217,7 +222,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       await sellerProducts.deletePhoto(req.user!, id, imageId);
       res.redirect(303, `/seller/products/${id}?ok=photo_deleted`);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      if (!(err instanceof ConflictError)) throw err;
       res.status(409);
       await renderDetail(req, res, id, { uploadError: err.message });
     }
