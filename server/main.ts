@@ -7,6 +7,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // eslint-disable-next-line prefer-const -- CASE: a signal during boot runs shutdown() before the store exists
   let store: RunningStore | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {

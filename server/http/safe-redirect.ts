@@ -5,6 +5,7 @@
 export function safeLocalPath(target: unknown, fallback = '/'): string {
   if (typeof target !== 'string' || target.length > 500) return fallback;
   if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return fallback;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f\\]/.test(target)) return fallback;
   return target;
 }

@@ -7,6 +7,7 @@ let loaded: typeof Sharp | undefined;
  * (most of them, most of the time) never needs.
  */
 export function sharp(input: Sharp.SharpInput, options?: Sharp.SharpOptions): Sharp.Sharp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use, not at import
   loaded ??= require('sharp') as typeof Sharp;
   return loaded(input, options);
 }

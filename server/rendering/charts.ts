@@ -54,6 +54,7 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 /** Text for SVG/HTML: markup characters escaped, control characters (invalid in XML) dropped. */
 export function escapeXml(text: unknown): string {
   return String(text ?? '')
+    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
 }

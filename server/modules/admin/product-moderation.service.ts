@@ -3,7 +3,7 @@ import { ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { escapeLike, foldVietnamese } from '../../lib/text';
-import { assertAdmin, type Actor } from '../accounts/actor';
+import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import { OCOP_CLAIM_WHERE, canMoveOcopClaim, canMoveProduct, ocopClaimState, type OcopClaimState, type ProductService, type ProductStatus } from '../catalog';
 

@@ -5,7 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
 import type { MediaStorage } from '../../storage/media-storage';
-import type { Actor } from '../accounts/actor';
+import type { Actor } from '../accounts';
 import {
   COVER_JOIN,
   PRODUCT_STATUSES,

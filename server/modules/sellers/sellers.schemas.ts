@@ -3,8 +3,7 @@ import { isLaoCaiCommune } from '../../lib/admin-units';
 import { BANKS } from '../../lib/banks';
 import { parseVnd } from '../../lib/money';
 import { foldVietnamese } from '../../lib/text';
-import { emailSchema, fullNameSchema, phoneSchema } from '../accounts/accounts.schemas';
-import { passwordSchema } from '../accounts/password';
+import { emailSchema, fullNameSchema, passwordSchema, phoneSchema } from '../accounts';
 import { SELLER_DECISIONS } from './seller-state';
 import { SELLER_TYPES } from './seller.entity';
 

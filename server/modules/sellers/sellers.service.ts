@@ -1,8 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { uniqueSlug } from '../../db/unique-slug';
-import type { AccountsService } from '../accounts/accounts.service';
-import { assertAdmin, type Actor, type SessionUser } from '../accounts/actor';
+import { assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
 import type { AuditEntry, AuditService } from '../audit';
 import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
 import { Seller, SELLER_STATUSES, type SellerStatus } from './seller.entity';

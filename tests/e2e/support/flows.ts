@@ -11,7 +11,7 @@ export async function see(locator: Locator, what?: string, timeout?: number): Pr
     await locator.first().waitFor({ state: 'visible', timeout });
   } catch (err) {
     const shot = await failureShot(locator.page());
-    throw new Error(`Expected to see ${what ?? String(locator)} on ${locator.page().url()} (screenshot: ${shot})\n${(err as Error).message}`);
+    throw new Error(`Expected to see ${what ?? String(locator)} on ${locator.page().url()} (screenshot: ${shot})\n${(err as Error).message}`, { cause: err });
   }
   return locator;
 }

@@ -6,13 +6,11 @@ import { verifyOcopForm as verifyForm } from '../../helpers/moderation';
 let ctx: TestContext;
 let admin: request.Agent;
 let seller: Awaited<ReturnType<typeof signInAsSeller>>;
-let honeyCategory: number;
 let liquorCategory: number;
 beforeAll(async () => {
   ctx = await createTestContext({ now: new Date('2025-06-01T03:00:00Z') });
   admin = (await signInAsAdmin(ctx.app, ctx.ds)).agent;
   seller = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Ong mật Lương Thịnh' });
-  [{ id: honeyCategory }] = await ctx.ds.query(`SELECT id FROM categories WHERE code = 'I.2.b'`);
   [{ id: liquorCategory }] = await ctx.ds.query(`SELECT id FROM categories WHERE code = 'II.1.a'`);
 });
 afterAll(() => ctx.close());
