@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../../db/sql-params';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
@@ -55,34 +56,30 @@ export class AdminOrdersService {
     });
   }
 
-  private where(filter: AdminOrderFilter): { sql: string; params: unknown[] } {
+  private where(filter: AdminOrderFilter, params: SqlParams): string {
     const clauses: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      params.push(value);
-      clauses.push(clause.replace('?', `$${params.length}`));
-    };
-    if (filter.status) add('o.status = ?', filter.status);
-    if (filter.method) add('o.payment_method = ?', filter.method);
+    if (filter.status) clauses.push(`o.status = ${params.add(filter.status)}`);
+    if (filter.method) clauses.push(`o.payment_method = ${params.add(filter.method)}`);
     if (filter.flagged) clauses.push('o.needs_review');
-    if (filter.from) add(`o.created_at >= (?::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, filter.from);
-    if (filter.to) add(`o.created_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, filter.to);
-    if (filter.sellerId) add('EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = ?)', filter.sellerId);
-    if (filter.code) add('o.code = ?', filter.code);
-    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    if (filter.from) clauses.push(`o.created_at >= (${params.add(filter.from)}::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`);
+    if (filter.to) clauses.push(`o.created_at < ((${params.add(filter.to)}::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`);
+    if (filter.sellerId) clauses.push(`EXISTS (SELECT 1 FROM seller_orders so WHERE so.order_id = o.id AND so.seller_id = ${params.add(filter.sellerId)})`);
+    if (filter.code) clauses.push(`o.code = ${params.add(filter.code)}`);
+    return whereAll(clauses);
   }
 
   async list(actor: Actor, filter: AdminOrderFilter, limit = 200): Promise<AdminOrderRow[]> {
     assertAdmin(actor);
-    const { sql, params } = this.where(filter);
+    const params = new SqlParams();
+    const where = this.where(filter, params);
     const rows = (await this.dataSource.query(
       `SELECT o.id, o.code, o.status, o.payment_method AS "paymentMethod", o.total_vnd AS "totalVnd", o.paid_amount_vnd AS "paidAmountVnd",
               o.refunded_amount_vnd AS "refundedAmountVnd", o.needs_review AS "needsReview", o.review_reason AS "reviewReason",
               u.full_name AS "buyerName", u.email AS "buyerEmail", o.created_at AS "createdAt",
               (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = o.id) AS sellers
-       FROM orders o JOIN users u ON u.id = o.buyer_user_id ${sql}
+       FROM orders o JOIN users u ON u.id = o.buyer_user_id ${where}
        ORDER BY o.id DESC LIMIT ${Number(limit)}`,
-      params,
+      params.values,
     )) as Omit<AdminOrderRow, 'statusLabel'>[];
     return rows.map((r) => ({ ...r, statusLabel: ORDER_STATUS_LABELS[r.status] }));
   }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../../db/sql-params';
 import { ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
@@ -58,27 +59,24 @@ export class ProductModerationService {
    */
   async list(actor: Actor, filter: ProductModerationFilter): Promise<AdminProductRow[]> {
     assertAdmin(actor);
+    const params = new SqlParams();
+    const today = params.add(todayInVietnam(this.clock.now()));
     const clauses: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      params.push(value);
-      clauses.push(clause.replaceAll('?', `$${params.length}`));
-    };
-    if (filter.sellerId) add('p.seller_id = ?', filter.sellerId);
-    if (filter.status) add('p.status = ?', filter.status);
-    if (filter.q) add(`p.search_name LIKE '%' || ? || '%'`, escapeLike(foldVietnamese(filter.q)));
+    if (filter.sellerId) clauses.push(`p.seller_id = ${params.add(filter.sellerId)}`);
+    if (filter.status) clauses.push(`p.status = ${params.add(filter.status)}`);
+    if (filter.q) clauses.push(`p.search_name LIKE '%' || ${params.add(escapeLike(foldVietnamese(filter.q)))} || '%'`);
     if (filter.ocop === 'pending') clauses.push(OCOP_CLAIM_WHERE.pending());
-    if (filter.ocop === 'verified' || filter.ocop === 'expired') add(OCOP_CLAIM_WHERE[filter.ocop]('?'), todayInVietnam(this.clock.now()));
+    if (filter.ocop === 'verified' || filter.ocop === 'expired') clauses.push(OCOP_CLAIM_WHERE[filter.ocop](today));
     const rows = (await this.dataSource.query(
       `SELECT p.id, p.name, p.slug, p.status, p.hidden_reason AS "hiddenReason", p.price_vnd AS "priceVnd", p.stock, p.seller_id AS "sellerId", s.name AS "sellerName",
               p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate",
               p.ocop_verified AS "ocopVerified", p.ocop_valid_until AS "ocopValidUntil",
-              (${OCOP_CLAIM_WHERE.expired(`$${params.length + 1}`)}) AS "ocopExpired",
+              (${OCOP_CLAIM_WHERE.expired(today)}) AS "ocopExpired",
               p.ocop_claim_version AS "ocopClaimVersion", c.code AS "categoryCode", c.name_vi AS "categoryName"
        FROM products p JOIN sellers s ON s.id = p.seller_id JOIN categories c ON c.id = p.category_id
-       ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+       ${whereAll(clauses)}
        ORDER BY p.id DESC LIMIT 500`,
-      [...params, todayInVietnam(this.clock.now())],
+      params.values,
     )) as Omit<AdminProductRow, 'canHide' | 'canRestore' | 'canVerifyOcop'>[];
     const now = this.clock.now();
     return rows.map((r) => ({

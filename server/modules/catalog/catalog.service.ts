@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { preparedReads, type ReadQuery } from '../../db/prepared';
+import { SqlParams } from '../../db/sql-params';
 import type { Clock } from '../../lib/clock';
 import { todayInVietnam } from '../../lib/dates';
 import { hasValidOcopBadge } from '../../lib/ocop';
@@ -111,20 +112,11 @@ interface Ranking {
   total: number;
 }
 
-/** Collects positional parameters ($1, $2…) while a query is assembled. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
 interface SortSpec {
   /** `stars` is the SQL for the stars a buyer can trust (see trustedStarsSql); only the stars sort uses it. */
   order: (stars: string) => string;
   /** Keyset comparison for the next page, given the last row. */
-  keyset: (p: Params, key: number[], stars: string) => string;
+  keyset: (p: SqlParams, key: number[], stars: string) => string;
   key: (row: CardRow, now: Date) => number[];
   /** The range of each key value, as its column holds it: a cursor's values are checked against these. */
   keyRange: KeyRange[];
@@ -201,7 +193,7 @@ const CARD_COLUMNS = `
   img.storage_key AS cover_key, img.sizes AS cover_sizes`;
 
 /** Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full. */
-function keysetPageSql(where: string[], order: string, params: Params, pageSize: number, offset: number): string {
+function keysetPageSql(where: string[], order: string, params: SqlParams, pageSize: number, offset: number): string {
   return `
       WITH page AS (
         SELECT p.id
@@ -224,7 +216,7 @@ function keysetPageSql(where: string[], order: string, params: Params, pageSize:
  * searchProducts sends for it. Exported for the benchmark's same-page baseline.
  */
 export function newestFirstPageQuery(): { sql: string; params: unknown[] } {
-  const params = new Params();
+  const params = new SqlParams();
   const sql = keysetPageSql([LISTED], SORTS.newest.order(''), params, PAGE_SIZE, 0);
   return { sql, params: params.values };
 }
@@ -343,9 +335,9 @@ export class CatalogService {
    * The filter's conditions, and for a search of 3 letters or more its relevance rank. `rank` adds
    * its own parameter only when called: a listing sorted otherwise must not send one it never uses.
    */
-  private async whereClause(filter: CatalogFilter, params: Params): Promise<{ where: string[]; rank: ((params: Params) => string) | null }> {
+  private async whereClause(filter: CatalogFilter, params: SqlParams): Promise<{ where: string[]; rank: ((params: SqlParams) => string) | null }> {
     const where = [LISTED];
-    let rank: ((params: Params) => string) | null = null;
+    let rank: ((params: SqlParams) => string) | null = null;
     if (filter.sellerId !== undefined) where.push(`p.seller_id = ${params.add(filter.sellerId)}`);
     if (filter.category) where.push(`p.category_id = ANY(${params.add(await this.categoryIds(filter.category))}::int[])`);
     if (filter.stars) {
@@ -385,7 +377,7 @@ export class CatalogService {
     const sort: ProductSort = filter.sort === 'relevance' && !filter.q ? 'newest' : (filter.sort ?? (filter.q ? 'relevance' : 'newest'));
     const page = filter.page ?? 1;
 
-    const params = new Params();
+    const params = new SqlParams();
     const { where, rank: rankFor } = await this.whereClause(filter, params);
     if (sort === 'relevance') return this.relevancePage(where, rankFor?.(params) ?? null, params.values, page, pageSize);
     const spec = SORTS[sort];

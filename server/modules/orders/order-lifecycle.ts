@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { SqlParams } from '../../db/sql-params';
 import type { StockService } from '../inventory';
 import { queueOrderEmails, type OrderEvent } from './order-emails';
 import { ordersMovableTo, sellerOrdersMovableTo, type OrderStatus, type SellerOrderStatus } from './order-state';
@@ -27,16 +28,14 @@ export interface Moved {
   from: string;
 }
 
-type Bind = (value: unknown) => string;
-
 /**
  * What entering a state stamps besides the status. Record stamps are PostgreSQL's now(): nothing
  * compares them with the injected clock (deadlines such as reserved_until are the clock's).
  */
-const ORDER_STAMPS: Record<OrderStatus, (move: Extract<Move, { kind: 'order' }>, bind: Bind) => string[]> = {
+const ORDER_STAMPS: Record<OrderStatus, (move: Extract<Move, { kind: 'order' }>, params: SqlParams) => string[]> = {
   pending_payment: () => [],
   // What was paid: the amount received, or the order's total when an admin or a test marks it paid.
-  paid: (m, bind) => ['paid_at = now()', `paid_amount_vnd = coalesce(${bind(m.paidAmountVnd ?? null)}::bigint, total_vnd)`, 'closed_at = NULL'],
+  paid: (m, params) => ['paid_at = now()', `paid_amount_vnd = coalesce(${params.add(m.paidAmountVnd ?? null)}::bigint, total_vnd)`, 'closed_at = NULL'],
   completed: () => ['closed_at = now()'],
   cancelled: () => ['closed_at = now()'],
   expired: () => ['closed_at = now()'],
@@ -75,27 +74,28 @@ export class OrderLifecycle {
    * an empty answer as "someone else moved it first" or "not allowed".
    */
   async transition(manager: EntityManager, move: Move, by: MoveBy): Promise<Moved[]> {
-    const params: unknown[] = [move.kind === 'sellerOrder' ? move.sellerOrderId : move.orderId, move.to];
-    const bind: Bind = (value) => `$${params.push(value)}`;
+    const params = new SqlParams();
+    const target = params.add(move.kind === 'sellerOrder' ? move.sellerOrderId : move.orderId);
+    const status = params.add(move.to);
     const table = move.kind === 'order' ? 'orders' : 'seller_orders';
     const scope = move.kind === 'parts' ? 'order_id' : 'id';
     let sets: string[];
     let from: string[];
     if (move.kind === 'order') {
-      sets = ORDER_STAMPS[move.to](move, bind);
+      sets = ORDER_STAMPS[move.to](move, params);
       from = ordersMovableTo(move.to, move.only);
     } else {
       sets = [...SELLER_ORDER_STAMPS[move.to]];
-      if (move.kind === 'sellerOrder' && move.trackingNo) sets.push(`tracking_no = ${bind(move.trackingNo)}`);
+      if (move.kind === 'sellerOrder' && move.trackingNo) sets.push(`tracking_no = ${params.add(move.trackingNo)}`);
       from = sellerOrdersMovableTo(move.to, move.only);
     }
     // The locking sub-select reads each row's status as it is when the move happens: that is the event's "from".
     const [moved] = (await manager.query(
-      `UPDATE ${table} SET status = $2, ${[...sets, 'updated_at = now()'].join(', ')}
-       FROM (SELECT id, status FROM ${table} WHERE ${scope} = $1 AND status = ANY(${bind(from)}) ORDER BY id FOR UPDATE) was
+      `UPDATE ${table} SET status = ${status}, ${[...sets, 'updated_at = now()'].join(', ')}
+       FROM (SELECT id, status FROM ${table} WHERE ${scope} = ${target} AND status = ANY(${params.add(from)}) ORDER BY id FOR UPDATE) was
        WHERE ${table}.id = was.id
        RETURNING ${table}.id, ${table === 'orders' ? 'orders.id' : 'seller_orders.order_id'} AS "orderId", was.status AS "from"`,
-      params,
+      params.values,
     )) as [Moved[], number];
     if (move.kind === 'parts') return moved;
     for (const row of moved) {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { SqlParams } from '../../db/sql-params';
 import { paymentsMovableTo, refundsMovableTo, type PaymentOutcomeStatus, type RefundStatus } from './payment-state';
 
 /**
@@ -27,12 +28,14 @@ export async function moveRefunds(
   to: RefundStatus,
   options: { only?: readonly RefundStatus[]; sentAs?: string } = {},
 ): Promise<number> {
-  const params: unknown[] = ['id' in which ? which.id : which.providerRef, to, refundsMovableTo(to, options.only)];
-  const sets = ['status = $2', 'updated_at = now()'];
-  if (options.sentAs) sets.push(`provider_ref = $${params.push(options.sentAs)}`, 'last_error = NULL');
+  const params = new SqlParams();
+  const target = params.add('id' in which ? which.id : which.providerRef);
+  const sets = [`status = ${params.add(to)}`, 'updated_at = now()'];
+  const from = params.add(refundsMovableTo(to, options.only));
+  if (options.sentAs) sets.push(`provider_ref = ${params.add(options.sentAs)}`, 'last_error = NULL');
   const [rows] = (await manager.query(
-    `UPDATE refunds SET ${sets.join(', ')} WHERE ${'id' in which ? 'id' : 'provider_ref'} = $1 AND status = ANY($3) RETURNING id`,
-    params,
+    `UPDATE refunds SET ${sets.join(', ')} WHERE ${'id' in which ? 'id' : 'provider_ref'} = ${target} AND status = ANY(${from}) RETURNING id`,
+    params.values,
   )) as [unknown[], number];
   return rows.length;
 }
