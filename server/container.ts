@@ -80,7 +80,7 @@ export function buildContainer(deps: {
   const photoSlots = new ConcurrencyLimit(deps.config.photoProcessing.maxConcurrent, deps.config.photoProcessing.maxWaiting);
   // Card payments only when STRIPE_* is configured; without it the card pages say so and no refund is `requested`.
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
-  const payouts = new PayoutsService(deps.dataSource, audit);
+  const payouts = new PayoutsService(deps.dataSource, audit, sellers);
   const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, audit, stripe, deps.logger);
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
   return {

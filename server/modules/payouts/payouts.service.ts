@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
+import type { SellersService } from '../sellers';
 
 export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout';
 
@@ -46,6 +47,8 @@ export class PayoutsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    /** The writer of `sellers`: a cooperative's own rate is set through it. */
+    private readonly sellers: SellersService,
   ) {}
 
   async platformRateBp(manager: EntityManager = this.dataSource.manager): Promise<number> {
@@ -69,8 +72,7 @@ export class PayoutsService {
   async setSellerRate(actor: Actor, sellerId: number, rateBp: number | null): Promise<void> {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
-      const [rows] = (await manager.query(`UPDATE sellers SET commission_rate_bp = $2, updated_at = now() WHERE id = $1 RETURNING id`, [sellerId, rateBp])) as [unknown[], number];
-      if (rows.length === 0) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      await this.sellers.setCommissionRate(manager, sellerId, rateBp);
       await this.audit.record(manager, { actorUserId: actor.id, action: 'seller.commission', targetType: 'seller', targetId: sellerId, details: { rateBp } });
     });
   }

@@ -137,6 +137,15 @@ export class SellersService {
     if (changed !== 1) throw notSelling('suspended');
   }
 
+  /**
+   * The platform's commission on this cooperative's sales (null: the platform-wide rate), in the
+   * caller's transaction: payouts decides it and writes the audit row.
+   */
+  async setCommissionRate(manager: EntityManager, sellerId: number, rateBp: number | null): Promise<void> {
+    const [rows] = (await manager.query(`UPDATE sellers SET commission_rate_bp = $2, updated_at = now() WHERE id = $1 RETURNING id`, [sellerId, rateBp])) as [unknown[], number];
+    if (rows.length === 0) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+  }
+
   async countsByStatus(actor: Actor): Promise<Record<SellerStatus, number>> {
     assertAdmin(actor);
     const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM sellers GROUP BY status`)) as { status: SellerStatus; n: number }[];
