@@ -4,7 +4,7 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import { ConcurrencyLimit } from './lib/concurrency-limit';
 import type { Logger } from './logger';
-import { AccountsService, LoginThrottle, User } from './modules/accounts';
+import { AccountsService, LoginThrottle } from './modules/accounts';
 import { AdminOrdersService, ProductModerationService } from './modules/admin';
 import { AuditService } from './modules/audit';
 import { CartService } from './modules/cart';
@@ -22,7 +22,7 @@ import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
  * The entity classes some services still read or write through TypeORM repositories (everything else
  * is SQL); give them to createDataSource. The list shrinks as those calls become SQL.
  */
-export const entities = [User, Seller, Category, Product, ProductImage];
+export const entities = [Seller, Category, Product, ProductImage];
 
 /** Composition root: every service is built once here and handed its dependencies. */
 export interface Container {

@@ -5,7 +5,7 @@ import type { Actor, SessionUser } from './actor';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import type { RegisterInput } from './accounts.schemas';
-import { User, type UserRole } from './user.entity';
+import { USER_COLUMNS, type User, type UserRole } from './user.entity';
 
 export class LoginFailedError extends AppError {
   constructor() {
@@ -13,6 +13,9 @@ export class LoginFailedError extends AppError {
     super('Email hoặc mật khẩu không đúng.', 401, 'login_failed');
   }
 }
+
+/** Read only where a password is checked. */
+type UserWithHash = User & { passwordHash: string | null };
 
 export class AccountsService {
   constructor(
@@ -24,14 +27,11 @@ export class AccountsService {
   async createUser(manager: EntityManager, input: RegisterInput, role: UserRole): Promise<User> {
     const passwordHash = await hashPassword(input.password);
     try {
-      const user = manager.create(User, {
-        email: input.email,
-        fullName: input.fullName,
-        phone: input.phone,
-        passwordHash,
-        role,
-      });
-      return await manager.save(user);
+      const [user] = (await manager.query(
+        `INSERT INTO users (email, full_name, phone, password_hash, role) VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
+        [input.email, input.fullName, input.phone, passwordHash, role],
+      )) as User[];
+      return user;
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_key')) {
         throw new ValidationError({ email: 'Email này đã được dùng cho một tài khoản khác.' });
@@ -47,14 +47,9 @@ export class AccountsService {
 
   async authenticate(email: string, password: string, ip: string): Promise<SessionUser> {
     const typed = email.trim();
-    const user = typed
-      ? await this.dataSource
-          .getRepository(User)
-          .createQueryBuilder('u')
-          .addSelect('u.passwordHash')
-          .where('u.email = :email', { email: typed })
-          .getOne()
-      : null;
+    const [user = null] = typed
+      ? ((await this.dataSource.query(`SELECT ${USER_COLUMNS}, password_hash AS "passwordHash" FROM users WHERE email = $1`, [typed])) as UserWithHash[])
+      : [];
     const claim = await this.throttle.claim(this.throttle.accountKey(user?.id ?? null, typed), ip);
     // CASE: citext matches some spellings JavaScript folds apart (U+0130 İ finds "i"): only the
     // stored address, folded as the registration form folds it, signs in. Verified anyway, so the
@@ -67,8 +62,13 @@ export class AccountsService {
     return toSessionUser(user);
   }
 
+  private async findUser(id: number): Promise<User | undefined> {
+    const [user] = (await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id])) as User[];
+    return user;
+  }
+
   async findSessionUser(id: number): Promise<SessionUser | null> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    const user = await this.findUser(id);
     return user ? toSessionUser(user) : null;
   }
 
@@ -78,19 +78,14 @@ export class AccountsService {
    * in flight wrote back after the delete.
    */
   async findSignedInUser(id: number, signedInAt: number): Promise<SessionUser | null> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    const user = await this.findUser(id);
     if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() > signedInAt)) return null;
     return toSessionUser(user);
   }
 
   /** Changes the password and ends every session of the account; the caller starts a new one for this device. */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id: actor.id })
-      .getOne();
+    const [user] = (await this.dataSource.query(`SELECT password_hash AS "passwordHash" FROM users WHERE id = $1`, [actor.id])) as Pick<UserWithHash, 'passwordHash'>[];
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ValidationError({ currentPassword: 'Mật khẩu hiện tại không đúng.' });
     }

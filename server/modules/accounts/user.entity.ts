@@ -1,17 +1,17 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
 export type UserRole = 'buyer' | 'seller' | 'admin';
 
-@Entity('users')
-export class User {
-  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
-  @Column({ type: 'citext', unique: true }) email: string;
-  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false }) passwordHash: string | null;
-  @Column({ name: 'full_name', type: 'text' }) fullName: string;
-  @Column({ type: 'text', nullable: true }) phone: string | null;
-  @Column({ type: 'text', default: 'buyer' }) role: UserRole;
+/** A row of `users` as services read it (USER_COLUMNS); the password hash is never part of it. */
+export interface User {
+  id: number;
+  email: string;
+  fullName: string;
+  phone: string | null;
+  role: UserRole;
   /** Written with the app's clock, like a session's signedInAt: a session signed in before it is over. */
-  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true }) passwordChangedAt: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  passwordChangedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
+
+/** The SELECT (or RETURNING) list that reads a User from `users`. password_hash is asked for by name where it is checked. */
+export const USER_COLUMNS = `id, email, full_name AS "fullName", phone, role, password_changed_at AS "passwordChangedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
