@@ -15,14 +15,14 @@ import { OrderLifecycle, OrdersService } from './modules/orders';
 import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } from './modules/payments';
 import { PayoutsService } from './modules/payouts';
 import { ReportsService } from './modules/reports';
-import { Seller, SellerProductsService, SellersService } from './modules/sellers';
+import { SellerProductsService, SellersService } from './modules/sellers';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
 /**
  * The entity classes some services still read or write through TypeORM repositories (everything else
  * is SQL); give them to createDataSource. The list shrinks as those calls become SQL.
  */
-export const entities = [Seller, Category, Product, ProductImage];
+export const entities = [Category, Product, ProductImage];
 
 /** Composition root: every service is built once here and handed its dependencies. */
 export interface Container {

@@ -2,6 +2,6 @@ export { SellersService } from './sellers.service';
 export { sellerApplicationRoutes, sellerAreaRoutes } from './sellers.routes';
 export { sellerProductRoutes } from './seller-products.routes';
 export { SellerProductsService } from './seller-products.service';
-export { Seller, SELLER_STATUSES, SELLER_TYPES, type SellerStatus, type SellerType } from './seller.entity';
+export { SELLER_STATUSES, SELLER_TYPES, type Seller, type SellerStatus, type SellerType } from './seller.entity';
 export { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS, allowedDecisions, type SellerDecision } from './seller-state';
 export { decisionParamsSchema, decisionBodySchema, statusFilterSchema } from './sellers.schemas';

@@ -4,7 +4,7 @@ import { uniqueSlug } from '../../db/unique-slug';
 import { assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
 import type { AuditEntry, AuditService } from '../audit';
 import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
-import { Seller, SELLER_STATUSES, type SellerStatus } from './seller.entity';
+import { SELLER_COLUMNS, SELLER_STATUSES, type Seller, type SellerStatus } from './seller.entity';
 import type { SellerApplicationInput, SellerProfileInput } from './sellers.schemas';
 
 /** Paths under /sellers/ that a storefront slug must never take. */
@@ -59,21 +59,23 @@ export class SellersService {
   async apply(input: SellerApplicationInput): Promise<SessionUser> {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.accounts.createUser(manager, input, 'seller');
-      const seller = manager.create(Seller, {
-        ...this.profileColumns(input),
-        ownerUserId: user.id,
-        slug: await uniqueSlug(manager, 'sellers', input.cooperativeName, RESERVED_SLUGS),
-        phone: input.phone,
-        status: 'pending',
-      });
-      await manager.save(seller);
+      const cols = this.profileColumns(input);
+      const slug = await uniqueSlug(manager, 'sellers', input.cooperativeName, RESERVED_SLUGS);
+      const [seller] = (await manager.query(
+        `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, phone, tax_code,
+           bank_bin, bank_account_no, bank_account_name, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending') RETURNING id`,
+        [user.id, cols.name, slug, cols.type, cols.commune, cols.address, cols.description, input.phone, cols.taxCode,
+          cols.bankBin, cols.bankAccountNo, cols.bankAccountName],
+      )) as { id: number }[];
       await this.audit.record(manager, { actorUserId: user.id, action: 'seller.applied', targetType: 'seller', targetId: seller.id });
       return { id: user.id, email: user.email, fullName: user.fullName, phone: user.phone, role: user.role };
     });
   }
 
   async findOwnSeller(actor: Actor): Promise<Seller | null> {
-    return this.dataSource.getRepository(Seller).findOneBy({ ownerUserId: actor.id });
+    const [seller] = (await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE owner_user_id = $1`, [actor.id])) as Seller[];
+    return seller ?? null;
   }
 
   async getOwnSeller(actor: Actor): Promise<Seller> {
@@ -108,7 +110,7 @@ export class SellersService {
   /** A rejected cooperative corrects its profile and goes back to the review queue. */
   async resubmit(actor: Actor, input: SellerProfileInput): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const seller = await manager.getRepository(Seller).findOneBy({ ownerUserId: actor.id });
+      const [seller] = (await manager.query(`SELECT id, status FROM sellers WHERE owner_user_id = $1`, [actor.id])) as Pick<Seller, 'id' | 'status'>[];
       if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
       if (seller.status === 'suspended') throw notSelling(seller.status);
       const rule = SELLER_TRANSITIONS.resubmit;
@@ -168,7 +170,7 @@ export class SellersService {
 
   async getForAdmin(actor: Actor, id: number): Promise<SellerOwnerView & { history: AuditEntry[] }> {
     assertAdmin(actor);
-    const seller = await this.dataSource.getRepository(Seller).findOneBy({ id });
+    const [seller] = (await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE id = $1`, [id])) as Seller[];
     if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
     const [owner] = (await this.dataSource.query(`SELECT id, full_name AS "fullName", email, phone FROM users WHERE id = $1`, [
       seller.ownerUserId,
@@ -193,7 +195,7 @@ export class SellersService {
         [id, rule.to, reason.trim() || null, rule.from],
       )) as [{ name: string }[], number];
       if (result[1] !== 1) {
-        const exists = await manager.getRepository(Seller).existsBy({ id });
+        const [exists] = (await manager.query(`SELECT 1 FROM sellers WHERE id = $1`, [id])) as unknown[];
         if (!exists) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
         throw new ConflictError('Không thể thực hiện thao tác này với trạng thái hiện tại của hợp tác xã.');
       }
