@@ -9,6 +9,7 @@ import { changePasswordSchema, loginSchema, registerSchema, signOutEverywhereSch
 import { LoginFailedError, type AccountsService } from './accounts.service';
 import type { SessionUser } from './actor';
 import { requireSignedIn } from './auth.middleware';
+import { signIn, signUpHandler } from './sign-in';
 import { TooManyAttemptsError } from './login-throttle';
 
 /** Where a user lands after signing in when no `next` was given. */
@@ -24,16 +25,13 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
     res.render('accounts/register', { title: 'Đăng ký', values: {} });
   });
 
-  router.post('/register', async (req, res) => {
-    try {
-      const user = await accounts.register(parseInput(registerSchema, formBody(req)));
-      await startUserSession(req, user.id);
-      csrf.rotate(res);
-      res.redirect(303, '/account');
-    } catch (err) {
-      renderFormError(res, 'accounts/register', err, { title: 'Đăng ký', values: formValues(req) });
-    }
-  });
+  router.post(
+    '/register',
+    signUpHandler(csrf, (body) => accounts.register(parseInput(registerSchema, body)), '/account', {
+      view: 'accounts/register',
+      locals: (values) => ({ title: 'Đăng ký', values }),
+    }),
+  );
 
   router.get('/login', (req, res) => {
     const next = safeLocalPath(req.query.next, '');
@@ -46,8 +44,7 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
     try {
       const input = parseInput(loginSchema, formBody(req));
       const user = await accounts.authenticate(input.email, input.password, req.ip ?? 'unknown');
-      await startUserSession(req, user.id);
-      csrf.rotate(res);
+      await signIn(req, res, csrf, user.id);
       res.redirect(303, safeLocalPath(input.next, homeFor(user.role)));
     } catch (err) {
       if (err instanceof LoginFailedError || err instanceof TooManyAttemptsError) {

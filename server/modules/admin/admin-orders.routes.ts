@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../accounts';
+import { requireRole, type Actor } from '../accounts';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
@@ -77,42 +77,28 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
 
   router.get('/admin/orders/:code', (req, res) => renderOrder(req, res));
 
-  const act = (action: (req: Request) => Promise<void>, done: string) => async (req: Request, res: Response) => {
-    try {
-      await action(req);
-      await setFlash(req, done);
-      res.redirect(303, `/admin/orders/${orderCode(req)}`);
-    } catch (err) {
-      // A refusal (the order moved on, already refunded…) or a bad form: the page again, saying why.
-      if (!(err instanceof ConflictError || err instanceof ValidationError)) throw err;
-      res.status(err.status);
-      await renderOrder(req, res, { formError: err instanceof ValidationError ? Object.values(err.fieldErrors)[0] : err.message });
-    }
-  };
+  /**
+   * An admin's move on one order: the form read by `schema`, one service call, and back to the order
+   * page with `done`. A refusal (the order moved on, already refunded…) or a bad form shows the page
+   * again, saying why.
+   */
+  const act = <S extends z.ZodType>(path: string, schema: S, action: (actor: Actor, code: string, form: z.infer<S>) => Promise<unknown>, done: string) =>
+    router.post(path, async (req: Request, res: Response) => {
+      try {
+        const form = parseInput(schema, formBody(req));
+        await action(req.user!, orderCode(req), form);
+        await setFlash(req, done);
+        res.redirect(303, `/admin/orders/${orderCode(req)}`);
+      } catch (err) {
+        if (!(err instanceof ConflictError || err instanceof ValidationError)) throw err;
+        res.status(err.status);
+        await renderOrder(req, res, { formError: err instanceof ValidationError ? Object.values(err.fieldErrors)[0] : err.message });
+      }
+    });
 
-  router.post(
-    '/admin/orders/:code/mark-paid',
-    act(async (req) => {
-      const { reference } = parseInput(markPaidSchema, formBody(req));
-      await intake.markPaidByAdmin(req.user!, orderCode(req), reference);
-    }, 'Đã ghi nhận thanh toán.'),
-  );
-
-  router.post(
-    '/admin/orders/:code/refund',
-    act(async (req) => {
-      const { reason } = parseInput(refundSchema, formBody(req));
-      await refunds.refundOrder(req.user!, orderCode(req), reason);
-    }, 'Đã hoàn tiền đơn hàng.'),
-  );
-
-  router.post(
-    '/admin/orders/:code/cancel',
-    act(async (req) => {
-      const { reason } = parseInput(cancelOrderSchema, formBody(req));
-      await adminOrders.cancel(req.user!, orderCode(req), reason);
-    }, 'Đã huỷ đơn hàng.'),
-  );
+  act('/admin/orders/:code/mark-paid', markPaidSchema, (actor, code, { reference }) => intake.markPaidByAdmin(actor, code, reference), 'Đã ghi nhận thanh toán.');
+  act('/admin/orders/:code/refund', refundSchema, (actor, code, { reason }) => refunds.refundOrder(actor, code, reason), 'Đã hoàn tiền đơn hàng.');
+  act('/admin/orders/:code/cancel', cancelOrderSchema, (actor, code, { reason }) => adminOrders.cancel(actor, code, reason), 'Đã huỷ đơn hàng.');
 
   return router;
 }

@@ -108,6 +108,33 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     });
   };
 
+  /**
+   * A change to one product, then back to its page with the `ok` notice. A refusal that `shown`
+   * recognises (it answers what the page shows about it) renders the product page again with the
+   * error's status; anything else propagates.
+   */
+  const changeProduct = async (
+    req: Request,
+    res: Response,
+    id: number,
+    change: () => Promise<unknown>,
+    ok: string,
+    shown: (err: AppError) => Record<string, unknown> | undefined,
+  ) => {
+    try {
+      await change();
+      res.redirect(303, `/seller/products/${id}?ok=${ok}`);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const extra = shown(err);
+      if (!extra) throw err;
+      res.status(err.status);
+      await renderDetail(req, res, id, extra);
+    }
+  };
+  /** A refusal by the rules (ConflictError), its reason shown where `slot` puts it. */
+  const conflictIn = (slot: 'error' | 'uploadError') => (err: AppError) => (err instanceof ConflictError ? { [slot]: err.message } : undefined);
+
   router.get('/seller/products', async (req, res) => {
     const seller = await sellerProducts.approvedSeller(req.user!);
     const products = await sellerProducts.list(req.user!, seller);
@@ -164,14 +191,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
 
   router.post('/seller/products/:id/publish', async (req, res) => {
     const { id } = parseInput(productIdParams, req.params);
-    try {
-      await sellerProducts.publish(req.user!, id);
-      res.redirect(303, `/seller/products/${id}?ok=published`);
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      res.status(409);
-      await renderDetail(req, res, id, { error: err.message });
-    }
+    await changeProduct(req, res, id, () => sellerProducts.publish(req.user!, id), 'published', conflictIn('error'));
   });
 
   router.post('/seller/products/:id/unpublish', async (req, res) => {
@@ -182,14 +202,14 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
 
   router.post('/seller/products/:id/stock', async (req, res) => {
     const { id } = parseInput(productIdParams, req.params);
-    try {
-      await sellerProducts.adjustStock(req.user!, id, parseInput(stockAdjustmentSchema, formBody(req)));
-      res.redirect(303, `/seller/products/${id}?ok=stock`);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      res.status(422);
-      await renderDetail(req, res, id, { stockErrors: err.fieldErrors, stockValues: formValues(req) });
-    }
+    await changeProduct(
+      req,
+      res,
+      id,
+      () => sellerProducts.adjustStock(req.user!, id, parseInput(stockAdjustmentSchema, formBody(req))),
+      'stock',
+      (err) => (err instanceof ValidationError ? { stockErrors: err.fieldErrors, stockValues: formValues(req) } : undefined),
+    );
   });
 
   router.get('/seller/products/:id/stock.csv', async (req, res) => {
@@ -218,14 +238,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
 
   router.post('/seller/products/:id/images/:imageId/delete', async (req, res) => {
     const { id, imageId } = parseInput(imageParams, req.params);
-    try {
-      await sellerProducts.deletePhoto(req.user!, id, imageId);
-      res.redirect(303, `/seller/products/${id}?ok=photo_deleted`);
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      res.status(409);
-      await renderDetail(req, res, id, { uploadError: err.message });
-    }
+    await changeProduct(req, res, id, () => sellerProducts.deletePhoto(req.user!, id, imageId), 'photo_deleted', conflictIn('uploadError'));
   });
 
   router.post('/seller/products/:id/images/:imageId/cover', async (req, res) => {

@@ -1,8 +1,7 @@
 import express, { type Router } from 'express';
-import { requireRole } from '../accounts';
+import { requireRole, signUpHandler } from '../accounts';
 import type { Csrf } from '../../http/csrf';
 import { formBody, formValues, renderFormError } from '../../http/forms';
-import { startUserSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
 import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
@@ -35,16 +34,7 @@ export function sellerApplicationRoutes(sellers: SellersService, csrf: Csrf): Ro
     res.render('sellers/apply', { ...render({}), signedIn: !!req.user });
   });
 
-  router.post('/sellers/apply', async (req, res) => {
-    try {
-      const user = await sellers.apply(parseInput(sellerApplicationSchema, formBody(req)));
-      await startUserSession(req, user.id);
-      csrf.rotate(res);
-      res.redirect(303, '/seller');
-    } catch (err) {
-      renderFormError(res, 'sellers/apply', err, render(formValues(req)));
-    }
-  });
+  router.post('/sellers/apply', signUpHandler(csrf, (body) => sellers.apply(parseInput(sellerApplicationSchema, body)), '/seller', { view: 'sellers/apply', locals: render }));
 
   return router;
 }
