@@ -2,7 +2,6 @@ import express from 'express';
 import Handlebars from 'handlebars';
 import http from 'node:http';
 import { Pool } from 'pg';
-import { entities } from '../server/container';
 import { createDataSource } from '../server/db/data-source';
 import { systemClock } from '../server/lib/clock';
 import { formatVnd } from '../server/lib/money';
@@ -40,7 +39,7 @@ const csrfToken = () => {
 
 /** Reference data the store caches too (the group tree for the filter, the listing's count), read once through the store's own service. */
 async function loadStatic() {
-  const ds = createDataSource({ url, poolSize: 2, applicationName: 'cho-ocop-baseline', entities });
+  const ds = createDataSource({ url, poolSize: 2, applicationName: 'cho-ocop-baseline' });
   await ds.initialize();
   try {
     const catalog = new CatalogService(ds, media, systemClock);

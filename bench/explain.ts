@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { entities } from '../server/container';
 import { createDataSource } from '../server/db/data-source';
 import { createDatabaseIfMissing } from '../server/db/database';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
@@ -22,7 +21,7 @@ async function main(): Promise<void> {
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'db'), passwordFile: path.join(dir, 'pw') });
   await createDatabaseIfMissing(pg.url(), 'explain');
-  const ds = createDataSource({ url: pg.url('explain'), poolSize: 2, entities });
+  const ds = createDataSource({ url: pg.url('explain'), poolSize: 2 });
   try {
     await ds.initialize();
     await runMigrations(ds);

@@ -1,5 +1,4 @@
 import { loadConfig, type Config } from '../server/config';
-import { entities } from '../server/container';
 import { openDatabase } from '../server/db/database';
 import { createDataSource } from '../server/db/data-source';
 import { runMigrations } from '../server/db/migrate';
@@ -16,7 +15,7 @@ export function runWithDatabase(work: (ctx: { config: Readonly<Config>; dataSour
     const config = loadConfig();
     const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
     const db = await openDatabase(config, logger);
-    const dataSource = createDataSource({ url: db.url, poolSize: 2, entities });
+    const dataSource = createDataSource({ url: db.url, poolSize: 2 });
     try {
       await dataSource.initialize();
       await runMigrations(dataSource);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app';
 import type { Config } from './config';
-import { buildContainer, entities, type Container } from './container';
+import { buildContainer, type Container } from './container';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { createDataSource } from './db/data-source';
 import { runMigrations, withStartupLock } from './db/migrate';
@@ -25,7 +25,7 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
   const database = await openDatabase(config, logger);
   let dataSource: DataSource | undefined;
   try {
-    dataSource = createDataSource({ url: database.url, entities });
+    dataSource = createDataSource({ url: database.url });
     await dataSource.initialize();
     const ds = dataSource;
     const applied = await runMigrations(ds);

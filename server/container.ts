@@ -8,7 +8,7 @@ import { AccountsService, LoginThrottle } from './modules/accounts';
 import { AdminOrdersService, ProductModerationService } from './modules/admin';
 import { AuditService } from './modules/audit';
 import { CartService } from './modules/cart';
-import { CatalogService, Category, Product, ProductImage, ProductService } from './modules/catalog';
+import { CatalogService, ProductService } from './modules/catalog';
 import { StockService } from './modules/inventory';
 import { MailWorker } from './modules/notifications';
 import { OrderLifecycle, OrdersService } from './modules/orders';
@@ -17,12 +17,6 @@ import { PayoutsService } from './modules/payouts';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
-
-/**
- * The entity classes some services still read or write through TypeORM repositories (everything else
- * is SQL); give them to createDataSource. The list shrinks as those calls become SQL.
- */
-export const entities = [Category, Product, ProductImage];
 
 /** Composition root: every service is built once here and handed its dependencies. */
 export interface Container {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { types } from 'pg';
-import { DataSource, type DataSourceOptions as TypeOrmOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 
 // A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a local-midnight Date.
@@ -22,23 +22,17 @@ export interface DataSourceOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
-  /**
-   * The entity classes still read or written through TypeORM repositories; the container assembles
-   * the list (`entities` in server/container.ts), so this folder knows no feature module. Raw SQL,
-   * transactions and migrations need none.
-   */
-  entities?: TypeOrmOptions['entities'];
 }
 
 /**
  * One DataSource factory for the app, scripts and tests. TypeORM is the connection pool, the
- * transactions and the migration runner; queries are SQL. synchronize is never on.
+ * transactions and the migration runner; queries are SQL, so there are no entities to register.
+ * synchronize is never on.
  */
-export function createDataSource({ url, poolSize = 10, applicationName = 'cho-ocop', entities = [] }: DataSourceOptions): DataSource {
+export function createDataSource({ url, poolSize = 10, applicationName = 'cho-ocop' }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
-import { buildContainer, entities, type Container } from '../../server/container';
+import { buildContainer, type Container } from '../../server/container';
 import { createDataSource } from '../../server/db/data-source';
 import type { Clock } from '../../server/lib/clock';
 import { createLogger } from '../../server/logger';
@@ -77,7 +77,7 @@ export async function createTestContext(
     VIETQR_ACCOUNT_NAME: 'CHO OCOP TEST',
     ...options.env,
   });
-  const ds = createDataSource({ url, poolSize: 20, entities });
+  const ds = createDataSource({ url, poolSize: 20 });
   await ds.initialize();
   let now = options.now ?? new Date();
   const clock: Clock = { now: () => now };

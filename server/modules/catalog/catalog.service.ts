@@ -8,7 +8,7 @@ import { hasValidOcopBadge } from '../../lib/ocop';
 import { escapeLike, foldVietnamese } from '../../lib/text';
 import { NotFoundError } from '../../lib/errors';
 import type { MediaStorage } from '../../storage/media-storage';
-import { Category } from './category.entity';
+import type { Category } from './category.entity';
 import { PAGE_SIZE, type ProductQuery, type ProductSort } from './catalog.schemas';
 import { imageSrcset, imageVariantName, pickWidth } from './product-images';
 import { COVER_JOIN, LISTED } from './product-sql';
@@ -297,9 +297,8 @@ export class CatalogService {
   /** The OCOP group tree is reference data written by a migration: read once per process. */
   async categories(): Promise<{ roots: CategoryNode[]; byCode: Map<string, CategoryNode> }> {
     this.categoryTree ??= this.dataSource
-      .getRepository(Category)
-      .find({ order: { level: 'ASC', position: 'ASC' } })
-      .then((rows) => {
+      .query(`SELECT id, code, parent_code AS "parentCode", level, position, name_vi AS "nameVi", name_en AS "nameEn" FROM categories ORDER BY level, position`)
+      .then((rows: Category[]) => {
         const byCode = new Map<string, CategoryNode>();
         const roots: CategoryNode[] = [];
         for (const row of rows) {

@@ -20,7 +20,7 @@ export {
   type OcopClaimMove,
 } from './product-state';
 export { LISTED, COVER_JOIN } from './product-sql';
-export { Product } from './product.entity';
-export { ProductImage } from './product-image.entity';
-export { Category } from './category.entity';
+export { PRODUCT_COLUMNS, type Product } from './product.entity';
+export type { ProductImage } from './product-image.entity';
+export type { Category } from './category.entity';
 export { IMAGE_WIDTHS, imageVariantName } from './product-images';

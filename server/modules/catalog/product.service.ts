@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../../db/errors';
 import { uniqueSlug } from '../../db/unique-slug';
 import { ConflictError, NotFoundError } from '../../lib/errors';
-import { Product } from './product.entity';
+import { PRODUCT_COLUMNS, type Product } from './product.entity';
 import {
   OCOP_CLAIM_COLUMNS,
   PRODUCT_TRANSITIONS,
@@ -43,30 +42,20 @@ export interface VerifiedClaim {
 export class ProductService {
   /** A new listing is a draft with an unverified claim. */
   async createDraft(manager: EntityManager, sellerId: number, details: ProductDetails): Promise<Product> {
-    const product = manager.create(Product, {
-      sellerId,
-      categoryId: details.categoryId,
-      name: details.name,
-      slug: await uniqueSlug(manager, 'products', details.name),
-      description: details.description,
-      priceVnd: details.priceVnd,
-      unit: details.unit,
-      lowStockThreshold: details.lowStockThreshold,
-      status: 'draft',
-      ocopStars: details.ocopStars ?? null,
-      ocopCertificateNo: details.ocopCertificateNo ?? null,
-      ocopDecisionDate: details.ocopDecisionDate ?? null,
-      ocopVerified: false,
-    });
-    try {
-      await manager.save(product);
-    } catch (err) {
-      // CASE: two products with the same name created at the same instant.
-      if (!isUniqueViolation(err)) throw err;
-      product.slug = `${product.slug}-${crypto.randomBytes(2).toString('hex')}`;
-      await manager.save(product);
-    }
-    return product;
+    const insert = (slug: string, onConflict: string) =>
+      manager.query(
+        `INSERT INTO products AS p (seller_id, category_id, name, slug, description, price_vnd, unit, low_stock_threshold, status,
+           ocop_stars, ocop_certificate_no, ocop_decision_date, ocop_verified)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, false)
+         ${onConflict} RETURNING ${PRODUCT_COLUMNS}`,
+        [sellerId, details.categoryId, details.name, slug, details.description, details.priceVnd, details.unit, details.lowStockThreshold,
+          details.ocopStars ?? null, details.ocopCertificateNo ?? null, details.ocopDecisionDate ?? null],
+      ) as Promise<Product[]>;
+    const slug = await uniqueSlug(manager, 'products', details.name);
+    // CASE: two products with the same name created at the same instant. ON CONFLICT rather than
+    // catching the unique violation, which would abort the caller's transaction.
+    const [product] = await insert(slug, 'ON CONFLICT (slug) DO NOTHING');
+    return product ?? (await insert(`${slug}-${crypto.randomBytes(2).toString('hex')}`, ''))[0];
   }
 
   /**

@@ -8,13 +8,14 @@ import type { MediaStorage } from '../../storage/media-storage';
 import type { Actor } from '../accounts';
 import {
   COVER_JOIN,
+  PRODUCT_COLUMNS,
   PRODUCT_STATUSES,
-  Product,
-  ProductImage,
   imageVariantName,
   ocopClaimState,
   type CatalogService,
   type OcopClaimState,
+  type Product,
+  type ProductImage,
   type ProductService,
   type ProductStatus,
 } from '../catalog';
@@ -90,11 +91,17 @@ export class SellerProductsService {
   }
 
   private async ownProduct(manager: EntityManager, sellerId: number, productId: number, lock = false): Promise<Product> {
-    const qb = manager.getRepository(Product).createQueryBuilder('p').where('p.id = :productId AND p.seller_id = :sellerId', { productId, sellerId });
-    if (lock) qb.setLock('pessimistic_write');
-    const product = await qb.getOne();
+    const [product] = (await manager.query(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1 AND p.seller_id = $2${lock ? ' FOR UPDATE' : ''}`, [
+      productId,
+      sellerId,
+    ])) as Product[];
     if (!product) throw new NotFoundError('Không tìm thấy sản phẩm này trong gian hàng của bạn.');
     return product;
+  }
+
+  /** The product's photos in display order (the cover first). */
+  private async photos(manager: EntityManager, productId: number): Promise<Pick<ProductImage, 'id' | 'storageKey' | 'position'>[]> {
+    return manager.query(`SELECT id, storage_key AS "storageKey", position FROM product_images WHERE product_id = $1 ORDER BY position, id`, [productId]);
   }
 
   private async assertCategory(categoryId: number): Promise<void> {
@@ -133,7 +140,7 @@ export class SellerProductsService {
   async get(actor: Actor, productId: number): Promise<SellerProductDetail> {
     const seller = await this.approvedSeller(actor);
     const product = await this.ownProduct(this.dataSource.manager, seller.id, productId);
-    const images = await this.dataSource.getRepository(ProductImage).find({ where: { productId }, order: { position: 'ASC', id: 'ASC' } });
+    const images = await this.photos(this.dataSource.manager, productId);
     return {
       product,
       images: images.map((i) => ({ id: i.id, position: i.position, url: this.media.url(imageVariantName(i.storageKey, 400)) })),
@@ -258,13 +265,16 @@ export class SellerProductsService {
   async deletePhoto(actor: Actor, productId: number, imageId: number): Promise<void> {
     const removed = await this.write(actor, async (manager, seller) => {
       const product = await this.ownProduct(manager, seller.id, productId, true);
-      const image = await manager.getRepository(ProductImage).findOneBy({ id: imageId, productId });
+      const [image] = (await manager.query(`SELECT storage_key AS "storageKey", sizes FROM product_images WHERE id = $1 AND product_id = $2`, [
+        imageId,
+        productId,
+      ])) as Pick<ProductImage, 'storageKey' | 'sizes'>[];
       if (!image) throw new NotFoundError('Không tìm thấy ảnh này.');
       const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [productId])) as { n: number }[];
       if (product.status === 'active' && n === 1) {
         throw new ConflictError('Sản phẩm đang bán cần ít nhất một ảnh: hãy thêm ảnh khác trước, hoặc ngừng bán.');
       }
-      await manager.delete(ProductImage, { id: imageId });
+      await manager.query(`DELETE FROM product_images WHERE id = $1`, [imageId]);
       return image;
     });
     // Files go after the row, so a crash in between leaves an unused file, never a broken image.
@@ -275,14 +285,14 @@ export class SellerProductsService {
   async reorderPhoto(actor: Actor, productId: number, imageId: number, move: 'cover' | 'up' | 'down'): Promise<void> {
     await this.write(actor, async (manager, seller) => {
       await this.ownProduct(manager, seller.id, productId, true);
-      const images = await manager.getRepository(ProductImage).find({ where: { productId }, order: { position: 'ASC', id: 'ASC' } });
+      const images = await this.photos(manager, productId);
       const index = images.findIndex((i) => i.id === imageId);
       if (index < 0) throw new NotFoundError('Không tìm thấy ảnh này.');
       const [image] = images.splice(index, 1);
       const target = move === 'cover' ? 0 : move === 'up' ? Math.max(0, index - 1) : Math.min(images.length, index + 1);
       images.splice(target, 0, image);
       for (const [position, img] of images.entries()) {
-        if (img.position !== position) await manager.update(ProductImage, { id: img.id }, { position });
+        if (img.position !== position) await manager.query(`UPDATE product_images SET position = $2 WHERE id = $1`, [img.id, position]);
       }
     });
   }
