@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
