@@ -23,7 +23,14 @@ const RUNS = 3;
 const BURSTS = Number(process.env.BENCH_BURSTS ?? 20);
 
 /** `bytesPerReq`: response bytes on the wire, headers included. */
-interface Figure { reqPerSec: number; p50: number; p99: number; errors: number; non2xx: number; bytesPerReq: number }
+interface Figure {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  bytesPerReq: number;
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The V8 options `npm start` runs the store with: the `--flag=value`s before scripts/start.js in package.json. */
@@ -218,7 +225,10 @@ async function main(): Promise<void> {
       const product = await load(storeUrl, 50, () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`);
       const search: [string, Figure][] = [];
       for (const cls of SEARCH_CLASSES) {
-        search.push([cls.name, await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`)]);
+        search.push([
+          cls.name,
+          await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`),
+        ]);
       }
       // A search page is a listing page: the same page from the bare baseline at 10 connections is the floor for its p99.
       const sameHttp10 = await load(`http://127.0.0.1:${httpPort}`, 10, () => '/products');
@@ -253,8 +263,14 @@ async function main(): Promise<void> {
     const bursts: { ok: number; outOfStock: number; errors: number; oversold: number; p99: number; ms: number }[] = [];
     for (let rep = 0; rep < BURSTS; rep++) {
       await ds.transaction(async (m) => {
-        const [[{ stock }]] = (await m.query(`UPDATE products SET stock = 50 WHERE id = $1 RETURNING (SELECT stock FROM products WHERE id = $1) AS stock`, [productId])) as [[{ stock: number }], number];
-        if (stock !== 50) await m.query(`INSERT INTO stock_movements (product_id, delta, reason, balance_after, note) VALUES ($1, $2, 'stocktake', 50, 'bench reset')`, [productId, 50 - stock]);
+        const [[{ stock }]] = (await m.query(`UPDATE products SET stock = 50 WHERE id = $1 RETURNING (SELECT stock FROM products WHERE id = $1) AS stock`, [
+          productId,
+        ])) as [[{ stock: number }], number];
+        if (stock !== 50)
+          await m.query(`INSERT INTO stock_movements (product_id, delta, reason, balance_after, note) VALUES ($1, $2, 'stocktake', 50, 'bench reset')`, [
+            productId,
+            50 - stock,
+          ]);
       });
       await Promise.all(buyers.map((b) => b.request('POST', '/cart/items', { _csrf: b.token, productId: String(productId), quantity: '1' })));
       const latencies: number[] = [];
@@ -263,7 +279,13 @@ async function main(): Promise<void> {
         buyers.map(async (b) => {
           const t = Date.now();
           const res = await b.request('POST', '/checkout', {
-            _csrf: b.token, recipientName: 'Người mua', phone: '0912345678', province: 'Lào Cai', commune: 'Phường Sa Pa', street: '1 Cầu Mây', paymentMethod: 'vietqr',
+            _csrf: b.token,
+            recipientName: 'Người mua',
+            phone: '0912345678',
+            province: 'Lào Cai',
+            commune: 'Phường Sa Pa',
+            street: '1 Cầu Mây',
+            paymentMethod: 'vietqr',
           });
           await res.arrayBuffer();
           latencies.push(Date.now() - t);
@@ -315,7 +337,10 @@ async function main(): Promise<void> {
     await ds.destroy();
     if (pg) {
       const admin = new Client({ connectionString: adminUrl });
-      await admin.connect().then(() => admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).finally(() => admin.end());
+      await admin
+        .connect()
+        .then(() => admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`))
+        .finally(() => admin.end());
       await pg.stop();
     }
     fs.rmSync(dir, { recursive: true, force: true });

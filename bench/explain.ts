@@ -43,7 +43,12 @@ async function main(): Promise<void> {
         const plan = (await ds.query(`EXPLAIN (ANALYZE, BUFFERS, SUMMARY) ${sql}`, params)) as { 'QUERY PLAN': string }[];
         const lines = plan.map((r) => r['QUERY PLAN']);
         const times = lines.filter((l) => /^(Planning|Execution) Time/.test(l));
-        process.stdout.write(`\n### ${name}\n${lines.filter((l) => /Scan|Sort|Limit|Hash Join|Nested Loop|Bitmap/.test(l)).slice(0, 14).join('\n')}\n${times.join('\n')}\n`);
+        process.stdout.write(
+          `\n### ${name}\n${lines
+            .filter((l) => /Scan|Sort|Limit|Hash Join|Nested Loop|Bitmap/.test(l))
+            .slice(0, 14)
+            .join('\n')}\n${times.join('\n')}\n`,
+        );
       }
     }
   } finally {

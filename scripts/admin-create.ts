@@ -7,9 +7,7 @@ import { runWithDatabase } from './run-with-database';
 /** npm run admin:create -- --email a@b.vn --password '…' [--name 'Nguyễn Văn A'] */
 function main(): void {
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
-  const input = z
-    .object({ email: emailSchema, password: passwordSchema, name: fullNameSchema.default('Quản trị viên') })
-    .safeParse(values);
+  const input = z.object({ email: emailSchema, password: passwordSchema, name: fullNameSchema.default('Quản trị viên') }).safeParse(values);
   if (!input.success) {
     process.stderr.write(`Usage: npm run admin:create -- --email <email> --password <password> [--name <name>]\n`);
     for (const issue of input.error.issues) process.stderr.write(`  ${issue.path.join('.')}: ${issue.message}\n`);

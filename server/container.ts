@@ -99,10 +99,6 @@ export function buildContainer(deps: {
     payouts,
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
-    mailWorker: new MailWorker(
-      deps.dataSource,
-      mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir),
-      deps.logger,
-    ),
+    mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };
 }

@@ -30,10 +30,7 @@ async function main(): Promise<void> {
     `  Cơ sở dữ liệu: ${store.database.embedded ? `PostgreSQL nhúng trong ${config.dataDir}/db` : 'DATABASE_URL'}`,
     // Never in production: there the demo logins do not exist (and their passwords must not be printed).
     ...(config.demo
-      ? [
-          '  Tài khoản trình diễn (demo logins):',
-          ...Object.entries(DEMO_ACCOUNTS).map(([role, a]) => `    ${role.padEnd(7)} ${a.email}  /  ${a.password}`),
-        ]
+      ? ['  Tài khoản trình diễn (demo logins):', ...Object.entries(DEMO_ACCOUNTS).map(([role, a]) => `    ${role.padEnd(7)} ${a.email}  /  ${a.password}`)]
       : []),
     '  Nhấn Ctrl-C để dừng.',
     '',

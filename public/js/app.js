@@ -24,8 +24,12 @@
       input.value = String(next);
       input.dispatchEvent(new Event('change', { bubbles: true }));
     }
-    minus.addEventListener('click', function () { step(-1); });
-    plus.addEventListener('click', function () { step(1); });
+    minus.addEventListener('click', function () {
+      step(-1);
+    });
+    plus.addEventListener('click', function () {
+      step(1);
+    });
   });
 
   // Copy buttons for the bank transfer details.
@@ -39,7 +43,9 @@
       button.addEventListener('click', function () {
         navigator.clipboard.writeText(el.getAttribute('data-copy')).then(function () {
           button.textContent = 'Đã chép';
-          setTimeout(function () { button.textContent = 'Sao chép'; }, 2000);
+          setTimeout(function () {
+            button.textContent = 'Sao chép';
+          }, 2000);
         });
       });
       el.insertAdjacentElement('afterend', button);

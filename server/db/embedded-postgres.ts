@@ -27,7 +27,10 @@ export interface RunningPostgres {
   stop: () => Promise<void>;
 }
 
-interface RunAs { uid?: number; gid?: number }
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
 
 const SUPERUSER = 'postgres';
 
@@ -185,18 +188,22 @@ async function initialise(bin: string, dataDir: string, password: string, runAs:
   fs.writeFileSync(pwfile, password + '\n', { mode: 0o600 });
   if (runAs.uid !== undefined) fs.chownSync(pwfile, runAs.uid, runAs.gid!);
   try {
-    await run(path.join(bin, 'bin', 'initdb'), [
-      `--pgdata=${dataDir}`,
-      `--username=${SUPERUSER}`,
-      `--pwfile=${pwfile}`,
-      '--auth=scram-sha-256',
-      '--encoding=UTF8',
-      // The builtin provider gives Unicode-aware lower()/upper() without depending on OS locales.
-      '--locale-provider=builtin',
-      '--builtin-locale=C.UTF-8',
-      '--locale=C',
-      '--no-sync',
-    ], runAs);
+    await run(
+      path.join(bin, 'bin', 'initdb'),
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        // The builtin provider gives Unicode-aware lower()/upper() without depending on OS locales.
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      runAs,
+    );
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -245,8 +252,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } else {
     const sharedPort = await handleExistingLock(dataDir, log);
     if (sharedPort) {
-      const url = (database = 'postgres') =>
-        `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${sharedPort}/${database}`;
+      const url = (database = 'postgres') => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${sharedPort}/${database}`;
       // Someone else started it, so someone else stops it.
       return { url, port: sharedPort, stop: async () => undefined };
     }
@@ -256,8 +262,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let output = '';
   const child = spawn(
     path.join(bin, 'bin', 'postgres'),
-    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=300', '-c', 'fsync=on'],
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=on'],
     { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
   );
   const collect = (chunk: Buffer) => {
@@ -268,8 +273,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
 
-  const url = (database = 'postgres') =>
-    `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const url = (database = 'postgres') => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   try {
     await waitUntilReady(url(), child, () => output);
   } catch (err) {

@@ -24,8 +24,7 @@ export function errorHandler(showStack: boolean): ErrorRequestHandler {
     if (res.headersSent) return;
     if (status === 503) res.set('Retry-After', '5');
     res.status(status);
-    const message =
-      err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
+    const message = err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
     if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) {
       res.json({ error: { code: err instanceof AppError ? err.code : status === 503 ? 'unavailable' : status >= 500 ? 'internal' : 'bad_request', message } });
       return;

@@ -113,8 +113,7 @@ export function sessionMiddleware(config: Readonly<Config>, pool: Pool): Request
   };
 }
 
-const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
-  new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+const promisify = (fn: (cb: (err?: unknown) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
 /** A new session id on every sign-in, so a session fixed before login is worthless after it. */
 export async function startUserSession(req: Request, userId: number): Promise<void> {

@@ -53,10 +53,12 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 
 /** Text for SVG/HTML: markup characters escaped, control characters (invalid in XML) dropped. */
 export function escapeXml(text: unknown): string {
-  return String(text ?? '')
-    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
+  return (
+    String(text ?? '')
+      // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/[&<>"']/g, (c) => XML_ESCAPES[c])
+  );
 }
 
 function finite(value: unknown): number {
@@ -159,12 +161,14 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
   // Day labels: the first, every seventh and the last, so they never overlap on a phone.
   const labelled = new Set([0, data.length - 1]);
   for (let i = 7; i < data.length - 3; i += 7) labelled.add(i);
-  const dayLabels = [...labelled].sort((a, b) => a - b).map((i) => {
-    const x = PAD + i * slot + slot / 2;
-    const anchor = data.length > 1 && i === 0 ? 'start' : data.length > 1 && i === data.length - 1 ? 'end' : 'middle';
-    const ax = anchor === 'start' ? PAD : anchor === 'end' ? WIDTH - PAD : x;
-    return `<text x="${num(ax)}" y="${bottom + 17}" font-size="12" fill="${MUTED}" text-anchor="${anchor}">${escapeXml(shortDay(data[i].day))}</text>`;
-  });
+  const dayLabels = [...labelled]
+    .sort((a, b) => a - b)
+    .map((i) => {
+      const x = PAD + i * slot + slot / 2;
+      const anchor = data.length > 1 && i === 0 ? 'start' : data.length > 1 && i === data.length - 1 ? 'end' : 'middle';
+      const ax = anchor === 'start' ? PAD : anchor === 'end' ? WIDTH - PAD : x;
+      return `<text x="${num(ax)}" y="${bottom + 17}" font-size="12" fill="${MUTED}" text-anchor="${anchor}">${escapeXml(shortDay(data[i].day))}</text>`;
+    });
   const totalText = `Tổng: ${fmt(total)}`;
   const bestText = `Cao nhất: ${fmt(best.value)} (${shortDay(best.day)})`;
   const body =

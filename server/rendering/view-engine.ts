@@ -18,11 +18,17 @@ interface Templates {
  * plus spaces (no template has a multi-line <pre> or <textarea>), and the pages are a fifth smaller.
  */
 export function collapseIndentation(source: string): string {
-  return source.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n').trim();
+  return source
+    .replace(/\n[ \t]+/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
 }
 
 function hbsFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.hbs')).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.hbs'))
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Every view, partial and the layout, compiled in one Handlebars environment of our own. */

@@ -52,8 +52,9 @@ export async function renderCover(
   const lines = wrap(input.name, 16, 4);
   const nameY = 330 - (lines.length - 1) * 35;
   const starCount = input.stars ?? 0;
-  const stars = Array.from({ length: starCount }, (_, i) =>
-    `<polygon points="${starPolygon(size / 2 + (i - (starCount - 1) / 2) * 78, 600, 32)}" fill="#ffd54f"/>`,
+  const stars = Array.from(
+    { length: starCount },
+    (_, i) => `<polygon points="${starPolygon(size / 2 + (i - (starCount - 1) / 2) * 78, 600, 32)}" fill="#ffd54f"/>`,
   ).join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}">
     <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">

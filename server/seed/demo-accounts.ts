@@ -18,7 +18,10 @@ const DEMO_SELLER_NAME = 'HTX Ong mật xã Lương Thịnh';
 export async function seedDemoAccounts(dataSource: DataSource): Promise<void> {
   const { admin, seller, buyer } = DEMO_ACCOUNTS;
   await dataSource.transaction(async (m) => {
-    for (const [account, role] of [[admin, 'admin'], [buyer, 'buyer']] as const) {
+    for (const [account, role] of [
+      [admin, 'admin'],
+      [buyer, 'buyer'],
+    ] as const) {
       await m.query(
         `INSERT INTO users (email, full_name, password_hash, role, phone) VALUES ($1, $2, $3, $4, '0912345678')
          ON CONFLICT (email) DO NOTHING`,
@@ -41,9 +44,10 @@ export async function seedDemoAccounts(dataSource: DataSource): Promise<void> {
 /** The demo logins in this database that still open with their published password. */
 export async function demoLoginsWithPublishedPasswords(dataSource: DataSource): Promise<string[]> {
   const accounts = Object.values(DEMO_ACCOUNTS);
-  const rows = (await dataSource.query(`SELECT email, password_hash FROM users WHERE email = ANY($1::citext[])`, [
-    accounts.map((a) => a.email),
-  ])) as { email: string; password_hash: string | null }[];
+  const rows = (await dataSource.query(`SELECT email, password_hash FROM users WHERE email = ANY($1::citext[])`, [accounts.map((a) => a.email)])) as {
+    email: string;
+    password_hash: string | null;
+  }[];
   const open: string[] = [];
   for (const account of accounts) {
     const row = rows.find((r) => r.email.toLowerCase() === account.email);

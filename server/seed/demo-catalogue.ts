@@ -34,13 +34,19 @@ export function loadDemoProducts(): DemoProduct[] {
 
 /** "Xã Bắc Hà (ước tính)" → "Xã Bắc Hà"; "Xã Trấn Yên / Phường Âu Lâu (…)" → "Xã Trấn Yên". */
 export function cleanCommune(raw: string): string {
-  const first = raw.split('/')[0].replace(/\(.*?\)/g, '').trim();
+  const first = raw
+    .split('/')[0]
+    .replace(/\(.*?\)/g, '')
+    .trim();
   return first || 'Phường Lào Cai';
 }
 
 function cleanProducer(record: DemoProduct): { name: string; unverified: boolean } {
   const unverified = record.cooperative.startsWith('(') || /chưa xác minh|suy luận/.test(record.cooperative);
-  const name = record.cooperative.replace(/\(.*?\)/g, '').replace(/\s+/g, ' ').trim();
+  const name = record.cooperative
+    .replace(/\(.*?\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { name: name || `Cơ sở sản xuất ${record.name_vi}`, unverified };
 }
 
@@ -86,10 +92,7 @@ export async function seedDemoCatalogue(dataSource: DataSource, media: MediaStor
   await Promise.all(
     records.map(async (r) => {
       const key = `demo/${slugify(r.name_vi, 40)}-${crypto.randomBytes(4).toString('hex')}`;
-      const images = await renderCover(
-        { name: r.name_vi, producer: cleanProducer(r).name, groupCode: r.ocop_group_code, stars: r.ocop_stars },
-        COVER_WIDTHS,
-      );
+      const images = await renderCover({ name: r.name_vi, producer: cleanProducer(r).name, groupCode: r.ocop_group_code, stars: r.ocop_stars }, COVER_WIDTHS);
       for (const [width, data] of images) await media.put(imageVariantName(key, width), data);
       covers.set(r.id, key);
     }),
@@ -108,10 +111,10 @@ export async function seedDemoCatalogue(dataSource: DataSource, media: MediaStor
         const sellerName = producer.unverified && r.cooperative.startsWith('(') ? `Cơ sở sản xuất ${r.name_vi}` : producer.name;
         const slug = uniqueSlug(slugify(sellerName, 60), sellerSlugs);
         const commune = cleanCommune(r.commune_2025);
-        const [user] = (await manager.query(
-          `INSERT INTO users (email, full_name, role) VALUES ($1, $2, 'seller') RETURNING id`,
-          [`${slug}@demo.cho-ocop.vn`, sellerName],
-        )) as { id: number }[];
+        const [user] = (await manager.query(`INSERT INTO users (email, full_name, role) VALUES ($1, $2, 'seller') RETURNING id`, [
+          `${slug}@demo.cho-ocop.vn`,
+          sellerName,
+        ])) as { id: number }[];
         const [seller] = (await manager.query(
           `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, status)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'approved') RETURNING id`,
@@ -156,15 +159,18 @@ export async function seedDemoCatalogue(dataSource: DataSource, media: MediaStor
         ],
       )) as { id: number }[];
       if (stock > 0) {
-        await manager.query(
-          `INSERT INTO stock_movements (product_id, delta, reason, balance_after, note) VALUES ($1, $2, 'initial', $2, $3)`,
-          [product.id, stock, 'Tồn kho ban đầu (dữ liệu trình diễn)'],
-        );
+        await manager.query(`INSERT INTO stock_movements (product_id, delta, reason, balance_after, note) VALUES ($1, $2, 'initial', $2, $3)`, [
+          product.id,
+          stock,
+          'Tồn kho ban đầu (dữ liệu trình diễn)',
+        ]);
       }
-      await manager.query(
-        `INSERT INTO product_images (product_id, storage_key, sizes, width, height, position, alt) VALUES ($1, $2, $3, 800, 800, 0, $4)`,
-        [product.id, covers.get(r.id), [...COVER_WIDTHS], r.name_vi],
-      );
+      await manager.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height, position, alt) VALUES ($1, $2, $3, 800, 800, 0, $4)`, [
+        product.id,
+        covers.get(r.id),
+        [...COVER_WIDTHS],
+        r.name_vi,
+      ]);
     }
   });
   return records.length;

@@ -27,7 +27,9 @@ test('a buyer shops with the keyboard only: search, product, add to cart, sign i
   await screenshot(page, journey, '01-results');
 
   // Open the product from the results.
-  const card = await tabTo(page, 'the product card', (f) => f.tag === 'a' && f.href.startsWith('/products/') && f.name.includes('Mật ong Thanh Xuân'), { max: 120 });
+  const card = await tabTo(page, 'the product card', (f) => f.tag === 'a' && f.href.startsWith('/products/') && f.name.includes('Mật ong Thanh Xuân'), {
+    max: 120,
+  });
   await focusVisible(card, 'a product card');
   await pressAndWait(page, 'Enter', (u) => u.pathname === card.href);
   await see(page.getByRole('heading', { level: 1, name: 'Mật ong Thanh Xuân' }), 'the product page');

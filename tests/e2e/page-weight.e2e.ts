@@ -40,8 +40,10 @@ test('listing first-load weight (document + CSS + JS + fonts) stays under 300 KB
   const total = counted.reduce((sum, r) => sum + r.bytes, 0);
   console.log('listing first-load weight: %d bytes', total);
   console.log(
-    [...counted.map((r) => `  ${r.type.padEnd(10)} ${String(r.bytes).padStart(8)}  ${new URL(r.url).pathname}`),
-      `  (not counted: ${all.length - counted.length} requests, ${all.filter((r) => !counted.includes(r)).reduce((s, r) => s + r.bytes, 0)} bytes — images, /media/, other)`].join('\n'),
+    [
+      ...counted.map((r) => `  ${r.type.padEnd(10)} ${String(r.bytes).padStart(8)}  ${new URL(r.url).pathname}`),
+      `  (not counted: ${all.length - counted.length} requests, ${all.filter((r) => !counted.includes(r)).reduce((s, r) => s + r.bytes, 0)} bytes — images, /media/, other)`,
+    ].join('\n'),
   );
   expect(counted.find((r) => r.type === 'Document')).toBeDefined();
   expect(counted.every((r) => r.done)).toBe(true);

@@ -39,7 +39,11 @@ describe('the session outlives the redirect (slow session store)', () => {
     }
     expect(later).toContain('Mật ong Thanh Xuân');
     // What the buyer saw right after the click. Fails while the store redirects before saving the session.
-    expect({ listsTheProduct: text.includes('Mật ong Thanh Xuân'), notice: text.includes('Đã thêm vào giỏ hàng.'), emptyCart: text.includes('Giỏ hàng đang trống') }).toEqual({
+    expect({
+      listsTheProduct: text.includes('Mật ong Thanh Xuân'),
+      notice: text.includes('Đã thêm vào giỏ hàng.'),
+      emptyCart: text.includes('Giỏ hàng đang trống'),
+    }).toEqual({
       listsTheProduct: true,
       notice: true,
       emptyCart: false,

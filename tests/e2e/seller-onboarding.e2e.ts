@@ -11,8 +11,20 @@ const e2e = useE2E();
 
 /** One cooperative per viewport, so both runs can share the file's store. */
 const COOPS = {
-  desktop: { commune: 'Xã Tả Van', cooperative: 'HTX Miến dong Tả Van', product: 'Miến dong Tả Van sợi nhỏ', query: 'mien dong ta van', email: 'htx.mien.ta.van@example.vn' },
-  mobile: { commune: 'Xã Bắc Hà', cooperative: 'HTX Mận Tam hoa Bắc Hà', product: 'Mận Tam hoa Bắc Hà sấy dẻo', query: 'man tam hoa bac ha', email: 'htx.man.bac.ha@example.vn' },
+  desktop: {
+    commune: 'Xã Tả Van',
+    cooperative: 'HTX Miến dong Tả Van',
+    product: 'Miến dong Tả Van sợi nhỏ',
+    query: 'mien dong ta van',
+    email: 'htx.mien.ta.van@example.vn',
+  },
+  mobile: {
+    commune: 'Xã Bắc Hà',
+    cooperative: 'HTX Mận Tam hoa Bắc Hà',
+    product: 'Mận Tam hoa Bắc Hà sấy dẻo',
+    query: 'man tam hoa bac ha',
+    email: 'htx.man.bac.ha@example.vn',
+  },
 } as const;
 
 let photo: string;
@@ -43,7 +55,9 @@ describe.each(VIEWPORTS)('a cooperative joins and sells ($name)', (vp) => {
     await seller.getByLabel('Loại hình chủ thể').selectOption({ label: 'Hợp tác xã' });
     await seller.getByLabel('Xã/phường (tỉnh Lào Cai)').selectOption({ label: coop.commune });
     await seller.getByLabel('Địa chỉ (thôn/bản, số nhà, đường)').fill('Thôn Giàng Tả Chải, nhà văn hoá');
-    await seller.getByLabel('Giới thiệu hợp tác xã và sản phẩm').fill(`${coop.cooperative}: 25 hộ thành viên, sản xuất theo cách truyền thống của đồng bào vùng cao.`);
+    await seller
+      .getByLabel('Giới thiệu hợp tác xã và sản phẩm')
+      .fill(`${coop.cooperative}: 25 hộ thành viên, sản xuất theo cách truyền thống của đồng bào vùng cao.`);
     await screenshot(seller, journey, '01-apply-form', soft);
     await clickAndWait(seller, seller.getByRole('button', { name: 'Gửi hồ sơ' }), (u) => u.pathname === '/seller');
     await see(seller.getByRole('heading', { level: 1, name: coop.cooperative }), 'the seller dashboard');

@@ -26,10 +26,12 @@ export async function createAccount(
 ): Promise<{ id: number; email: string; password: string }> {
   const email = input.email ?? `acc${Date.now()}${crypto.randomBytes(4).toString('hex')}@example.vn`;
   const password = input.password ?? TEST_PASSWORD;
-  const [row] = await ds.query(
-    `INSERT INTO users (email, full_name, password_hash, role, phone) VALUES ($1, $2, $3, $4, '0912345678') RETURNING id`,
-    [email, input.fullName ?? 'Trần Văn Bình', input.passwordHash ?? (await hashPassword(password)), input.role ?? 'buyer'],
-  );
+  const [row] = await ds.query(`INSERT INTO users (email, full_name, password_hash, role, phone) VALUES ($1, $2, $3, $4, '0912345678') RETURNING id`, [
+    email,
+    input.fullName ?? 'Trần Văn Bình',
+    input.passwordHash ?? (await hashPassword(password)),
+    input.role ?? 'buyer',
+  ]);
   return { id: row.id, email, password };
 }
 

@@ -7,9 +7,28 @@ import type { SellerStatus, SellerType } from '../../server/modules/sellers/sell
 let sequence = 0;
 const unique = () => `${++sequence}${crypto.randomBytes(2).toString('hex')}`;
 
-export interface UserRow { id: number; email: string; fullName: string; role: string }
-export interface SellerRow { id: number; slug: string; name: string; ownerUserId: number; commune: string; status: SellerStatus }
-export interface ProductRow { id: number; slug: string; name: string; sellerId: number; priceVnd: number; stock: number }
+export interface UserRow {
+  id: number;
+  email: string;
+  fullName: string;
+  role: string;
+}
+export interface SellerRow {
+  id: number;
+  slug: string;
+  name: string;
+  ownerUserId: number;
+  commune: string;
+  status: SellerStatus;
+}
+export interface ProductRow {
+  id: number;
+  slug: string;
+  name: string;
+  sellerId: number;
+  priceVnd: number;
+  stock: number;
+}
 
 export interface ProductInput {
   sellerId?: number;
@@ -31,10 +50,11 @@ export interface ProductInput {
 export function makeFactories(ds: DataSource, clock: Clock) {
   async function createUser(input: { email?: string; fullName?: string; role?: 'buyer' | 'seller' | 'admin' } = {}): Promise<UserRow> {
     const email = input.email ?? `user${unique()}@example.vn`;
-    const [row] = await ds.query(
-      `INSERT INTO users (email, full_name, role) VALUES ($1, $2, $3) RETURNING id, email, full_name AS "fullName", role`,
-      [email, input.fullName ?? 'Nguyễn Văn A', input.role ?? 'buyer'],
-    );
+    const [row] = await ds.query(`INSERT INTO users (email, full_name, role) VALUES ($1, $2, $3) RETURNING id, email, full_name AS "fullName", role`, [
+      email,
+      input.fullName ?? 'Nguyễn Văn A',
+      input.role ?? 'buyer',
+    ]);
     return row;
   }
 
@@ -84,10 +104,10 @@ export function makeFactories(ds: DataSource, clock: Clock) {
       await ds.query(`INSERT INTO stock_movements (product_id, delta, reason, balance_after) VALUES ($1, $2, 'initial', $2)`, [row.id, stock]);
     }
     if (input.withImage) {
-      await ds.query(
-        `INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, '{400,800,1600}', 1600, 1600, 0)`,
-        [row.id, `products/test-${unique()}`],
-      );
+      await ds.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, '{400,800,1600}', 1600, 1600, 0)`, [
+        row.id,
+        `products/test-${unique()}`,
+      ]);
     }
     return row;
   }

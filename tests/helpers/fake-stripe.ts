@@ -112,7 +112,14 @@ export class FakeStripe {
       return session ? json(200, session) : json(404, { error: { type: 'invalid_request_error', message: 'No such session' } });
     }
     if (req.method === 'POST' && url.pathname === '/v1/refunds') {
-      const refund = { id: id('re'), object: 'refund', amount: Number(params.get('amount')), payment_intent: params.get('payment_intent') ?? '', status: 'succeeded', currency: 'vnd' };
+      const refund = {
+        id: id('re'),
+        object: 'refund',
+        amount: Number(params.get('amount')),
+        payment_intent: params.get('payment_intent') ?? '',
+        status: 'succeeded',
+        currency: 'vnd',
+      };
       this.refunds.push(refund);
       if (idempotencyKey) this.byIdempotencyKey.set(idempotencyKey, refund);
       return json(200, refund);

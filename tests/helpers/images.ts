@@ -9,7 +9,9 @@ export async function jpegWithExif(width = 1200, height = 800): Promise<Buffer> 
 }
 
 export function png(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 30, g: 120, b: 60 } } }).png({ compressionLevel: 9 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 30, g: 120, b: 60 } } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }
 
 export const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');

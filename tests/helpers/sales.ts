@@ -24,7 +24,10 @@ export async function placePaidOrder(ctx: TestContext, lines: { productId: numbe
 
 /** Moves an order's creation and payment back in time, as if it had happened then. */
 export async function backdateOrder(ctx: TestContext, orderId: number, at: string): Promise<void> {
-  await ctx.ds.query(`UPDATE orders SET created_at = $2::timestamptz, paid_at = CASE WHEN paid_at IS NULL THEN NULL ELSE $2::timestamptz END WHERE id = $1`, [orderId, at]);
+  await ctx.ds.query(`UPDATE orders SET created_at = $2::timestamptz, paid_at = CASE WHEN paid_at IS NULL THEN NULL ELSE $2::timestamptz END WHERE id = $1`, [
+    orderId,
+    at,
+  ]);
 }
 
 /** The rows (body and footer) of a table on a page, as the reader sees each cell's text. */
@@ -34,7 +37,14 @@ export function tableRows(html: string, sectionId: string): string[][] {
   const table = html.slice(start, html.indexOf('</table>', start));
   const body = table.slice(table.indexOf('<tbody>'));
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) => decodeHtml(cell[1].replace(/<[^>]+>/g, ' ').replace(/[ \t\r\n]+/g, ' ').trim())),
+    [...row[1].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) =>
+      decodeHtml(
+        cell[1]
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/[ \t\r\n]+/g, ' ')
+          .trim(),
+      ),
+    ),
   );
 }
 

@@ -25,7 +25,10 @@ export async function pageToken(agent: request.Agent): Promise<string> {
 
 export async function addToCart(agent: request.Agent, productId: number, quantity: number): Promise<request.Response> {
   const token = await pageToken(agent);
-  return agent.post('/cart/items').type('form').send({ _csrf: token, productId: String(productId), quantity: String(quantity) });
+  return agent
+    .post('/cart/items')
+    .type('form')
+    .send({ _csrf: token, productId: String(productId), quantity: String(quantity) });
 }
 
 /**
@@ -49,7 +52,10 @@ export async function buyerWithCart(
 /** Opens /checkout (for its token) and posts the form; returns the answer. */
 export async function checkout(agent: request.Agent, overrides: Record<string, string> = {}): Promise<request.Response> {
   const token = await pageToken(agent);
-  return agent.post('/checkout').type('form').send({ _csrf: token, ...ADDRESS, ...overrides });
+  return agent
+    .post('/checkout')
+    .type('form')
+    .send({ _csrf: token, ...ADDRESS, ...overrides });
 }
 
 export function orderCodeFrom(res: request.Response): string {

@@ -81,7 +81,13 @@ export async function createTestContext(
   await ds.initialize();
   let now = options.now ?? new Date();
   const clock: Clock = { now: () => now };
-  const container = buildContainer({ config, dataSource: ds, logger: options.logTo ? createLogger('info', options.logTo) : createLogger('silent'), clock, mailTransport: options.mailTransport });
+  const container = buildContainer({
+    config,
+    dataSource: ds,
+    logger: options.logTo ? createLogger('info', options.logTo) : createLogger('silent'),
+    clock,
+    mailTransport: options.mailTransport,
+  });
   const app = createApp(container);
   return {
     app,

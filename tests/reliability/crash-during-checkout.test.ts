@@ -42,7 +42,12 @@ describe('SIGKILL in the middle of checkouts', () => {
     }
     const tokens = await Promise.all(shoppers.map((s) => s.token('/account')));
 
-    const answers = shoppers.map((s, i) => s.checkout(undefined, tokens[i]).then((r) => r.status, () => 0));
+    const answers = shoppers.map((s, i) =>
+      s.checkout(undefined, tokens[i]).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    );
     // Kill once some orders are committed and others are still on their way.
     await waitFor('the first orders to commit', async () => (await ctx.ds.query(`SELECT count(*)::int AS n FROM orders`))[0].n >= 5, 30_000, 5);
     await store.kill();
@@ -83,6 +88,8 @@ describe('SIGKILL in the middle of checkouts', () => {
     const [{ n: total }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM orders`);
     expect(total).toBe(BUYERS);
     expect(await orderProblems(ctx.ds, initial)).toEqual([]);
-    console.log(`crash: faults injected 1 SIGKILL; after restart ${left.length} buyers checked out again; ${total} orders for ${BUYERS} buyers, orders lost: 0, half-written: 0`);
+    console.log(
+      `crash: faults injected 1 SIGKILL; after restart ${left.length} buyers checked out again; ${total} orders for ${BUYERS} buyers, orders lost: 0, half-written: 0`,
+    );
   });
 });

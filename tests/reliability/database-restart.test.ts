@@ -55,8 +55,17 @@ interface Sample {
 
 function bankTransfer(code: string, amount: number, id: string) {
   return {
-    id, gateway: 'Agribank', transactionDate: '2026-11-26 10:15:00', accountNumber: BANK_ACCOUNT, code: null,
-    content: `${code} thanh toan don hang`, transferType: 'in', transferAmount: amount, accumulated: 0, subAccount: null, referenceCode: `FT${id}`,
+    id,
+    gateway: 'Agribank',
+    transactionDate: '2026-11-26 10:15:00',
+    accountNumber: BANK_ACCOUNT,
+    code: null,
+    content: `${code} thanh toan don hang`,
+    transferType: 'in',
+    transferAmount: amount,
+    accumulated: 0,
+    subAccount: null,
+    referenceCode: `FT${id}`,
   };
 }
 const sendBank = (body: unknown) =>
@@ -108,7 +117,9 @@ describe('PostgreSQL restarting under load', () => {
       } catch (err) {
         record(what, 0, started); // no answer at all (timeout or reset)
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        errors.push(`${what} (sent ${since(started)}, failed ${since(Date.now())}): ${cause?.code ?? (err as Error).name} ${cause?.message ?? (err as Error).message}`);
+        errors.push(
+          `${what} (sent ${since(started)}, failed ${since(Date.now())}): ${cause?.code ?? (err as Error).name} ${cause?.message ?? (err as Error).message}`,
+        );
         return undefined;
       }
     };
@@ -197,6 +208,8 @@ describe('PostgreSQL restarting under load', () => {
     expect(orders).toBeGreaterThanOrEqual(confirmed + 2);
     const problems = await orderProblems(ds, initial);
     expect(problems).toEqual([]);
-    console.log(`database restart: faults injected 1 stop + 1 webhook during the outage; ${orders} orders in the database, ${confirmed} confirmed under load, orders lost: 0, half-written: 0`);
+    console.log(
+      `database restart: faults injected 1 stop + 1 webhook during the outage; ${orders} orders in the database, ${confirmed} confirmed under load, orders lost: 0, half-written: 0`,
+    );
   });
 });

@@ -65,7 +65,9 @@ async function onOneConnection(paths: string[]): Promise<{ answers: string[]; cl
   for (const path of paths) {
     if (closedByServer) break;
     buffer = '';
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nCookie: ${sessionCookieName(config)}=s:${encodeURIComponent(sign(SID, SECRET))}\r\n\r\n`);
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nCookie: ${sessionCookieName(config)}=s:${encodeURIComponent(sign(SID, SECRET))}\r\n\r\n`,
+    );
     const until = Date.now() + 5000;
     for (;;) {
       const head = buffer.indexOf('\r\n\r\n');

@@ -77,7 +77,9 @@ describe('two instances over one database', () => {
     const tokens = await Promise.all(shoppers.map((s, i) => s.token('/account', instance(i + 1))));
     const results = await Promise.all(shoppers.map((s, i) => s.checkout(instance(i + 1), tokens[i])));
     const statuses = results.map((r) => r.status);
-    console.log(`several instances: 100 concurrent checkouts over 2 instances for 30 units → ${statuses.filter((s) => s === 303).length} orders, ${statuses.filter((s) => s === 409).length} refused`);
+    console.log(
+      `several instances: 100 concurrent checkouts over 2 instances for 30 units → ${statuses.filter((s) => s === 303).length} orders, ${statuses.filter((s) => s === 409).length} refused`,
+    );
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s === 303)).toHaveLength(30);
     expect(statuses.filter((s) => s === 409)).toHaveLength(70);
@@ -104,7 +106,9 @@ describe('two instances over one database', () => {
     expect(releases.filter((r: { rows: number; returned: number; quantity: number }) => r.rows !== 1 || r.returned !== r.quantity)).toEqual([]);
     const [{ n: events }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM order_events WHERE to_status = 'expired'`);
     expect(events).toBe(due.length);
-    const products = await ctx.ds.query(`SELECT id, (SELECT delta FROM stock_movements WHERE product_id = p.id AND reason = 'initial') AS initial FROM products p`);
+    const products = await ctx.ds.query(
+      `SELECT id, (SELECT delta FROM stock_movements WHERE product_id = p.id AND reason = 'initial') AS initial FROM products p`,
+    );
     expect(await orderProblems(ctx.ds, new Map(products.map((p: { id: number; initial: number }) => [p.id, p.initial])))).toEqual([]);
     console.log(`several instances: ${due.length} overdue orders expired by two sweepers, each released once`);
   });

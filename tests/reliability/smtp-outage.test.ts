@@ -40,7 +40,8 @@ describe('SMTP down', () => {
     // The worker tries, fails, and keeps the mail for later.
     await waitFor(
       'a failed delivery attempt',
-      async () => (await ctx.ds.query(`SELECT count(*)::int AS n FROM outbox_emails WHERE attempts > 0 AND last_error IS NOT NULL AND status = 'pending'`))[0].n > 0,
+      async () =>
+        (await ctx.ds.query(`SELECT count(*)::int AS n FROM outbox_emails WHERE attempts > 0 AND last_error IS NOT NULL AND status = 'pending'`))[0].n > 0,
       20_000,
     );
     const [{ n: queued }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM outbox_emails`);
@@ -49,11 +50,18 @@ describe('SMTP down', () => {
 
     // The SMTP server comes back on the same port; the worker's back-off (30 s after a first failure) runs out.
     smtp = await startSmtpSink(smtpPort);
-    await waitFor('every mail to be sent', async () => (await ctx.ds.query(`SELECT count(*)::int AS n FROM outbox_emails WHERE status <> 'sent'`))[0].n === 0, 75_000, 500);
+    await waitFor(
+      'every mail to be sent',
+      async () => (await ctx.ds.query(`SELECT count(*)::int AS n FROM outbox_emails WHERE status <> 'sent'`))[0].n === 0,
+      75_000,
+      500,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(smtp.received).toHaveLength(queued);
     for (const buyer of buyers) expect(smtp.received.filter((m) => m.to.includes(buyer.email))).toHaveLength(1);
     const [{ attempts }] = await ctx.ds.query(`SELECT max(attempts)::int AS attempts FROM outbox_emails`);
-    console.log(`smtp outage: faults injected 1 (SMTP down); ${codes.length} orders placed while down; ${queued} mails queued, ${smtp.received.length} delivered after it returned (up to ${attempts} attempts each), lost: 0`);
+    console.log(
+      `smtp outage: faults injected 1 (SMTP down); ${codes.length} orders placed while down; ${queued} mails queued, ${smtp.received.length} delivered after it returned (up to ${attempts} attempts each), lost: 0`,
+    );
   });
 });

@@ -6,7 +6,12 @@ const NBSP = '\u00a0';
 /** Every <text> of a chart, decoded back to what a reader sees. */
 function texts(svg: string): string[] {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
-    m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
+    m[1]
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&'),
   );
 }
 
@@ -50,7 +55,14 @@ describe('barChart', () => {
   });
 
   it('writes counts with their unit and Vietnamese digit grouping', () => {
-    const svg = barChart({ title: 'Đơn theo hạng sao', data: [{ label: '5 sao', value: 1234 }, { label: 'Không sao', value: 0 }], unit: 'đơn' });
+    const svg = barChart({
+      title: 'Đơn theo hạng sao',
+      data: [
+        { label: '5 sao', value: 1234 },
+        { label: 'Không sao', value: 0 },
+      ],
+      unit: 'đơn',
+    });
     expect(texts(svg)).toEqual(['5 sao', '1.234 đơn', 'Không sao', '0 đơn']);
   });
 
@@ -77,7 +89,13 @@ describe('barChart', () => {
       barChart({ title: 'Trống', data: [] }),
       barChart({ title: 'Trống', data: [{ label: 'a', value: 0 }] }),
       barChart({ title: 'Trống', data: undefined as never }),
-      barChart({ title: 'Trống', data: [{ label: 'a', value: Number.NaN }, { label: 'b', value: Infinity }] }),
+      barChart({
+        title: 'Trống',
+        data: [
+          { label: 'a', value: Number.NaN },
+          { label: 'b', value: Infinity },
+        ],
+      }),
     ]) {
       expectAccessibleSvg(svg, 'Trống');
       expect(texts(svg)).toEqual([NO_DATA_TEXT]);

@@ -37,7 +37,11 @@ describe('ConcurrencyLimit', () => {
 
   it('frees the slot when a task fails', async () => {
     const limit = new ConcurrencyLimit(1, 0);
-    await expect(limit.run(async () => { throw new Error('bad photo'); })).rejects.toThrow('bad photo');
+    await expect(
+      limit.run(async () => {
+        throw new Error('bad photo');
+      }),
+    ).rejects.toThrow('bad photo');
     expect(await limit.run(async () => 1)).toBe(1);
   });
 });

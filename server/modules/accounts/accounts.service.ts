@@ -85,7 +85,10 @@ export class AccountsService {
 
   /** Changes the password and ends every session of the account; the caller starts a new one for this device. */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
-    const [user] = (await this.dataSource.query(`SELECT password_hash AS "passwordHash" FROM users WHERE id = $1`, [actor.id])) as Pick<UserWithHash, 'passwordHash'>[];
+    const [user] = (await this.dataSource.query(`SELECT password_hash AS "passwordHash" FROM users WHERE id = $1`, [actor.id])) as Pick<
+      UserWithHash,
+      'passwordHash'
+    >[];
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ValidationError({ currentPassword: 'Mật khẩu hiện tại không đúng.' });
     }

@@ -96,7 +96,12 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
       }
     });
 
-  act('/admin/orders/:code/mark-paid', markPaidSchema, (actor, code, { reference }) => intake.markPaidByAdmin(actor, code, reference), 'Đã ghi nhận thanh toán.');
+  act(
+    '/admin/orders/:code/mark-paid',
+    markPaidSchema,
+    (actor, code, { reference }) => intake.markPaidByAdmin(actor, code, reference),
+    'Đã ghi nhận thanh toán.',
+  );
   act('/admin/orders/:code/refund', refundSchema, (actor, code, { reason }) => refunds.refundOrder(actor, code, reason), 'Đã hoàn tiền đơn hàng.');
   act('/admin/orders/:code/cancel', cancelOrderSchema, (actor, code, { reason }) => adminOrders.cancel(actor, code, reason), 'Đã huỷ đơn hàng.');
 

@@ -91,7 +91,15 @@ export class AdminOrdersService {
               o.review_reason AS "reviewReason", u.full_name AS "buyerName", u.email AS "buyerEmail"
        FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.code = $1`,
       [code],
-    )) as { id: number; paidAmountVnd: number; refundedAmountVnd: number; needsReview: boolean; reviewReason: string | null; buyerName: string; buyerEmail: string }[];
+    )) as {
+      id: number;
+      paidAmountVnd: number;
+      refundedAmountVnd: number;
+      needsReview: boolean;
+      reviewReason: string | null;
+      buyerName: string;
+      buyerEmail: string;
+    }[];
     if (!row) throw new NotFoundError('Không tìm thấy đơn hàng này.');
     const [order, payments, events, refunds, history] = await Promise.all([
       this.orders.loadView(row.id),
@@ -128,8 +136,17 @@ export class AdminOrdersService {
     return toCsv(
       ['Mã đơn', 'Ngày đặt', 'Trạng thái', 'Thanh toán', 'Người mua', 'Email', 'Hợp tác xã', 'Tổng tiền (đ)', 'Đã trả (đ)', 'Đã hoàn (đ)', 'Cần xem xét'],
       rows.map((r) => [
-        r.code, formatDateTime(r.createdAt), r.statusLabel, r.paymentMethod, r.buyerName, r.buyerEmail, r.sellers,
-        r.totalVnd, r.paidAmountVnd, r.refundedAmountVnd, r.needsReview ? (r.reviewReason ?? 'có') : '',
+        r.code,
+        formatDateTime(r.createdAt),
+        r.statusLabel,
+        r.paymentMethod,
+        r.buyerName,
+        r.buyerEmail,
+        r.sellers,
+        r.totalVnd,
+        r.paidAmountVnd,
+        r.refundedAmountVnd,
+        r.needsReview ? (r.reviewReason ?? 'có') : '',
       ]),
     );
   }

@@ -48,11 +48,19 @@ const productFilter = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
 });
 const productActionParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), action: z.enum(['hide', 'restore', 'verify-ocop']) });
-const productActionBody = z.object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''), returnTo: z.string().max(500).optional() }).strict();
+const productActionBody = z
+  .object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''), returnTo: z.string().max(500).optional() })
+  .strict();
 // The verify form carries the claim version the admin was shown; a verify without it is refused.
 const verifyOcopBody = productActionBody.extend({ claimVersion: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 const PRODUCT_NOTICES = { hide: 'Đã ẩn sản phẩm.', restore: 'Đã khôi phục sản phẩm.', 'verify-ocop': 'Đã xác minh chứng nhận OCOP.' } as const;
-const auditQuery = z.object({ before: z.string().regex(/^\d{1,18}$/).optional().catch(undefined) });
+const auditQuery = z.object({
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional()
+    .catch(undefined),
+});
 
 /** The back office. Every route is admin-only here, and every service call checks the actor again. */
 export function adminRoutes(deps: { sellers: SellersService; audit: AuditService; products: ProductModerationService }): Router {
@@ -130,9 +138,8 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
 
   router.post('/admin/products/:id/:action', async (req, res) => {
     const { id, action } = parseInput(productActionParams, req.params);
-    const { reason, claimVersion } = action === 'verify-ocop'
-      ? parseInput(verifyOcopBody, formBody(req))
-      : { ...parseInput(productActionBody, formBody(req)), claimVersion: 0 };
+    const { reason, claimVersion } =
+      action === 'verify-ocop' ? parseInput(verifyOcopBody, formBody(req)) : { ...parseInput(productActionBody, formBody(req)), claimVersion: 0 };
     try {
       if (action === 'verify-ocop') await products.verifyOcop(req.user!, id, claimVersion, reason);
       if (action === 'hide') await products.hide(req.user!, id, reason);

@@ -102,7 +102,13 @@ export class ProductModerationService {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       await this.products.restore(manager, productId);
-      await this.audit.record(manager, { actorUserId: actor.id, action: 'product.restore', targetType: 'product', targetId: productId, reason: reason.trim() || null });
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'product.restore',
+        targetType: 'product',
+        targetId: productId,
+        reason: reason.trim() || null,
+      });
     });
   }
 

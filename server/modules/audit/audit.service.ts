@@ -39,10 +39,14 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(manager: EntityManager, entry: AuditEntryInput): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_log (actor_user_id, action, target_type, target_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [entry.actorUserId, entry.action, entry.targetType, String(entry.targetId), entry.reason ?? null, entry.details ?? {}],
-    );
+    await manager.query(`INSERT INTO audit_log (actor_user_id, action, target_type, target_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      entry.actorUserId,
+      entry.action,
+      entry.targetType,
+      String(entry.targetId),
+      entry.reason ?? null,
+      entry.details ?? {},
+    ]);
   }
 
   async forTarget(targetType: string, targetId: string | number): Promise<AuditEntry[]> {

@@ -11,9 +11,20 @@ const quantity = (min: number) =>
   );
 
 export const addToCartSchema = z
-  .object({ productId: z.string().regex(/^\d{1,9}$/, 'Sản phẩm không hợp lệ.').transform(Number), quantity: quantity(1).default(1) })
+  .object({
+    productId: z
+      .string()
+      .regex(/^\d{1,9}$/, 'Sản phẩm không hợp lệ.')
+      .transform(Number),
+    quantity: quantity(1).default(1),
+  })
   .strict();
 
 export const setQuantitySchema = z.object({ quantity: quantity(0) }).strict();
 
-export const productIdParam = z.object({ productId: z.string().regex(/^\d{1,9}$/).transform(Number) });
+export const productIdParam = z.object({
+  productId: z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number),
+});

@@ -34,7 +34,11 @@ export function categoryOptions(roots: CategoryNode[], selected?: string) {
   return roots.flatMap((root) => [
     { code: root.code, nameVi: root.nameVi, nameEn: root.nameEn, indent: false, selected: root.code === selected },
     ...root.children.map((child) => ({
-      code: child.code, nameVi: child.nameVi, nameEn: child.nameEn, indent: true, selected: child.code === selected,
+      code: child.code,
+      nameVi: child.nameVi,
+      nameEn: child.nameEn,
+      indent: true,
+      selected: child.code === selected,
     })),
   ]);
 }

@@ -13,7 +13,13 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const price = lenient(z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000_000)));
 
 export const productQuerySchema = z.object({
-  q: lenient(z.string().trim().max(100).transform((s) => s || undefined)),
+  q: lenient(
+    z
+      .string()
+      .trim()
+      .max(100)
+      .transform((s) => s || undefined),
+  ),
   category: lenient(z.string().regex(/^[IVX]{1,3}(\.\d{1,2}(\.[a-z])?)?$/)),
   stars: lenient(z.coerce.number().int().min(3).max(5)),
   commune: lenient(z.string().trim().min(1).max(100)),
@@ -21,10 +27,21 @@ export const productQuerySchema = z.object({
   maxPrice: price,
   sort: lenient(z.enum(SORTS)),
   page: z.coerce.number().int().min(1).max(MAX_PAGE).catch(1).default(1),
-  cursor: lenient(z.string().max(200).regex(/^[A-Za-z0-9_-]+$/)),
+  cursor: lenient(
+    z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  ),
 });
 // No .strict(): unknown query keys (utm_source, lang…) are ignored, never an error.
 
 export type ProductQuery = z.infer<typeof productQuerySchema>;
 
-export const slugParamSchema = z.object({ slug: z.string().min(1).max(120).regex(/^[a-z0-9-]+$/) });
+export const slugParamSchema = z.object({
+  slug: z
+    .string()
+    .min(1)
+    .max(120)
+    .regex(/^[a-z0-9-]+$/),
+});

@@ -288,9 +288,19 @@ export class CatalogService {
     const ttl = (options.cacheSeconds ?? 0) * 1000;
     if (ttl > 0) {
       // allowStale: while one query refreshes an expired entry, other requests keep the old value.
-      this.counts = new LRUCache({ max: 2000, ttl, allowStale: true, fetchMethod: (_key, _old, { context }) => this.queryCount(context.where, context.params) });
+      this.counts = new LRUCache({
+        max: 2000,
+        ttl,
+        allowStale: true,
+        fetchMethod: (_key, _old, { context }) => this.queryCount(context.where, context.params),
+      });
       this.anchors = new LRUCache({ max: 1, ttl, allowStale: true, fetchMethod: () => this.queryPageAnchors() });
-      this.rankings = new LRUCache({ max: 500, ttl, allowStale: true, fetchMethod: (_key, _old, { context }) => this.queryRanking(context.sql, context.params) });
+      this.rankings = new LRUCache({
+        max: 500,
+        ttl,
+        allowStale: true,
+        fetchMethod: (_key, _old, { context }) => this.queryRanking(context.sql, context.params),
+      });
     }
   }
 
@@ -341,7 +351,9 @@ export class CatalogService {
     if (filter.category) where.push(`p.category_id = ANY(${params.add(await this.categoryIds(filter.category))}::int[])`);
     if (filter.stars) {
       // Filtering by stars means the badge a buyer can trust: verified and still valid.
-      where.push(`p.ocop_stars = ${params.add(filter.stars)} AND p.ocop_verified AND p.ocop_valid_until >= ${params.add(todayInVietnam(this.clock.now()))}::date`);
+      where.push(
+        `p.ocop_stars = ${params.add(filter.stars)} AND p.ocop_verified AND p.ocop_valid_until >= ${params.add(todayInVietnam(this.clock.now()))}::date`,
+      );
     }
     if (filter.commune) where.push(`s.commune = ${params.add(filter.commune)}`);
     if (filter.minPrice !== undefined) where.push(`p.price_vnd >= ${params.add(filter.minPrice)}`);
@@ -545,11 +557,7 @@ export class CatalogService {
 
   async homeSections(): Promise<{ fiveStar: ProductCard[]; fourStar: ProductCard[]; newest: ProductCard[] }> {
     const list = (filter: CatalogFilter) => this.searchProducts(filter, { pageSize: 8, withTotal: false }).then((p) => p.items);
-    const [fiveStar, fourStar, newest] = await Promise.all([
-      list({ stars: 5, sort: 'newest' }),
-      list({ stars: 4, sort: 'newest' }),
-      list({ sort: 'newest' }),
-    ]);
+    const [fiveStar, fourStar, newest] = await Promise.all([list({ stars: 5, sort: 'newest' }), list({ stars: 4, sort: 'newest' }), list({ sort: 'newest' })]);
     return { fiveStar, fourStar, newest };
   }
 

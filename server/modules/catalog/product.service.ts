@@ -3,14 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { uniqueSlug } from '../../db/unique-slug';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { PRODUCT_COLUMNS, type Product } from './product.entity';
-import {
-  OCOP_CLAIM_COLUMNS,
-  PRODUCT_TRANSITIONS,
-  canMoveProduct,
-  ocopClaimWhere,
-  productsMovableBy,
-  restoredStatus,
-} from './product-state';
+import { OCOP_CLAIM_COLUMNS, PRODUCT_TRANSITIONS, canMoveProduct, ocopClaimWhere, productsMovableBy, restoredStatus } from './product-state';
 
 /** What a cooperative writes about a product (its form); stock goes through inventory's ledger instead. */
 export interface ProductDetails {
@@ -48,8 +41,19 @@ export class ProductService {
            ocop_stars, ocop_certificate_no, ocop_decision_date, ocop_verified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, false)
          ${onConflict} RETURNING ${PRODUCT_COLUMNS}`,
-        [sellerId, details.categoryId, details.name, slug, details.description, details.priceVnd, details.unit, details.lowStockThreshold,
-          details.ocopStars ?? null, details.ocopCertificateNo ?? null, details.ocopDecisionDate ?? null],
+        [
+          sellerId,
+          details.categoryId,
+          details.name,
+          slug,
+          details.description,
+          details.priceVnd,
+          details.unit,
+          details.lowStockThreshold,
+          details.ocopStars ?? null,
+          details.ocopCertificateNo ?? null,
+          details.ocopDecisionDate ?? null,
+        ],
       ) as Promise<Product[]>;
     const slug = await uniqueSlug(manager, 'products', details.name);
     // CASE: two products with the same name created at the same instant. ON CONFLICT rather than
@@ -84,8 +88,20 @@ export class ProductService {
          version = version + 1, updated_at = now()
        WHERE id = $1 AND seller_id = $2 AND version = $3
        RETURNING id`,
-      [ref.productId, ref.sellerId, ref.version, details.name, details.categoryId, details.description, details.priceVnd, details.unit,
-        details.lowStockThreshold, details.ocopStars ?? null, details.ocopCertificateNo ?? null, details.ocopDecisionDate ?? null],
+      [
+        ref.productId,
+        ref.sellerId,
+        ref.version,
+        details.name,
+        details.categoryId,
+        details.description,
+        details.priceVnd,
+        details.unit,
+        details.lowStockThreshold,
+        details.ocopStars ?? null,
+        details.ocopCertificateNo ?? null,
+        details.ocopDecisionDate ?? null,
+      ],
     )) as [{ id: number }[], number];
     return rows.length === 1;
   }

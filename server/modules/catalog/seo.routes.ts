@@ -8,23 +8,25 @@ export function seoRoutes(catalog: CatalogService, publicUrl: string): Router {
   const router = express.Router();
 
   router.get('/robots.txt', (_req, res) => {
-    res.type('text/plain').send(
-      [
-        'User-agent: *',
-        'Disallow: /admin',
-        'Disallow: /seller',
-        'Disallow: /cart',
-        'Disallow: /checkout',
-        'Disallow: /orders',
-        'Disallow: /account',
-        'Disallow: /login',
-        'Disallow: /register',
-        'Disallow: /api/',
-        'Disallow: /products?q=',
-        `Sitemap: ${publicUrl}/sitemap.xml`,
-        '',
-      ].join('\n'),
-    );
+    res
+      .type('text/plain')
+      .send(
+        [
+          'User-agent: *',
+          'Disallow: /admin',
+          'Disallow: /seller',
+          'Disallow: /cart',
+          'Disallow: /checkout',
+          'Disallow: /orders',
+          'Disallow: /account',
+          'Disallow: /login',
+          'Disallow: /register',
+          'Disallow: /api/',
+          'Disallow: /products?q=',
+          `Sitemap: ${publicUrl}/sitemap.xml`,
+          '',
+        ].join('\n'),
+      );
   });
 
   router.get('/sitemap.xml', async (_req, res) => {
@@ -37,9 +39,10 @@ export function seoRoutes(catalog: CatalogService, publicUrl: string): Router {
       ...products.map((p) => url(`/products/${p.slug}`, p.updatedAt)),
       ...sellers.map((s) => url(`/sellers/${s.slug}`, s.updatedAt)),
     ].join('\n');
-    res.type('application/xml').set('Cache-Control', 'public, max-age=3600').send(
-      `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`,
-    );
+    res
+      .type('application/xml')
+      .set('Cache-Control', 'public, max-age=3600')
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`);
   });
 
   return router;

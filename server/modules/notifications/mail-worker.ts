@@ -38,7 +38,9 @@ export class MailWorker {
       sendMail: async (message: SendMailOptions) => {
         const info = await stream.sendMail(message);
         await fs.mkdir(mailDir, { recursive: true });
-        const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(message.subject).replace(/[^\p{L}\p{N}-]+/gu, '-').slice(0, 60)}.eml`;
+        const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(message.subject)
+          .replace(/[^\p{L}\p{N}-]+/gu, '-')
+          .slice(0, 60)}.eml`;
         await fs.writeFile(path.join(mailDir, name), info.message as Buffer);
         return info;
       },
@@ -52,14 +54,16 @@ export class MailWorker {
   }
 
   private async pass(): Promise<number> {
-    const claimed = (await this.dataSource.query(
-      `UPDATE outbox_emails SET next_attempt_at = now() + interval '5 minutes', attempts = attempts + 1
+    const claimed = (await this.dataSource
+      .query(
+        `UPDATE outbox_emails SET next_attempt_at = now() + interval '5 minutes', attempts = attempts + 1
        WHERE id IN (
          SELECT id FROM outbox_emails WHERE status = 'pending' AND next_attempt_at <= now()
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, to_address, subject, text_body, attempts`,
-      [this.options.batchSize ?? 20],
-    ).then((r: [Claimed[], number]) => r[0])) as Claimed[];
+        [this.options.batchSize ?? 20],
+      )
+      .then((r: [Claimed[], number]) => r[0])) as Claimed[];
     let sent = 0;
     for (const mail of claimed) {
       try {

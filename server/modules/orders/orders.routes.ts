@@ -29,7 +29,11 @@ export function orderRoutes(deps: {
     values,
     provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
     laoCaiCommunes,
-    paymentOptions: paymentMethods.map((m, i) => ({ value: m, label: PAYMENT_LABELS[m], checked: values.paymentMethod ? values.paymentMethod === m : i === 0 })),
+    paymentOptions: paymentMethods.map((m, i) => ({
+      value: m,
+      label: PAYMENT_LABELS[m],
+      checked: values.paymentMethod ? values.paymentMethod === m : i === 0,
+    })),
     noPaymentMethod: paymentMethods.length === 0,
   });
 

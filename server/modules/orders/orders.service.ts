@@ -143,11 +143,15 @@ export class OrdersService {
     if (view.blocked) {
       const problems = view.groups.flatMap((g) =>
         g.lines.flatMap((l) =>
-          l.unavailable ? [`“${l.name}” không còn được bán`]
-          : l.soldOut ? [`“${l.name}” đã hết hàng`]
-          : l.shortOfStock ? [`“${l.name}” chỉ còn ${l.stock}`]
-          : l.priceChanged ? [`giá “${l.name}” đã thay đổi`]
-          : [],
+          l.unavailable
+            ? [`“${l.name}” không còn được bán`]
+            : l.soldOut
+              ? [`“${l.name}” đã hết hàng`]
+              : l.shortOfStock
+                ? [`“${l.name}” chỉ còn ${l.stock}`]
+                : l.priceChanged
+                  ? [`giá “${l.name}” đã thay đổi`]
+                  : [],
         ),
       );
       throw new CheckoutBlockedError(`Giỏ hàng đã thay đổi: ${problems.join('; ')}. Vui lòng xem lại giỏ hàng.`, view);
@@ -160,8 +164,21 @@ export class OrdersService {
       `INSERT INTO orders (code, buyer_user_id, status, payment_method, recipient_name, phone, province, commune, street, note,
                            items_total_vnd, shipping_total_vnd, total_vnd, reserved_until)
        VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [code, actor.id, input.paymentMethod, input.recipientName, input.phone, input.province, input.commune, input.street,
-        input.note || null, view.itemsTotalVnd, view.shippingTotalVnd, view.totalVnd, reservedUntil],
+      [
+        code,
+        actor.id,
+        input.paymentMethod,
+        input.recipientName,
+        input.phone,
+        input.province,
+        input.commune,
+        input.street,
+        input.note || null,
+        view.itemsTotalVnd,
+        view.shippingTotalVnd,
+        view.totalVnd,
+        reservedUntil,
+      ],
     )) as { id: number }[];
 
     const reservations: { productId: number; name: string; quantity: number }[] = [];
@@ -305,7 +322,16 @@ export class OrdersService {
        WHERE so.seller_id = $1 ${filter.status ? 'AND so.status = $3' : ''}
        ORDER BY so.id DESC LIMIT $2`,
       filter.status ? [sellerId, filter.limit ?? 200, filter.status] : [sellerId, filter.limit ?? 200],
-    )) as { code: string; status: SellerOrderStatus; totalVnd: number; createdAt: Date; recipientName: string; province: string; trackingNo: string | null; itemCount: number }[];
+    )) as {
+      code: string;
+      status: SellerOrderStatus;
+      totalVnd: number;
+      createdAt: Date;
+      recipientName: string;
+      province: string;
+      trackingNo: string | null;
+      itemCount: number;
+    }[];
     return rows.map((r) => ({ ...r, statusLabel: SELLER_ORDER_STATUS_LABELS[r.status] }));
   }
 
@@ -321,7 +347,11 @@ export class OrdersService {
   }
 
   /** shipped (with a tracking number), delivered, or cancelled by the cooperative; the order completes when every part is settled. */
-  async updateSellerOrder(actor: Actor, code: string, input: { status: 'shipped' | 'delivered' | 'cancelled'; trackingNo?: string; note?: string }): Promise<void> {
+  async updateSellerOrder(
+    actor: Actor,
+    code: string,
+    input: { status: 'shipped' | 'delivered' | 'cancelled'; trackingNo?: string; note?: string },
+  ): Promise<void> {
     const sellerId = await this.activeSellerId(actor);
     await this.dataSource.transaction(async (manager) => {
       await this.sellers.lockActiveSeller(manager, sellerId); // a suspension at the same instant wins or waits

@@ -81,7 +81,10 @@ export function payRoutes(deps: { payPage: PayPageService; intake: PaymentIntake
     const parsed = successQuery.safeParse(req.query);
     if (parsed.success) {
       const outcome = await intake.confirmStripeReturn(req.user!, code, parsed.data.session_id);
-      await setFlash(req, outcome === 'applied' || outcome === 'duplicate' ? 'Cảm ơn bạn! Đã nhận thanh toán.' : 'Chúng tôi đang chờ Stripe xác nhận thanh toán.');
+      await setFlash(
+        req,
+        outcome === 'applied' || outcome === 'duplicate' ? 'Cảm ơn bạn! Đã nhận thanh toán.' : 'Chúng tôi đang chờ Stripe xác nhận thanh toán.',
+      );
     }
     res.redirect(303, `/orders/${code}`);
   });

@@ -43,7 +43,11 @@ export const bankKeyHeaderSchema = z
   .catch('');
 
 /** Stripe-Signature: checked against the raw body by the Stripe SDK; absent is an empty signature, which fails. */
-export const stripeSignatureHeaderSchema = z.string().optional().transform((header) => header ?? '').catch('');
+export const stripeSignatureHeaderSchema = z
+  .string()
+  .optional()
+  .transform((header) => header ?? '')
+  .catch('');
 
 /**
  * The few fields of a Stripe Checkout Session the store reads. Not `.strict()`: Stripe's objects

@@ -18,20 +18,16 @@ export const sellerRateSchema = z
 
 export const payoutSchema = z
   .object({
-    amountVnd: z
-      .string({ error: 'Vui lòng nhập số tiền.' })
-      .transform((v, ctx) => {
-        const parsed = parseVnd(v);
-        if (parsed === null || parsed <= 0) {
-          ctx.addIssue({ code: 'custom', message: 'Số tiền phải là số đồng nguyên lớn hơn 0.' });
-          return z.NEVER;
-        }
-        return parsed;
-      }),
+    amountVnd: z.string({ error: 'Vui lòng nhập số tiền.' }).transform((v, ctx) => {
+      const parsed = parseVnd(v);
+      if (parsed === null || parsed <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'Số tiền phải là số đồng nguyên lớn hơn 0.' });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
     bankReference: z.string({ error: 'Vui lòng nhập mã giao dịch.' }).trim().min(3, 'Vui lòng nhập mã giao dịch ngân hàng.').max(100),
-    paidOn: z
-      .string({ error: 'Vui lòng nhập ngày chuyển.' })
-      .refine(isCalendarDay, 'Ngày chuyển không hợp lệ.'),
+    paidOn: z.string({ error: 'Vui lòng nhập ngày chuyển.' }).refine(isCalendarDay, 'Ngày chuyển không hợp lệ.'),
     note: z.string().trim().max(500).optional(),
   })
   .strict();

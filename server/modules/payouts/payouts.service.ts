@@ -65,7 +65,13 @@ export class PayoutsService {
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
         [rateBp],
       );
-      await this.audit.record(manager, { actorUserId: actor.id, action: 'settings.commission', targetType: 'user', targetId: 'platform', details: { before, after: rateBp } });
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'settings.commission',
+        targetType: 'user',
+        targetId: 'platform',
+        details: { before, after: rateBp },
+      });
     });
   }
 
@@ -87,10 +93,11 @@ export class PayoutsService {
     // CASE: an order refunded in full while this parcel was on the road owes the cooperative nothing.
     if (!part || part.order_status === 'refunded') return;
     const rate = part.commission_rate_bp ?? (await this.platformRateBp(manager));
-    await manager.query(
-      `INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'sale', $2, $3) ON CONFLICT DO NOTHING`,
-      [part.seller_id, part.total_vnd, sellerOrderId],
-    );
+    await manager.query(`INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'sale', $2, $3) ON CONFLICT DO NOTHING`, [
+      part.seller_id,
+      part.total_vnd,
+      sellerOrderId,
+    ]);
     const commission = commissionFor(part.items_total_vnd, rate);
     if (commission > 0) {
       await manager.query(
@@ -108,10 +115,11 @@ export class PayoutsService {
     )) as { kind: LedgerKind; amount_vnd: number; seller_id: number; rate_bp: number | null }[];
     const sale = credited.find((c) => c.kind === 'sale');
     if (!sale) return;
-    await manager.query(
-      `INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'refund', $2, $3) ON CONFLICT DO NOTHING`,
-      [sale.seller_id, -Math.min(amountVnd, sale.amount_vnd), sellerOrderId],
-    );
+    await manager.query(`INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'refund', $2, $3) ON CONFLICT DO NOTHING`, [
+      sale.seller_id,
+      -Math.min(amountVnd, sale.amount_vnd),
+      sellerOrderId,
+    ]);
     const commission = credited.find((c) => c.kind === 'commission');
     if (commission) {
       await manager.query(
@@ -122,7 +130,9 @@ export class PayoutsService {
   }
 
   async balance(sellerId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const [{ balance }] = (await manager.query(`SELECT coalesce(sum(amount_vnd), 0)::bigint AS balance FROM seller_ledger WHERE seller_id = $1`, [sellerId])) as {
+    const [{ balance }] = (await manager.query(`SELECT coalesce(sum(amount_vnd), 0)::bigint AS balance FROM seller_ledger WHERE seller_id = $1`, [
+      sellerId,
+    ])) as {
       balance: number;
     }[];
     return balance;

@@ -48,10 +48,19 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       key: 'products-by-group',
       title: 'Sản phẩm đang bán theo nhóm sản phẩm OCOP',
       note: `Sản phẩm đang hiển thị của hợp tác xã đã được duyệt, tại ngày ${asOf}; nhóm I–VI theo Quyết định 148/QĐ-TTg.`,
-      columns: [{ label: 'Mã nhóm', kind: 'text' }, { label: 'Nhóm sản phẩm', kind: 'text' }, { label: 'Số sản phẩm', kind: 'count' }],
+      columns: [
+        { label: 'Mã nhóm', kind: 'text' },
+        { label: 'Nhóm sản phẩm', kind: 'text' },
+        { label: 'Số sản phẩm', kind: 'count' },
+      ],
       rows: r.productsByGroup.map((g) => [g.code, g.name, g.products]),
       total: ['', TOTAL, sum(r.productsByGroup, (g) => g.products)],
-      chart: { kind: 'bar', title: 'Sản phẩm đang bán theo nhóm OCOP', unit: 'sản phẩm', data: r.productsByGroup.map((g) => ({ label: `${g.code}. ${g.name}`, value: g.products })) },
+      chart: {
+        kind: 'bar',
+        title: 'Sản phẩm đang bán theo nhóm OCOP',
+        unit: 'sản phẩm',
+        data: r.productsByGroup.map((g) => ({ label: `${g.code}. ${g.name}`, value: g.products })),
+      },
     },
     {
       key: 'products-by-stars',
@@ -62,7 +71,12 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       columns: [STARS, { label: 'Số sản phẩm', kind: 'count' }],
       rows: r.productsByStars.map((s) => [s.label, s.products]),
       total: [TOTAL, sum(r.productsByStars, (s) => s.products)],
-      chart: { kind: 'bar', title: 'Sản phẩm đang bán theo hạng sao', unit: 'sản phẩm', data: r.productsByStars.map((s) => ({ label: s.label, value: s.products })) },
+      chart: {
+        kind: 'bar',
+        title: 'Sản phẩm đang bán theo hạng sao',
+        unit: 'sản phẩm',
+        data: r.productsByStars.map((s) => ({ label: s.label, value: s.products })),
+      },
     },
     {
       key: 'products-by-commune',
@@ -71,7 +85,12 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       columns: [COMMUNE, { label: 'Số sản phẩm', kind: 'count' }, { label: 'Số hợp tác xã có sản phẩm', kind: 'count' }],
       rows: r.productsByCommune.map((c) => [c.commune, c.products, c.sellers]),
       total: [TOTAL, sum(r.productsByCommune, (c) => c.products), sum(r.productsByCommune, (c) => c.sellers)],
-      chart: { kind: 'bar', title: 'Sản phẩm đang bán theo xã/phường', unit: 'sản phẩm', data: r.productsByCommune.map((c) => ({ label: c.commune, value: c.products })) },
+      chart: {
+        kind: 'bar',
+        title: 'Sản phẩm đang bán theo xã/phường',
+        unit: 'sản phẩm',
+        data: r.productsByCommune.map((c) => ({ label: c.commune, value: c.products })),
+      },
     },
     {
       key: 'sales-by-commune',
@@ -80,7 +99,12 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       columns: [COMMUNE, { label: 'Số đơn', kind: 'count' }, { label: 'Số lượng bán', kind: 'count' }, SALES],
       rows: r.salesByCommune.map((c) => [c.commune, c.orders, c.quantity, c.salesVnd]),
       total: [TOTAL, r.totals.orders, r.totals.quantity, r.totals.salesVnd],
-      chart: { kind: 'bar', title: 'Doanh số trong kỳ theo xã/phường', format: 'vnd', data: r.salesByCommune.map((c) => ({ label: c.commune, value: c.salesVnd })) },
+      chart: {
+        kind: 'bar',
+        title: 'Doanh số trong kỳ theo xã/phường',
+        format: 'vnd',
+        data: r.salesByCommune.map((c) => ({ label: c.commune, value: c.salesVnd })),
+      },
     },
     {
       key: 'sales-by-stars',
@@ -102,7 +126,12 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       columns: [COMMUNE, { label: 'HTX đang hoạt động', kind: 'count' }, { label: 'HTX có doanh số trong kỳ', kind: 'count' }],
       rows: r.cooperativesByCommune.map((c) => [c.commune, c.active, c.selling]),
       total: [TOTAL, r.totals.activeSellers, r.totals.sellingSellers],
-      chart: { kind: 'bar', title: 'Hợp tác xã đang hoạt động theo xã/phường', unit: 'HTX', data: r.cooperativesByCommune.map((c) => ({ label: c.commune, value: c.active })) },
+      chart: {
+        kind: 'bar',
+        title: 'Hợp tác xã đang hoạt động theo xã/phường',
+        unit: 'HTX',
+        data: r.cooperativesByCommune.map((c) => ({ label: c.commune, value: c.active })),
+      },
     },
   ];
 }
@@ -110,7 +139,10 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
 /** One table as a CSV file (UTF-8 with BOM; formula-looking text neutralised by toCsv). */
 export function tableCsv(table: ReportTable): string {
   const rows: CsvCell[][] = table.total ? [...table.rows, table.total] : table.rows;
-  return toCsv(table.columns.map((c) => c.csvLabel ?? c.label), rows);
+  return toCsv(
+    table.columns.map((c) => c.csvLabel ?? c.label),
+    rows,
+  );
 }
 
 export function csvFileName(table: ReportTable, period: { from: string; to: string }): string {
@@ -142,8 +174,23 @@ export function tableView(table: ReportTable, period: { from: string; to: string
 /** The dashboard's three charts. */
 export function dashboardCharts(d: Dashboard): { collected: ChartSpec; stars: ChartSpec; communes: ChartSpec } {
   return {
-    collected: { kind: 'daily', title: 'Doanh thu thực thu theo ngày, 30 ngày qua', format: 'vnd', data: d.collectedByDay.map((x) => ({ day: x.day, value: x.collectedVnd })) },
-    stars: { kind: 'bar', title: 'Đơn đã thanh toán theo hạng sao OCOP, 30 ngày qua', unit: 'đơn', data: d.ordersByStars.map((s) => ({ label: s.label, value: s.orders })) },
-    communes: { kind: 'bar', title: 'Xã/phường bán nhiều nhất, 30 ngày qua', format: 'vnd', data: d.topCommunes.map((c) => ({ label: c.commune, value: c.salesVnd })) },
+    collected: {
+      kind: 'daily',
+      title: 'Doanh thu thực thu theo ngày, 30 ngày qua',
+      format: 'vnd',
+      data: d.collectedByDay.map((x) => ({ day: x.day, value: x.collectedVnd })),
+    },
+    stars: {
+      kind: 'bar',
+      title: 'Đơn đã thanh toán theo hạng sao OCOP, 30 ngày qua',
+      unit: 'đơn',
+      data: d.ordersByStars.map((s) => ({ label: s.label, value: s.orders })),
+    },
+    communes: {
+      kind: 'bar',
+      title: 'Xã/phường bán nhiều nhất, 30 ngày qua',
+      format: 'vnd',
+      data: d.topCommunes.map((c) => ({ label: c.commune, value: c.salesVnd })),
+    },
   };
 }

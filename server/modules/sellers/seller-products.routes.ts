@@ -7,14 +7,7 @@ import { parseInput } from '../../http/validate';
 import { PRODUCT_STATUS_LABELS, type CatalogService, type Product } from '../catalog';
 import { ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from '../inventory';
 import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError, UnsupportedMediaError } from './photo-processing';
-import {
-  editProductSchema,
-  imageParams,
-  moveImageSchema,
-  newProductSchema,
-  productIdParams,
-  stockAdjustmentSchema,
-} from './seller-products.schemas';
+import { editProductSchema, imageParams, moveImageSchema, newProductSchema, productIdParams, stockAdjustmentSchema } from './seller-products.schemas';
 import type { SellerProductsService } from './seller-products.service';
 
 /** Messages shown after a redirect (?ok=…): fixed texts, never echoed from the URL. */
@@ -179,10 +172,17 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       const { product } = await sellerProducts.get(req.user!, id);
       if (err instanceof AppError && err.code === 'stale_edit') {
         // Keep what the seller typed, but show the latest version number so a deliberate re-save works.
-        res.status(409).render('sellers/product-form', await formLocals(`Sửa: ${product.name}`, { ...formValues(req), version: String(product.version) }, {
-          product,
-          formError: err.message,
-        }));
+        res.status(409).render(
+          'sellers/product-form',
+          await formLocals(
+            `Sửa: ${product.name}`,
+            { ...formValues(req), version: String(product.version) },
+            {
+              product,
+              formError: err.message,
+            },
+          ),
+        );
         return;
       }
       renderFormError(res, 'sellers/product-form', err, await formLocals(`Sửa: ${product.name}`, formValues(req), { product }));

@@ -12,7 +12,13 @@ const wholeNumber = (label: string, min: number, max: number) =>
       .min(1, `Vui lòng nhập ${label}.`)
       .regex(/^-?\d+$/, `${label[0].toUpperCase()}${label.slice(1)} phải là số nguyên.`)
       .transform(Number)
-      .pipe(z.number().int().min(min, `${label[0].toUpperCase()}${label.slice(1)} tối thiểu là ${min}.`).max(max, `${label[0].toUpperCase()}${label.slice(1)} tối đa là ${max.toLocaleString('vi-VN')}.`)),
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(min, `${label[0].toUpperCase()}${label.slice(1)} tối thiểu là ${min}.`)
+          .max(max, `${label[0].toUpperCase()}${label.slice(1)} tối đa là ${max.toLocaleString('vi-VN')}.`),
+      ),
   );
 
 /** "125000", "125.000" or "125 000 ₫" → 125000; a positive whole number of đồng. */
@@ -52,7 +58,8 @@ function ocopClaimComplete(v: { ocopStars?: number; ocopCertificateNo?: string; 
   if (given > 0 && given < 3) {
     const labels = { ocopStars: 'hạng sao', ocopCertificateNo: 'số giấy chứng nhận', ocopDecisionDate: 'ngày quyết định' } as const;
     for (const key of Object.keys(labels) as (keyof typeof labels)[]) {
-      if (v[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `Chứng nhận OCOP cần đủ hạng sao, số giấy chứng nhận và ngày quyết định: thiếu ${labels[key]}.` });
+      if (v[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: `Chứng nhận OCOP cần đủ hạng sao, số giấy chứng nhận và ngày quyết định: thiếu ${labels[key]}.` });
     }
   }
 }

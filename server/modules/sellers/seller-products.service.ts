@@ -111,9 +111,10 @@ export class SellerProductsService {
 
   async dashboard(actor: Actor): Promise<{ counts: Record<ProductStatus, number>; lowStock: SellerProductRow[] }> {
     const seller = await this.sellers.getOwnSeller(actor);
-    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM products WHERE seller_id = $1 GROUP BY status`, [
-      seller.id,
-    ])) as { status: ProductStatus; n: number }[];
+    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM products WHERE seller_id = $1 GROUP BY status`, [seller.id])) as {
+      status: ProductStatus;
+      n: number;
+    }[];
     const counts = Object.fromEntries(PRODUCT_STATUSES.map((status) => [status, 0])) as Record<ProductStatus, number>;
     for (const r of rows) counts[r.status] = r.n;
     const lowStock = (await this.list(actor, seller)).filter((p) => p.lowStock && p.status !== 'hidden');
@@ -226,7 +227,10 @@ export class SellerProductsService {
     const seller = await this.approvedSeller(actor);
     await this.ownProduct(this.dataSource.manager, seller.id, productId);
     if (files.length === 0) throw new ValidationError({ images: 'Vui lòng chọn ít nhất một ảnh.' });
-    const processed = await processPhotos(files.map((f) => ({ buffer: f.buffer, name: f.originalname.slice(0, 80) })), this.photoSlots);
+    const processed = await processPhotos(
+      files.map((f) => ({ buffer: f.buffer, name: f.originalname.slice(0, 80) })),
+      this.photoSlots,
+    );
 
     const written: string[] = [];
     const keys = processed.map(() => `products/${productId}/${crypto.randomBytes(10).toString('hex')}`);
@@ -249,10 +253,14 @@ export class SellerProductsService {
           throw new ValidationError({ images: `Mỗi sản phẩm có tối đa ${MAX_PHOTOS_PER_PRODUCT} ảnh (đang có ${n}).` });
         }
         for (const [i, photo] of processed.entries()) {
-          await manager.query(
-            `INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, $3, $4, $5, $6)`,
-            [productId, keys[i], photo.variants.map((v) => v.width), photo.width, photo.height, last + 1 + i],
-          );
+          await manager.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, $3, $4, $5, $6)`, [
+            productId,
+            keys[i],
+            photo.variants.map((v) => v.width),
+            photo.width,
+            photo.height,
+            last + 1 + i,
+          ]);
         }
       });
     } catch (err) {

@@ -34,7 +34,10 @@ export function sellerApplicationRoutes(sellers: SellersService, csrf: Csrf): Ro
     res.render('sellers/apply', { ...render({}), signedIn: !!req.user });
   });
 
-  router.post('/sellers/apply', signUpHandler(csrf, (body) => sellers.apply(parseInput(sellerApplicationSchema, body)), '/seller', { view: 'sellers/apply', locals: render }));
+  router.post(
+    '/sellers/apply',
+    signUpHandler(csrf, (body) => sellers.apply(parseInput(sellerApplicationSchema, body)), '/seller', { view: 'sellers/apply', locals: render }),
+  );
 
   return router;
 }
@@ -78,7 +81,10 @@ export function sellerAreaRoutes(
       title: 'Phí giao hàng',
       seller,
       saved: req.query.ok === '1',
-      values: { shippingFeeVnd: String(seller.shippingFeeVnd), freeShippingThresholdVnd: seller.freeShippingThresholdVnd ? String(seller.freeShippingThresholdVnd) : '' },
+      values: {
+        shippingFeeVnd: String(seller.shippingFeeVnd),
+        freeShippingThresholdVnd: seller.freeShippingThresholdVnd ? String(seller.freeShippingThresholdVnd) : '',
+      },
     });
   });
 

@@ -7,8 +7,7 @@ import { emailSchema, fullNameSchema, passwordSchema, phoneSchema } from '../acc
 import { SELLER_DECISIONS } from './seller-state';
 import { SELLER_TYPES } from './seller.entity';
 
-const required = (message: string, max: number, maxMessage: string) =>
-  z.string({ error: message }).trim().min(1, message).max(max, maxMessage);
+const required = (message: string, max: number, maxMessage: string) => z.string({ error: message }).trim().min(1, message).max(max, maxMessage);
 /** An empty optional field arrives as "": treat it as absent. */
 const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
@@ -36,7 +35,12 @@ export const sellerProfileShape = {
       .pipe(z.string().regex(/^\d{4,19}$/, 'Số tài khoản gồm 4–19 chữ số.')),
   ),
   // Bank transfers carry the account name in capitals without diacritics.
-  bankAccountName: optionalText(z.string().max(100, 'Tên tài khoản tối đa 100 ký tự.').transform((n) => foldVietnamese(n).toUpperCase())),
+  bankAccountName: optionalText(
+    z
+      .string()
+      .max(100, 'Tên tài khoản tối đa 100 ký tự.')
+      .transform((n) => foldVietnamese(n).toUpperCase()),
+  ),
 };
 
 type BankFields = { bankBin?: string; bankAccountNo?: string; bankAccountName?: string };
@@ -63,9 +67,7 @@ export const decisionParamsSchema = z.object({
   decision: z.enum(SELLER_DECISIONS),
 });
 
-export const decisionBodySchema = z
-  .object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default('') })
-  .strict();
+export const decisionBodySchema = z.object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default('') }).strict();
 
 export const statusFilterSchema = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'suspended']).optional().catch(undefined),

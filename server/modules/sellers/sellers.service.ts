@@ -65,8 +65,20 @@ export class SellersService {
         `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, phone, tax_code,
            bank_bin, bank_account_no, bank_account_name, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending') RETURNING id`,
-        [user.id, cols.name, slug, cols.type, cols.commune, cols.address, cols.description, input.phone, cols.taxCode,
-          cols.bankBin, cols.bankAccountNo, cols.bankAccountName],
+        [
+          user.id,
+          cols.name,
+          slug,
+          cols.type,
+          cols.commune,
+          cols.address,
+          cols.description,
+          input.phone,
+          cols.taxCode,
+          cols.bankBin,
+          cols.bankAccountNo,
+          cols.bankAccountName,
+        ],
       )) as { id: number }[];
       await this.audit.record(manager, { actorUserId: user.id, action: 'seller.applied', targetType: 'seller', targetId: seller.id });
       return { id: user.id, email: user.email, fullName: user.fullName, phone: user.phone, role: user.role };
@@ -120,8 +132,20 @@ export class SellersService {
            bank_bin = $8, bank_account_no = $9, bank_account_name = $10, status = $11, status_reason = NULL,
            submitted_at = now(), updated_at = now()
          WHERE id = $1 AND status = ANY($12)`,
-        [seller.id, cols.name, cols.type, cols.commune, cols.address, cols.description, cols.taxCode, cols.bankBin,
-          cols.bankAccountNo, cols.bankAccountName, rule.to, rule.from],
+        [
+          seller.id,
+          cols.name,
+          cols.type,
+          cols.commune,
+          cols.address,
+          cols.description,
+          cols.taxCode,
+          cols.bankBin,
+          cols.bankAccountNo,
+          cols.bankAccountName,
+          rule.to,
+          rule.from,
+        ],
       );
       if (result[1] !== 1) throw new ConflictError('Chỉ hồ sơ bị từ chối mới có thể gửi lại.');
       await this.audit.record(manager, { actorUserId: actor.id, action: 'seller.resubmitted', targetType: 'seller', targetId: seller.id });
@@ -144,7 +168,10 @@ export class SellersService {
    * caller's transaction: payouts decides it and writes the audit row.
    */
   async setCommissionRate(manager: EntityManager, sellerId: number, rateBp: number | null): Promise<void> {
-    const [rows] = (await manager.query(`UPDATE sellers SET commission_rate_bp = $2, updated_at = now() WHERE id = $1 RETURNING id`, [sellerId, rateBp])) as [unknown[], number];
+    const [rows] = (await manager.query(`UPDATE sellers SET commission_rate_bp = $2, updated_at = now() WHERE id = $1 RETURNING id`, [sellerId, rateBp])) as [
+      unknown[],
+      number,
+    ];
     if (rows.length === 0) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
   }
 
@@ -201,9 +228,7 @@ export class SellersService {
       }
       // A suspended cooperative can neither ship nor be paid: its open orders are settled in this
       // same transaction, which holds its row, so no seller write slips in between.
-      const settled = decision === 'suspend'
-        ? await this.settleSuspended(manager, { id, name: result[0][0].name }, actor.id, reason.trim())
-        : undefined;
+      const settled = decision === 'suspend' ? await this.settleSuspended(manager, { id, name: result[0][0].name }, actor.id, reason.trim()) : undefined;
       await this.audit.record(manager, {
         actorUserId: actor.id,
         action: `seller.${decision}`,

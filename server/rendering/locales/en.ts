@@ -55,7 +55,8 @@ export const en: Record<keyof typeof vi, string> = {
   'ocop.issuer': 'Certified by',
   'ocop.pending': 'OCOP {stars} stars (awaiting verification)',
   'ocop.expired': 'OCOP {stars}-star certificate expired on {date}',
-  'ocop.reverifyHint': 'The OCOP badge shows only once an admin has verified it. Changing the name, product group, stars, certificate number or decision date needs a new verification.',
+  'ocop.reverifyHint':
+    'The OCOP badge shows only once an admin has verified it. Changing the name, product group, stars, certificate number or decision date needs a new verification.',
   'seller.products': 'Products of {name}',
   'seller.commune': 'Address',
   'seller.type.htx': 'Cooperative',
@@ -72,10 +73,12 @@ export const en: Record<keyof typeof vi, string> = {
   'admin.order.cancelReason': 'Reason for cancelling',
   'admin.order.cancel': 'Cancel this unpaid order',
   'pay.switchToCard.title': 'Prefer to pay by card?',
-  'pay.switchToCard.hint': 'This order is waiting for a VietQR bank transfer. To pay by international card through Stripe instead, press the button below; do not also make the transfer once you have paid by card.',
+  'pay.switchToCard.hint':
+    'This order is waiting for a VietQR bank transfer. To pay by international card through Stripe instead, press the button below; do not also make the transfer once you have paid by card.',
   'pay.switchToCard.button': 'Pay by card instead',
   'account.sessions.title': 'Signed-in devices',
-  'account.sessions.hint': 'Sign this account out on every other device (phones, shared computers…); this device stays signed in. Changing the password also signs out every other device.',
+  'account.sessions.hint':
+    'Sign this account out on every other device (phones, shared computers…); this device stays signed in. Changing the password also signs out every other device.',
   'account.sessions.submit': 'Sign out everywhere',
   'account.sessions.done': 'Signed out on every other device.',
   'footer.about': 'Chợ OCOP connects Lào Cai cooperatives with buyers across Vietnam. Cashless payment only.',

@@ -53,7 +53,8 @@ export const vi = {
   'ocop.issuer': 'Cơ quan công nhận',
   'ocop.pending': 'Hạng sao OCOP {stars} sao (chờ xác minh)',
   'ocop.expired': 'Chứng nhận OCOP {stars} sao đã hết hạn ngày {date}',
-  'ocop.reverifyHint': 'Huy hiệu OCOP chỉ hiện sau khi quản trị viên xác minh. Sửa tên, nhóm sản phẩm, hạng sao, số giấy chứng nhận hoặc ngày quyết định sẽ cần xác minh lại.',
+  'ocop.reverifyHint':
+    'Huy hiệu OCOP chỉ hiện sau khi quản trị viên xác minh. Sửa tên, nhóm sản phẩm, hạng sao, số giấy chứng nhận hoặc ngày quyết định sẽ cần xác minh lại.',
   'seller.products': 'Sản phẩm của {name}',
   'seller.commune': 'Địa chỉ',
   'seller.type.htx': 'Hợp tác xã',
@@ -70,10 +71,12 @@ export const vi = {
   'admin.order.cancelReason': 'Lý do huỷ đơn',
   'admin.order.cancel': 'Huỷ đơn chưa thanh toán',
   'pay.switchToCard.title': 'Muốn trả bằng thẻ?',
-  'pay.switchToCard.hint': 'Đơn này đang chờ chuyển khoản VietQR. Nếu bạn muốn trả bằng thẻ quốc tế qua Stripe, bấm nút dưới đây; đừng chuyển khoản nữa sau khi đã trả bằng thẻ.',
+  'pay.switchToCard.hint':
+    'Đơn này đang chờ chuyển khoản VietQR. Nếu bạn muốn trả bằng thẻ quốc tế qua Stripe, bấm nút dưới đây; đừng chuyển khoản nữa sau khi đã trả bằng thẻ.',
   'pay.switchToCard.button': 'Trả bằng thẻ',
   'account.sessions.title': 'Thiết bị đang đăng nhập',
-  'account.sessions.hint': 'Đăng xuất tài khoản này trên mọi thiết bị khác (điện thoại, máy tính dùng chung…); thiết bị này vẫn đăng nhập. Đổi mật khẩu cũng đăng xuất mọi thiết bị khác.',
+  'account.sessions.hint':
+    'Đăng xuất tài khoản này trên mọi thiết bị khác (điện thoại, máy tính dùng chung…); thiết bị này vẫn đăng nhập. Đổi mật khẩu cũng đăng xuất mọi thiết bị khác.',
   'account.sessions.submit': 'Đăng xuất khỏi mọi thiết bị',
   'account.sessions.done': 'Đã đăng xuất khỏi mọi thiết bị khác.',
   'footer.about': 'Chợ OCOP kết nối hợp tác xã Lào Cai với người mua trên cả nước. Thanh toán không dùng tiền mặt.',

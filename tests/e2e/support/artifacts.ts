@@ -81,7 +81,9 @@ export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; v
       for (const el of sticking.filter((el: any) => !sticking.some((other: any) => other !== el && el.contains(other))).slice(0, 6)) {
         const parents: string[] = [];
         for (let p = el.parentElement; p && p !== document.body && parents.length < 3; p = p.parentElement) parents.unshift(describe(p));
-        offenders.push(`${[...parents, describe(el)].join(' > ')} (right edge ${Math.round(el.getBoundingClientRect().right)}px): "${(el.textContent ?? '').trim().slice(0, 40)}"`);
+        offenders.push(
+          `${[...parents, describe(el)].join(' > ')} (right edge ${Math.round(el.getBoundingClientRect().right)}px): "${(el.textContent ?? '').trim().slice(0, 40)}"`,
+        );
       }
     }
     return { scrollWidth, viewport, offenders };

@@ -86,7 +86,12 @@ export interface AddressInput {
 }
 
 /** On /checkout: a Lào Cai address, the payment method, "Đặt hàng". */
-export async function placeOrder(page: Page, method: 'Chuyển khoản VietQR' | 'Thẻ quốc tế (Stripe)', address: AddressInput, expectUrl: string | RegExp | ((u: URL) => boolean)): Promise<void> {
+export async function placeOrder(
+  page: Page,
+  method: 'Chuyển khoản VietQR' | 'Thẻ quốc tế (Stripe)',
+  address: AddressInput,
+  expectUrl: string | RegExp | ((u: URL) => boolean),
+): Promise<void> {
   await see(page.getByRole('heading', { level: 1, name: 'Đặt hàng' }), 'the checkout form');
   await page.getByLabel('Tỉnh/thành phố').selectOption({ label: 'Lào Cai' });
   await page.getByLabel('Xã/phường').fill(address.commune ?? 'Phường Sa Pa');
@@ -102,4 +107,3 @@ export function orderCodeFromUrl(url: string): string {
   if (!m) throw new Error(`no order code in ${url}`);
   return m[1];
 }
-

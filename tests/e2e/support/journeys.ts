@@ -1,18 +1,6 @@
 import type { Page } from 'playwright-core';
 import { screenshot } from './artifacts';
-import {
-  DEMO_ACCOUNTS,
-  SoftChecks,
-  addToCart,
-  cartGroups,
-  clickAndWait,
-  login,
-  openProduct,
-  productCard,
-  searchFromHeader,
-  see,
-  seeText,
-} from './flows';
+import { DEMO_ACCOUNTS, SoftChecks, addToCart, cartGroups, clickAndWait, login, openProduct, productCard, searchFromHeader, see, seeText } from './flows';
 
 export interface TwoCooperativeCart {
   honeySeller: string;

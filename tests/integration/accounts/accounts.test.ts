@@ -33,7 +33,10 @@ describe('registration, login and logout', () => {
     expect(account.text).toContain('Lò Thị Hoa');
     const sessionCookie = (reg.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('cho.sid='))!.split(';')[0];
 
-    const logout = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(account.text) });
+    const logout = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(account.text) });
     expect(logout.status).toBe(303);
     const after = await agent.get('/account');
     expect(after.status).toBe(302);
@@ -50,7 +53,12 @@ describe('registration, login and logout', () => {
     const account = await createAccount(ctx.ds);
     const agent = request.agent(ctx.app);
     const sid = (res: request.Response) =>
-      decodeURIComponent(((res.headers['set-cookie'] as unknown as string[]) ?? []).find((c) => c.startsWith('cho.sid='))!.split(';')[0].slice(8))
+      decodeURIComponent(
+        ((res.headers['set-cookie'] as unknown as string[]) ?? [])
+          .find((c) => c.startsWith('cho.sid='))!
+          .split(';')[0]
+          .slice(8),
+      )
         .slice(2)
         .split('.')[0];
     const loginToken = await csrfToken(agent, '/login');
@@ -96,7 +104,11 @@ describe('registration, login and logout', () => {
     const agent = request.agent(ctx.app);
     const token = await csrfToken(agent, '/register');
     const res = await agent.post('/register').type('form').send({
-      _csrf: token, fullName: 'Trùng', email: 'TRUNG@example.vn', phone: '0912345678', password: 'Mot-mat-khau-dai',
+      _csrf: token,
+      fullName: 'Trùng',
+      email: 'TRUNG@example.vn',
+      phone: '0912345678',
+      password: 'Mot-mat-khau-dai',
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Email này đã được dùng');
@@ -109,7 +121,12 @@ describe('registration, login and logout', () => {
     const agent = request.agent(ctx.app);
     const token = await csrfToken(agent, '/register');
     const res = await agent.post('/register').type('form').send({
-      _csrf: token, fullName: 'Kẻ gian', email: 'gian@example.vn', phone: '0912345678', password: 'Mot-mat-khau-dai', role: 'admin',
+      _csrf: token,
+      fullName: 'Kẻ gian',
+      email: 'gian@example.vn',
+      phone: '0912345678',
+      password: 'Mot-mat-khau-dai',
+      role: 'admin',
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Biểu mẫu chứa trường không được phép.');
@@ -135,14 +152,26 @@ describe('registration, login and logout', () => {
     const account = await createAccount(ctx.ds);
     const agent = await signIn(ctx.app, account.email);
     const page = await agent.get('/account');
-    const wrong = await agent.post('/account/password').type('form').send({
-      _csrf: csrfFrom(page.text), currentPassword: 'sai-mat-khau', newPassword: 'Mat-khau-moi-2026', confirmPassword: 'Mat-khau-moi-2026',
-    });
+    const wrong = await agent
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        currentPassword: 'sai-mat-khau',
+        newPassword: 'Mat-khau-moi-2026',
+        confirmPassword: 'Mat-khau-moi-2026',
+      });
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('Mật khẩu hiện tại không đúng.');
-    const ok = await agent.post('/account/password').type('form').send({
-      _csrf: csrfFrom(page.text), currentPassword: TEST_PASSWORD, newPassword: 'Mat-khau-moi-2026', confirmPassword: 'Mat-khau-moi-2026',
-    });
+    const ok = await agent
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'Mat-khau-moi-2026',
+        confirmPassword: 'Mat-khau-moi-2026',
+      });
     expect(ok.status).toBe(303);
     expect((await agent.get('/account?changed=password')).text).toContain('Đã đổi mật khẩu.');
     await signIn(ctx.app, account.email, 'Mat-khau-moi-2026');
@@ -150,7 +179,7 @@ describe('registration, login and logout', () => {
 });
 
 describe('CSRF', () => {
-  it('refuses a form post without a token, or with another visitor\'s token, and changes nothing', async () => {
+  it("refuses a form post without a token, or with another visitor's token, and changes nothing", async () => {
     const before = await countUsers();
     const body = { fullName: 'Không token', email: 'csrf@example.vn', phone: '0912345678', password: 'Mot-mat-khau-dai' };
     const agent = request.agent(ctx.app);
@@ -161,7 +190,10 @@ describe('CSRF', () => {
 
     const other = request.agent(ctx.app);
     const othersToken = await csrfToken(other, '/register');
-    const stolen = await agent.post('/register').type('form').send({ ...body, _csrf: othersToken });
+    const stolen = await agent
+      .post('/register')
+      .type('form')
+      .send({ ...body, _csrf: othersToken });
     expect(stolen.status).toBe(403);
     expect(await countUsers()).toBe(before);
   });

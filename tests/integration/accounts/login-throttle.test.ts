@@ -77,7 +77,11 @@ describe('login limit under parallel guesses', () => {
     const forms = await loginForms(40);
     const answers = await Promise.all(
       forms.map(({ agent, token }, i) =>
-        agent.post('/login').set('X-Forwarded-For', ip).type('form').send({ _csrf: token, email: `khach-${i}@example.vn`, password: 'sai-mat-khau' }),
+        agent
+          .post('/login')
+          .set('X-Forwarded-For', ip)
+          .type('form')
+          .send({ _csrf: token, email: `khach-${i}@example.vn`, password: 'sai-mat-khau' }),
       ),
     );
     const statuses = answers.map((a) => a.status);
@@ -110,7 +114,11 @@ describe('login limit keyed on the account, not on the spelling', () => {
     const account = await createAccount(ctx.ds, { email: `thinh${Date.now()}@example.vn` });
     const agent = request.agent(ctx.app);
     const token = await csrfToken(agent, '/login');
-    const res = await agent.post('/login').set('X-Forwarded-For', freshIp()).type('form').send({ _csrf: token, email: variantOf(account.email), password: TEST_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .set('X-Forwarded-For', freshIp())
+      .type('form')
+      .send({ _csrf: token, email: variantOf(account.email), password: TEST_PASSWORD });
     expect(res.status).toBe(401);
     expect(res.text).toContain('Email hoặc mật khẩu không đúng.');
     expect((await agent.get('/account')).status).toBe(302);

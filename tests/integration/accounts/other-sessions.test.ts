@@ -58,9 +58,15 @@ describe('a password change ends the other sessions', () => {
     const devices = await twoDevices();
     const { account, a } = devices;
     const page = await a.get('/account');
-    const res = await a.post('/account/password').type('form').send({
-      _csrf: csrfFrom(page.text), currentPassword: TEST_PASSWORD, newPassword: 'Mat-khau-moi-2026', confirmPassword: 'Mat-khau-moi-2026',
-    });
+    const res = await a
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'Mat-khau-moi-2026',
+        confirmPassword: 'Mat-khau-moi-2026',
+      });
     expect(res.status).toBe(303);
     const onA = await expectOnlyThisDeviceSignedIn(devices, res, 'password', 'Đã đổi mật khẩu.');
     expect(onA.text).toContain(account.email);
@@ -68,12 +74,26 @@ describe('a password change ends the other sessions', () => {
 
   it('a session row written back after the change (a request in flight saving it) still does not sign in', async () => {
     const { account, a, b } = await twoDevices();
-    const [bRow] = await ctx.ds.query(`SELECT sid, sess, expire FROM sessions WHERE (sess->>'userId')::int = $1 ORDER BY (sess->>'signedInAt')::bigint DESC LIMIT 1`, [account.id]);
+    const [bRow] = await ctx.ds.query(
+      `SELECT sid, sess, expire FROM sessions WHERE (sess->>'userId')::int = $1 ORDER BY (sess->>'signedInAt')::bigint DESC LIMIT 1`,
+      [account.id],
+    );
     const page = await a.get('/account');
-    await a.post('/account/password').type('form').send({
-      _csrf: csrfFrom(page.text), currentPassword: TEST_PASSWORD, newPassword: 'Mat-khau-moi-2026', confirmPassword: 'Mat-khau-moi-2026',
-    }).expect(303);
-    await ctx.ds.query(`INSERT INTO sessions (sid, sess, expire) VALUES ($1, $2, $3) ON CONFLICT (sid) DO NOTHING`, [bRow.sid, JSON.stringify(bRow.sess), bRow.expire]);
+    await a
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'Mat-khau-moi-2026',
+        confirmPassword: 'Mat-khau-moi-2026',
+      })
+      .expect(303);
+    await ctx.ds.query(`INSERT INTO sessions (sid, sess, expire) VALUES ($1, $2, $3) ON CONFLICT (sid) DO NOTHING`, [
+      bRow.sid,
+      JSON.stringify(bRow.sess),
+      bRow.expire,
+    ]);
     expect((await b.get('/account')).status).toBe(302);
     expect((await a.get('/account')).status).toBe(200);
   });
@@ -81,15 +101,21 @@ describe('a password change ends the other sessions', () => {
   it('a failed change (wrong current password) ends nothing', async () => {
     const { account, a, b, before } = await twoDevices();
     const page = await a.get('/account');
-    const res = await a.post('/account/password').type('form').send({
-      _csrf: csrfFrom(page.text), currentPassword: 'sai-mat-khau', newPassword: 'Mat-khau-moi-2026', confirmPassword: 'Mat-khau-moi-2026',
-    });
+    const res = await a
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        currentPassword: 'sai-mat-khau',
+        newPassword: 'Mat-khau-moi-2026',
+        confirmPassword: 'Mat-khau-moi-2026',
+      });
     expect(res.status).toBe(422);
     expect(await sessionIds(account.id)).toEqual(before);
     expect((await b.get('/account')).status).toBe(200);
   });
 
-  it('a reset through npm run admin:create ends the account\'s sessions too', async () => {
+  it("a reset through npm run admin:create ends the account's sessions too", async () => {
     const { account, a, b } = await twoDevices();
     await ctx.container.accounts.createAdmin({ email: account.email, password: 'Mat-khau-quan-tri-moi', fullName: 'Quản trị' });
     expect(await sessionIds(account.id)).toEqual([]);
@@ -105,7 +131,10 @@ describe('sign out everywhere', () => {
     const page = await a.get('/account');
     expect(page.text).toContain('Đăng xuất khỏi mọi thiết bị');
     expect(page.text).toMatch(/<form method="post" action="\/account\/sign-out-everywhere"[^>]*>\s*<input type="hidden" name="_csrf"/);
-    const res = await a.post('/account/sign-out-everywhere').type('form').send({ _csrf: csrfFrom(page.text) });
+    const res = await a
+      .post('/account/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/account?changed=sessions');
     await expectOnlyThisDeviceSignedIn(devices, res, 'sessions', 'Đã đăng xuất khỏi mọi thiết bị khác.');
@@ -119,7 +148,10 @@ describe('sign out everywhere', () => {
     expect(await sessionIds(account.id)).toEqual(before);
     const guest = request.agent(ctx.app);
     const login = await guest.get('/login');
-    const res = await guest.post('/account/sign-out-everywhere').type('form').send({ _csrf: csrfFrom(login.text) });
+    const res = await guest
+      .post('/account/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfFrom(login.text) });
     expect(res.status).toBe(302);
     expect(res.headers.location).toMatch(/^\/login\?next=/);
   });
@@ -127,7 +159,10 @@ describe('sign out everywhere', () => {
   it('a stray field is refused and ends nothing', async () => {
     const { account, a, before } = await twoDevices();
     const page = await a.get('/account');
-    const res = await a.post('/account/sign-out-everywhere').type('form').send({ _csrf: csrfFrom(page.text), userId: '1' });
+    const res = await a
+      .post('/account/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), userId: '1' });
     expect(res.status).toBe(422);
     expect(await sessionIds(account.id)).toEqual(before);
   });

@@ -18,7 +18,13 @@ afterAll(() => ctx.close());
 /** A product an admin has verified: 4★, live, with its badge on the public page. */
 async function verifiedHoney(name = 'Mật ong Lương Thịnh') {
   const p = await ctx.factories.createProduct({
-    sellerId: seller.sellerId, name, categoryCode: 'I.2.b', ocopStars: 4, ocopVerified: true, ocopCertificateNo: '2013/QĐ-UBND', withImage: true,
+    sellerId: seller.sellerId,
+    name,
+    categoryCode: 'I.2.b',
+    ocopStars: 4,
+    ocopVerified: true,
+    ocopCertificateNo: '2013/QĐ-UBND',
+    withImage: true,
   });
   expect((await request(ctx.app).get(`/products/${p.slug}`)).text).toContain('class="ocop-badge');
   return p;
@@ -32,11 +38,23 @@ async function edit(productId: number, changes: Record<string, string>) {
     `SELECT category_id, ocop_stars, ocop_certificate_no, ocop_decision_date, description, price_vnd, unit, low_stock_threshold FROM products WHERE id = $1`,
     [productId],
   );
-  return seller.agent.post(`/seller/products/${productId}/edit`).type('form').send({
-    _csrf: csrfFrom(form.text), version: field('version'), name: field('name'), categoryId: String(row.category_id), description: row.description,
-    priceVnd: String(row.price_vnd), unit: row.unit, lowStockThreshold: String(row.low_stock_threshold), ocopStars: String(row.ocop_stars),
-    ocopCertificateNo: row.ocop_certificate_no, ocopDecisionDate: row.ocop_decision_date, ...changes,
-  });
+  return seller.agent
+    .post(`/seller/products/${productId}/edit`)
+    .type('form')
+    .send({
+      _csrf: csrfFrom(form.text),
+      version: field('version'),
+      name: field('name'),
+      categoryId: String(row.category_id),
+      description: row.description,
+      priceVnd: String(row.price_vnd),
+      unit: row.unit,
+      lowStockThreshold: String(row.low_stock_threshold),
+      ocopStars: String(row.ocop_stars),
+      ocopCertificateNo: row.ocop_certificate_no,
+      ocopDecisionDate: row.ocop_decision_date,
+      ...changes,
+    });
 }
 
 const claimOf = async (id: number) =>
@@ -74,7 +92,10 @@ describe('an OCOP claim belongs to the product it was verified for', () => {
     const p = await verifiedHoney('Mật ong rừng Lương Thịnh');
     expect((await edit(p.id, { priceVnd: '215000', description: 'Vụ mật mới.', unit: 'chai 700ml', lowStockThreshold: '4' })).status).toBe(303);
     const detail = await seller.agent.get(`/seller/products/${p.id}`);
-    const stock = await seller.agent.post(`/seller/products/${p.id}/stock`).type('form').send({ _csrf: csrfFrom(detail.text), delta: '5', reason: 'restock' });
+    const stock = await seller.agent
+      .post(`/seller/products/${p.id}/stock`)
+      .type('form')
+      .send({ _csrf: csrfFrom(detail.text), delta: '5', reason: 'restock' });
     expect(stock.status).toBe(303);
 
     expect((await claimOf(p.id)).ocop_verified).toBe(true);
@@ -85,7 +106,12 @@ describe('an OCOP claim belongs to the product it was verified for', () => {
 
   it('a verify for the claim the admin was shown is refused with 409 when the seller changed it since; nothing is verified or audited', async () => {
     const p = await ctx.factories.createProduct({
-      sellerId: seller.sellerId, name: 'Mật ong bạc hà Mèo Vạc', ocopStars: 4, ocopVerified: false, ocopCertificateNo: '77/QĐ-UBND', withImage: true,
+      sellerId: seller.sellerId,
+      name: 'Mật ong bạc hà Mèo Vạc',
+      ocopStars: 4,
+      ocopVerified: false,
+      ocopCertificateNo: '77/QĐ-UBND',
+      withImage: true,
     });
     const shown = await admin.get('/admin/products?ocop=pending');
     const form = verifyForm(shown.text, p.id);
@@ -94,7 +120,10 @@ describe('an OCOP claim belongs to the product it was verified for', () => {
     // Between the admin's page load and the click, the seller turns the listing into something else.
     expect((await edit(p.id, { name: 'Rượu ngô men lá Mèo Vạc', categoryId: String(liquorCategory) })).status).toBe(303);
 
-    const res = await admin.post(`/admin/products/${p.id}/verify-ocop`).type('form').send({ ...form, reason: 'Đã đối chiếu' });
+    const res = await admin
+      .post(`/admin/products/${p.id}/verify-ocop`)
+      .type('form')
+      .send({ ...form, reason: 'Đã đối chiếu' });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Hợp tác xã vừa sửa thông tin chứng nhận OCOP của sản phẩm này');
     expect(res.text).toContain('Rượu ngô men lá Mèo Vạc');
@@ -105,10 +134,18 @@ describe('an OCOP claim belongs to the product it was verified for', () => {
 
   it('a verify for the current claim verifies it and audits what was verified', async () => {
     const p = await ctx.factories.createProduct({
-      sellerId: seller.sellerId, name: 'Mật ong Bắc Hà', ocopStars: 3, ocopVerified: false, ocopCertificateNo: '88/QĐ-UBND', withImage: true,
+      sellerId: seller.sellerId,
+      name: 'Mật ong Bắc Hà',
+      ocopStars: 3,
+      ocopVerified: false,
+      ocopCertificateNo: '88/QĐ-UBND',
+      withImage: true,
     });
     const shown = await admin.get('/admin/products?ocop=pending');
-    const res = await admin.post(`/admin/products/${p.id}/verify-ocop`).type('form').send({ ...verifyForm(shown.text, p.id), reason: 'Đối chiếu QĐ 88' });
+    const res = await admin
+      .post(`/admin/products/${p.id}/verify-ocop`)
+      .type('form')
+      .send({ ...verifyForm(shown.text, p.id), reason: 'Đối chiếu QĐ 88' });
     expect(res.status).toBe(303);
 
     expect(await claimOf(p.id)).toMatchObject({ ocop_verified: true, has_verified_at: true });

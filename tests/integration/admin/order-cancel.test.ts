@@ -57,9 +57,9 @@ describe('admins act on orders through the back office only', () => {
     const order = await orderRow(code);
     expect(order.status).toBe('cancelled');
     expect(await stockOf(p.id)).toBe(5);
-    expect(await ctx.ds.query(`SELECT from_status, to_status, actor_user_id, note FROM order_events WHERE order_id = $1 AND to_status = 'cancelled'`, [order.id])).toEqual([
-      { from_status: 'pending_payment', to_status: 'cancelled', actor_user_id: adminId, note: 'Người mua gọi điện xin huỷ' },
-    ]);
+    expect(
+      await ctx.ds.query(`SELECT from_status, to_status, actor_user_id, note FROM order_events WHERE order_id = $1 AND to_status = 'cancelled'`, [order.id]),
+    ).toEqual([{ from_status: 'pending_payment', to_status: 'cancelled', actor_user_id: adminId, note: 'Người mua gọi điện xin huỷ' }]);
     expect(await ctx.ds.query(`SELECT actor_user_id, action, reason FROM audit_log WHERE target_type = 'order' AND target_id = $1`, [code])).toEqual([
       { actor_user_id: adminId, action: 'order.cancel', reason: 'Người mua gọi điện xin huỷ' },
     ]);

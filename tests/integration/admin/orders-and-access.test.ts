@@ -27,11 +27,7 @@ function adminRoutes(app: Express): { method: string; path: string }[] {
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return found.map(({ method, path }) => ({
     method,
-    path: path
-      .replace(':decision', 'approve')
-      .replace(':action', 'hide')
-      .replace(':code', 'OCP-ABCDEF')
-      .replace(/:\w+/g, '1'),
+    path: path.replace(':decision', 'approve').replace(':action', 'hide').replace(':code', 'OCP-ABCDEF').replace(/:\w+/g, '1'),
   }));
 }
 
@@ -44,7 +40,8 @@ describe('who may use the back office', () => {
     for (const agent of [buyer, seller]) {
       const token = await pageToken(agent);
       for (const { method, path } of routes) {
-        const res = method === 'get' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: token, reason: 'x', reference: 'x', rate: '5' });
+        const res =
+          method === 'get' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: token, reason: 'x', reference: 'x', rate: '5' });
         expect([method, path, res.status]).toEqual([method, path, 403]);
       }
     }
@@ -78,11 +75,14 @@ describe('admin orders', () => {
     expect((await admin.get(`/admin/orders?from=${today}&to=${today}&method=vietqr`)).text).toContain(paid);
     expect((await admin.get('/admin/orders?from=2020-01-01&to=2020-01-31')).text).not.toContain(paid);
 
-    const csv = await admin.get(`/admin/orders.csv?sellerId=${s1.id}`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const csv = await admin
+      .get(`/admin/orders.csv?sellerId=${s1.id}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(csv.status).toBe(200);
     const body = csv.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -100,13 +100,26 @@ describe('admin orders', () => {
     const buyer = await buyerWithCart(ctx, [{ productId: p.id, quantity: 1 }]);
     const code = orderCodeFrom(await checkout(buyer.agent));
     const page = await admin.get(`/admin/orders/${code}`);
-    await admin.post(`/admin/orders/${code}/mark-paid`).type('form').send({ _csrf: csrfFrom(page.text), reference: 'FT-AUDIT-1' }).expect(303);
+    await admin
+      .post(`/admin/orders/${code}/mark-paid`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), reference: 'FT-AUDIT-1' })
+      .expect(303);
     const detail = await admin.get(`/admin/orders/${code}`);
     expect(detail.text).toContain('manual FT-AUDIT-1');
     expect(detail.text).toContain('pending_payment → paid');
-    await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(detail.text), reason: 'Thử hoàn' }).expect(303);
-    await admin.post(`/admin/products/${p.id}/hide`).type('form').send({ _csrf: csrfFrom(detail.text), reason: 'Kiểm tra' }).expect(303);
+    await admin
+      .post(`/admin/orders/${code}/refund`)
+      .type('form')
+      .send({ _csrf: csrfFrom(detail.text), reason: 'Thử hoàn' })
+      .expect(303);
+    await admin
+      .post(`/admin/products/${p.id}/hide`)
+      .type('form')
+      .send({ _csrf: csrfFrom(detail.text), reason: 'Kiểm tra' })
+      .expect(303);
     const audit = await admin.get('/admin/audit');
-    for (const text of ['Ghi nhận thanh toán', 'FT-AUDIT-1', 'Hoàn tiền đơn hàng', 'Thử hoàn', 'Ẩn sản phẩm', 'Kiểm tra', code]) expect(audit.text).toContain(text);
+    for (const text of ['Ghi nhận thanh toán', 'FT-AUDIT-1', 'Hoàn tiền đơn hàng', 'Thử hoàn', 'Ẩn sản phẩm', 'Kiểm tra', code])
+      expect(audit.text).toContain(text);
   });
 });

@@ -15,7 +15,10 @@ async function act(productId: number, action: string, reason = '') {
   const page = await admin.get('/admin/products');
   // The verify form also carries the claim version the admin was shown.
   const shown = action === 'verify-ocop' ? { claimVersion: verifyOcopForm(page.text, productId).claimVersion } : {};
-  return admin.post(`/admin/products/${productId}/${action}`).type('form').send({ _csrf: csrfFrom(page.text), reason, returnTo: '/admin/products?status=hidden', ...shown });
+  return admin
+    .post(`/admin/products/${productId}/${action}`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), reason, returnTo: '/admin/products?status=hidden', ...shown });
 }
 
 describe('listing moderation', () => {
@@ -43,7 +46,10 @@ describe('listing moderation', () => {
     expect(sellerPage.text).toContain('Quản trị viên đã ẩn sản phẩm: Nhãn chưa ghi nồng độ cồn');
     expect((await seller.agent.get('/seller/products')).text).toContain('Nhãn chưa ghi nồng độ cồn');
     // The seller cannot publish it again by itself.
-    const republish = await seller.agent.post(`/seller/products/${p.id}/publish`).type('form').send({ _csrf: csrfFrom(sellerPage.text) });
+    const republish = await seller.agent
+      .post(`/seller/products/${p.id}/publish`)
+      .type('form')
+      .send({ _csrf: csrfFrom(sellerPage.text) });
     expect(republish.status).toBe(409);
     expect(republish.text).toContain('Sản phẩm đang bị quản trị viên ẩn');
 
@@ -64,7 +70,14 @@ describe('listing moderation', () => {
   });
 
   it('verifying an OCOP claim shows the badge; moving the clock past 36 months removes it and lists it for follow-up', async () => {
-    const p = await ctx.factories.createProduct({ name: 'Chè Shan tuyết', ocopStars: 4, ocopVerified: false, ocopDecisionDate: '2023-01-10', ocopCertificateNo: '12/QĐ-UBND', withImage: true });
+    const p = await ctx.factories.createProduct({
+      name: 'Chè Shan tuyết',
+      ocopStars: 4,
+      ocopVerified: false,
+      ocopDecisionDate: '2023-01-10',
+      ocopCertificateNo: '12/QĐ-UBND',
+      withImage: true,
+    });
     expect((await request(ctx.app).get(`/products/${p.slug}`)).text).not.toContain('class="ocop-badge');
     expect((await act(p.id, 'verify-ocop', 'Đối chiếu QĐ 12')).status).toBe(303);
     const now = await request(ctx.app).get(`/products/${p.slug}`);

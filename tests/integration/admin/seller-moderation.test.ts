@@ -22,11 +22,22 @@ describe('admin moderation of sellers', () => {
     const email = 'muong-hum@example.vn';
     const agent = request.agent(ctx.app);
     const token = await csrfToken(agent, '/sellers/apply');
-    await agent.post('/sellers/apply').type('form').send({
-      _csrf: token, fullName: 'Lý Seo Chứ', email, phone: '0912000111', password: 'Le-Nam-Pung-ngon-lam',
-      cooperativeName: 'Tổ hợp tác Lê Mường Hum', type: 'to_hop_tac', commune: 'Xã Mường Hum', address: 'Bản Nậm Pung',
-      description: 'Trồng lê Nậm Pung.',
-    }).expect(303);
+    await agent
+      .post('/sellers/apply')
+      .type('form')
+      .send({
+        _csrf: token,
+        fullName: 'Lý Seo Chứ',
+        email,
+        phone: '0912000111',
+        password: 'Le-Nam-Pung-ngon-lam',
+        cooperativeName: 'Tổ hợp tác Lê Mường Hum',
+        type: 'to_hop_tac',
+        commune: 'Xã Mường Hum',
+        address: 'Bản Nậm Pung',
+        description: 'Trồng lê Nậm Pung.',
+      })
+      .expect(303);
     const [seller] = await ctx.ds.query(`SELECT s.id, s.slug FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE u.email = $1`, [email]);
 
     const queue = await admin.get('/admin/sellers?status=pending').expect(200);
@@ -71,7 +82,14 @@ describe('admin moderation of sellers', () => {
     expect(await visible()).toEqual({ list: true, store: true, api: true, page: 200 });
 
     const audit = await admin.get('/admin/audit').expect(200);
-    for (const text of ['Duyệt hợp tác xã', 'Hồ sơ đầy đủ', 'Tạm ngừng bán hàng', 'Giấy chứng nhận OCOP hết hạn', 'Khôi phục bán hàng', 'Đã bổ sung giấy chứng nhận']) {
+    for (const text of [
+      'Duyệt hợp tác xã',
+      'Hồ sơ đầy đủ',
+      'Tạm ngừng bán hàng',
+      'Giấy chứng nhận OCOP hết hạn',
+      'Khôi phục bán hàng',
+      'Đã bổ sung giấy chứng nhận',
+    ]) {
       expect(audit.text).toContain(text);
     }
     const rows = await ctx.ds.query(

@@ -48,7 +48,11 @@ describe('cart', () => {
     expect(page.text).toContain('Chỉ còn 5 sản phẩm “Cốm Na Lo”');
     const [line] = await ctx.ds.query(`SELECT quantity FROM cart_items WHERE product_id = $1`, [p.id]);
     expect(line.quantity).toBe(5);
-    await agent.post(`/cart/items/${p.id}`).type('form').send({ _csrf: csrfFrom(page.text), quantity: '0' }).expect(303);
+    await agent
+      .post(`/cart/items/${p.id}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), quantity: '0' })
+      .expect(303);
     expect(await ctx.ds.query(`SELECT 1 FROM cart_items WHERE product_id = $1`, [p.id])).toEqual([]);
   });
 
@@ -63,7 +67,10 @@ describe('cart', () => {
     for (const quantity of [0, -1, 1.5, 1e9]) expect((await addToCart(agent, soldOut.id + 1000, quantity)).status).toBeGreaterThanOrEqual(404);
     const token = await pageToken(agent);
     for (const quantity of ['0', '-1', '1.5', 'x', '1e9']) {
-      const r = await agent.post('/cart/items').type('form').send({ _csrf: token, productId: String(hidden.id), quantity });
+      const r = await agent
+        .post('/cart/items')
+        .type('form')
+        .send({ _csrf: token, productId: String(hidden.id), quantity });
       expect(r.status).toBe(422);
     }
     expect(await ctx.ds.query(`SELECT 1 FROM cart_items WHERE product_id = ANY($1)`, [[soldOut.id, hidden.id]])).toEqual([]);
@@ -91,7 +98,11 @@ describe('cart', () => {
     expect(go.status).toBe(302);
     expect(go.headers.location).toBe('/cart');
 
-    await agent.post('/cart/accept').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    await agent
+      .post('/cart/accept')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
     const lines = await ctx.ds.query(
       `SELECT ci.product_id, ci.quantity, ci.seen_price_vnd FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1 ORDER BY product_id`,
       [account.id],
@@ -123,7 +134,12 @@ describe('cart', () => {
       `SELECT ci.product_id, ci.quantity FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1 ORDER BY product_id`,
       [account.id],
     );
-    expect(lines).toEqual([{ product_id: p1.id, quantity: 3 }, { product_id: p2.id, quantity: 3 }]);
-    expect(await ctx.ds.query(`SELECT 1 FROM carts WHERE user_id IS NULL AND id IN (SELECT cart_id FROM cart_items WHERE product_id = $1)`, [p2.id])).toEqual([]);
+    expect(lines).toEqual([
+      { product_id: p1.id, quantity: 3 },
+      { product_id: p2.id, quantity: 3 },
+    ]);
+    expect(await ctx.ds.query(`SELECT 1 FROM carts WHERE user_id IS NULL AND id IN (SELECT cart_id FROM cart_items WHERE product_id = $1)`, [p2.id])).toEqual(
+      [],
+    );
   });
 });

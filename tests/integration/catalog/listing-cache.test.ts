@@ -115,7 +115,10 @@ describe('search rankings', () => {
     expect(again).toHaveLength(1);
 
     const page2 = await countQueries(cached.ds, async () => {
-      const res = await request(cached.app).get('/products').query({ ...q, page: 2 }).expect(200);
+      const res = await request(cached.app)
+        .get('/products')
+        .query({ ...q, page: 2 })
+        .expect(200);
       // Every name matches alike, so the ranking is newest first.
       expect(cardNames(res.text)).toEqual(names.slice(24, 48));
     });

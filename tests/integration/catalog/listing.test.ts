@@ -114,9 +114,30 @@ describe('listing filters and sorts', () => {
   });
 
   it('sorts by newest, price ascending and price descending', async () => {
-    expect(await listed(ctx, { sort: 'newest' })).toEqual(['Cá hồi Sa Pa', 'Gạo Séng Cù', 'Rượu ngô Bắc Hà', 'Trà Shan tuyết', 'Túi thổ cẩm', 'Mật ong Bắc Hà']);
-    expect(await listed(ctx, { sort: 'price_asc' })).toEqual(['Gạo Séng Cù', 'Rượu ngô Bắc Hà', 'Trà Shan tuyết', 'Mật ong Bắc Hà', 'Túi thổ cẩm', 'Cá hồi Sa Pa']);
-    expect(await listed(ctx, { sort: 'price_desc' })).toEqual(['Cá hồi Sa Pa', 'Túi thổ cẩm', 'Mật ong Bắc Hà', 'Trà Shan tuyết', 'Rượu ngô Bắc Hà', 'Gạo Séng Cù']);
+    expect(await listed(ctx, { sort: 'newest' })).toEqual([
+      'Cá hồi Sa Pa',
+      'Gạo Séng Cù',
+      'Rượu ngô Bắc Hà',
+      'Trà Shan tuyết',
+      'Túi thổ cẩm',
+      'Mật ong Bắc Hà',
+    ]);
+    expect(await listed(ctx, { sort: 'price_asc' })).toEqual([
+      'Gạo Séng Cù',
+      'Rượu ngô Bắc Hà',
+      'Trà Shan tuyết',
+      'Mật ong Bắc Hà',
+      'Túi thổ cẩm',
+      'Cá hồi Sa Pa',
+    ]);
+    expect(await listed(ctx, { sort: 'price_desc' })).toEqual([
+      'Cá hồi Sa Pa',
+      'Túi thổ cẩm',
+      'Mật ong Bắc Hà',
+      'Trà Shan tuyết',
+      'Rượu ngô Bắc Hà',
+      'Gạo Séng Cù',
+    ]);
   });
 
   it('sorts by the stars a buyer can trust: unverified claims and expired certificates count as none', async () => {

@@ -133,10 +133,36 @@ describe('search uses the trigram indexes at every query length', () => {
 
   /** A varied catalogue of 10 000 products (30 kinds × 99 communes), none of them honey or Shan tuyết tea: at a few thousand rows a sequential scan is honestly cheaper, so the planner only shows its hand at this size. */
   const KINDS = [
-    'Bột sắn dây', 'Nước cốt gừng', 'Hạt dổi rừng', 'Nấm hương rừng', 'Khoai sọ nương', 'Củ từ', 'Chuối sấy dẻo',
-    'Lạc đỏ', 'Đậu tương', 'Bánh giầy', 'Xôi ngũ sắc', 'Gà đồi', 'Vịt bầu', 'Cá suối', 'Tinh bột nghệ',
-    'Hạt óc chó', 'Quả sơn tra', 'Táo mèo ngâm', 'Cải mèo', 'Bí đỏ', 'Khăn lụa', 'Giỏ mây tre', 'Măng khô',
-    'Miến dong', 'Mắc khén', 'Lê Tai Nung', 'Quế thanh', 'Thảo quả khô', 'Rượu ngô', 'Đào phai',
+    'Bột sắn dây',
+    'Nước cốt gừng',
+    'Hạt dổi rừng',
+    'Nấm hương rừng',
+    'Khoai sọ nương',
+    'Củ từ',
+    'Chuối sấy dẻo',
+    'Lạc đỏ',
+    'Đậu tương',
+    'Bánh giầy',
+    'Xôi ngũ sắc',
+    'Gà đồi',
+    'Vịt bầu',
+    'Cá suối',
+    'Tinh bột nghệ',
+    'Hạt óc chó',
+    'Quả sơn tra',
+    'Táo mèo ngâm',
+    'Cải mèo',
+    'Bí đỏ',
+    'Khăn lụa',
+    'Giỏ mây tre',
+    'Măng khô',
+    'Miến dong',
+    'Mắc khén',
+    'Lê Tai Nung',
+    'Quế thanh',
+    'Thảo quả khô',
+    'Rượu ngô',
+    'Đào phai',
   ];
 
   beforeAll(async () => {
@@ -184,7 +210,9 @@ describe('search uses the trigram indexes at every query length', () => {
     });
     const ranking = queries.filter((r) => /FROM products p/.test(r.sql) && /LIMIT 1001/.test(r.sql));
     expect(ranking).toHaveLength(1);
-    const plan = ((await ctx.ds.query(`EXPLAIN ${ranking[0].sql}`, ranking[0].params)) as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']).join('\n');
+    const plan = ((await ctx.ds.query(`EXPLAIN ${ranking[0].sql}`, ranking[0].params)) as { 'QUERY PLAN': string }[])
+      .map((row) => row['QUERY PLAN'])
+      .join('\n');
     expect({ q, plan }).toEqual({ q, plan: expect.not.stringMatching(/Seq Scan on products\b/) });
   });
 
@@ -203,9 +231,7 @@ describe('search uses the trigram indexes at every query length', () => {
     expect(ranking).toHaveLength(1);
     expect(productQueries.length).toBeLessThanOrEqual(2);
     for (const { sql, params } of ranking) {
-      const plan = ((await ctx.ds.query(`EXPLAIN ${sql}`, params)) as { 'QUERY PLAN': string }[])
-        .map((row) => row['QUERY PLAN'])
-        .join('\n');
+      const plan = ((await ctx.ds.query(`EXPLAIN ${sql}`, params)) as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']).join('\n');
       expect({ q, plan }).toEqual({ q, plan: expect.not.stringMatching(/Seq Scan on products\b/) });
       expect(plan).toMatch(/Bitmap Index Scan on products_search_\w+_trgm/);
     }

@@ -9,7 +9,13 @@ afterAll(() => ctx.close());
 
 describe('SEO and page basics', () => {
   it('a product page has its title, description, canonical URL and schema.org Product/Offer JSON-LD', async () => {
-    const p = await ctx.factories.createProduct({ name: 'Mật ong bạc hà', description: 'Mật ong từ hoa bạc hà cao nguyên đá.', priceVnd: 250000, stock: 3, withImage: true });
+    const p = await ctx.factories.createProduct({
+      name: 'Mật ong bạc hà',
+      description: 'Mật ong từ hoa bạc hà cao nguyên đá.',
+      priceVnd: 250000,
+      stock: 3,
+      withImage: true,
+    });
     const res = await request(ctx.app).get(`/products/${p.slug}`).expect(200);
     expect(res.text).toContain('<title>Mật ong bạc hà · Chợ OCOP</title>');
     expect(res.text).toContain('<meta name="description" content="Mật ong bạc hà: Mật ong từ hoa bạc hà cao nguyên đá.">');
@@ -41,7 +47,9 @@ describe('SEO and page basics', () => {
   it('cards offer the stored sizes with srcset and load lazily; the listing has a canonical URL without the sort', async () => {
     await ctx.factories.createProduct({ name: 'Gạo có ảnh', withImage: true });
     const res = await request(ctx.app).get('/products?category=I&sort=price_asc').expect(200);
-    expect(res.text).toMatch(/<img src="[^"]+-400\.webp" srcset="[^"]+ 400w, [^"]+ 800w, [^"]+ 1600w" sizes="[^"]+" alt="Gạo có ảnh" width="400" height="400" loading="lazy"/);
+    expect(res.text).toMatch(
+      /<img src="[^"]+-400\.webp" srcset="[^"]+ 400w, [^"]+ 800w, [^"]+ 1600w" sizes="[^"]+" alt="Gạo có ảnh" width="400" height="400" loading="lazy"/,
+    );
     // Handlebars writes "=" as &#x3D; inside attributes; browsers read it back as "=".
     expect(res.text).toContain('<link rel="canonical" href="https://cho-ocop.example/products?category&#x3D;I">');
     expect(res.text).toContain('<title>Sản phẩm OCOP · Chợ OCOP</title>');
@@ -54,7 +62,8 @@ describe('SEO and page basics', () => {
   it('robots.txt keeps crawlers out of private areas and points to the sitemap, which lists what is for sale', async () => {
     const robots = await request(ctx.app).get('/robots.txt').expect(200);
     expect(robots.headers['content-type']).toContain('text/plain');
-    for (const line of ['Disallow: /admin', 'Disallow: /seller', 'Disallow: /checkout', 'Sitemap: https://cho-ocop.example/sitemap.xml']) expect(robots.text).toContain(line);
+    for (const line of ['Disallow: /admin', 'Disallow: /seller', 'Disallow: /checkout', 'Sitemap: https://cho-ocop.example/sitemap.xml'])
+      expect(robots.text).toContain(line);
 
     const seller = await ctx.factories.createSeller({ name: 'HTX Bản đồ' });
     const listed = await ctx.factories.createProduct({ sellerId: seller.id, name: 'Có trong sitemap' });

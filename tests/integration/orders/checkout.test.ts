@@ -120,7 +120,14 @@ describe('checkout', () => {
       buyers.push(...(await Promise.all(Array.from({ length: 20 }, () => buyerWithCart(ctx, [{ productId: product.id, quantity: 1 }], { fast: true })))));
     }
     const tokens = await Promise.all(buyers.map((b) => pageToken(b.agent)));
-    const results = await Promise.all(buyers.map((b, i) => b.agent.post('/checkout').type('form').send({ _csrf: tokens[i], ...ADDRESS })));
+    const results = await Promise.all(
+      buyers.map((b, i) =>
+        b.agent
+          .post('/checkout')
+          .type('form')
+          .send({ _csrf: tokens[i], ...ADDRESS }),
+      ),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 303)).toHaveLength(50);
     expect(statuses.filter((s) => s === 409)).toHaveLength(150);
@@ -140,7 +147,10 @@ describe('checkout', () => {
     await ctx.ds.query(`UPDATE products SET stock = 0 WHERE id = $1`, [product.id]);
     let res!: request.Response;
     const sql = await countQueries(ctx.ds, async () => {
-      res = await buyer.agent.post('/checkout').type('form').send({ _csrf: token, ...ADDRESS });
+      res = await buyer.agent
+        .post('/checkout')
+        .type('form')
+        .send({ _csrf: token, ...ADDRESS });
     });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Giỏ hàng đã thay đổi: “Rượu mận Bắc Hà” đã hết hàng.');
@@ -154,12 +164,24 @@ describe('checkout', () => {
     for (let round = 0; round < 5; round++) {
       const x = await ctx.factories.createProduct({ stock: 10 });
       const y = await ctx.factories.createProduct({ stock: 10 });
-      const one = await buyerWithCart(ctx, [{ productId: x.id, quantity: 1 }, { productId: y.id, quantity: 1 }]);
-      const two = await buyerWithCart(ctx, [{ productId: y.id, quantity: 1 }, { productId: x.id, quantity: 1 }]);
+      const one = await buyerWithCart(ctx, [
+        { productId: x.id, quantity: 1 },
+        { productId: y.id, quantity: 1 },
+      ]);
+      const two = await buyerWithCart(ctx, [
+        { productId: y.id, quantity: 1 },
+        { productId: x.id, quantity: 1 },
+      ]);
       const [t1, t2] = await Promise.all([pageToken(one.agent), pageToken(two.agent)]);
       const [r1, r2] = await Promise.all([
-        one.agent.post('/checkout').type('form').send({ _csrf: t1, ...ADDRESS }),
-        two.agent.post('/checkout').type('form').send({ _csrf: t2, ...ADDRESS }),
+        one.agent
+          .post('/checkout')
+          .type('form')
+          .send({ _csrf: t1, ...ADDRESS }),
+        two.agent
+          .post('/checkout')
+          .type('form')
+          .send({ _csrf: t2, ...ADDRESS }),
       ]);
       expect([r1.status, r2.status]).toEqual([303, 303]);
       expect([await stockOf(x.id), await stockOf(y.id)]).toEqual([8, 8]);
@@ -197,9 +219,20 @@ describe('the order afterwards', () => {
     const code = orderCodeFrom(await checkout(buyer.agent));
     expect(await stockOf(p.id)).toBe(0);
     const page = await buyer.agent.get(`/orders/${code}`);
-    await buyer.agent.post(`/orders/${code}/cancel`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    await buyer.agent
+      .post(`/orders/${code}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
     expect(await stockOf(p.id)).toBe(3);
-    expect((await buyer.agent.post(`/orders/${code}/cancel`).type('form').send({ _csrf: csrfFrom(page.text) })).status).toBe(409);
+    expect(
+      (
+        await buyer.agent
+          .post(`/orders/${code}/cancel`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text) })
+      ).status,
+    ).toBe(409);
     expect(await stockOf(p.id)).toBe(3);
     // Sweeping later cannot release it again.
     ctx.setNow(new Date(Date.now() + 3600_000));
@@ -211,18 +244,28 @@ describe('the order afterwards', () => {
     expect(await stockOf(p.id)).toBe(3);
   });
 
-  it('buyer B gets 404 on buyer A\'s order; seller B sees nothing of seller A\'s part', async () => {
+  it("buyer B gets 404 on buyer A's order; seller B sees nothing of seller A's part", async () => {
     const sellerA = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Phần A' });
     const sellerB = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Phần B' });
     const pa = await ctx.factories.createProduct({ sellerId: sellerA.sellerId, name: 'Hàng của A', stock: 5 });
     const pb = await ctx.factories.createProduct({ sellerId: sellerB.sellerId, name: 'Hàng của B', stock: 5 });
     const buyerA = await buyerWithCart(ctx, [{ productId: pa.id, quantity: 1 }]);
-    const mixed = await buyerWithCart(ctx, [{ productId: pa.id, quantity: 1 }, { productId: pb.id, quantity: 1 }]);
+    const mixed = await buyerWithCart(ctx, [
+      { productId: pa.id, quantity: 1 },
+      { productId: pb.id, quantity: 1 },
+    ]);
     const codeA = orderCodeFrom(await checkout(buyerA.agent));
     const codeMixed = orderCodeFrom(await checkout(mixed.agent));
 
     expect((await mixed.agent.get(`/orders/${codeA}`)).status).toBe(404);
-    expect((await mixed.agent.post(`/orders/${codeA}/cancel`).type('form').send({ _csrf: await pageToken(mixed.agent) })).status).toBe(404);
+    expect(
+      (
+        await mixed.agent
+          .post(`/orders/${codeA}/cancel`)
+          .type('form')
+          .send({ _csrf: await pageToken(mixed.agent) })
+      ).status,
+    ).toBe(404);
     expect((await mixed.agent.get('/orders/OCP-XXXXXX')).status).toBe(404);
     expect((await mixed.agent.get('/orders/not-a-code')).status).toBe(404);
 
@@ -234,7 +277,10 @@ describe('the order afterwards', () => {
     expect(partB.status).toBe(200);
     expect(partB.text).toContain('Hàng của B');
     expect(partB.text).not.toContain('Hàng của A');
-    const status = await sellerB.agent.post(`/seller/orders/${codeA}/status`).type('form').send({ _csrf: csrfFrom(partB.text), status: 'shipped', trackingNo: 'X' });
+    const status = await sellerB.agent
+      .post(`/seller/orders/${codeA}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(partB.text), status: 'shipped', trackingNo: 'X' });
     expect(status.status).toBe(404);
   });
 
@@ -243,27 +289,43 @@ describe('the order afterwards', () => {
     const s2 = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Giao 2' });
     const p1 = await ctx.factories.createProduct({ sellerId: s1.sellerId, stock: 5 });
     const p2 = await ctx.factories.createProduct({ sellerId: s2.sellerId, stock: 5 });
-    const buyer = await buyerWithCart(ctx, [{ productId: p1.id, quantity: 1 }, { productId: p2.id, quantity: 1 }]);
+    const buyer = await buyerWithCart(ctx, [
+      { productId: p1.id, quantity: 1 },
+      { productId: p2.id, quantity: 1 },
+    ]);
     const code = orderCodeFrom(await checkout(buyer.agent));
     const [{ id: orderId }] = await ctx.ds.query(`SELECT id FROM orders WHERE code = $1`, [code]);
 
     // Not paid yet: nothing to ship.
     const early = await s1.agent.get(`/seller/orders/${code}`);
     expect(early.text).not.toContain('Đã gửi hàng');
-    const shipEarly = await s1.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(early.text), status: 'shipped', trackingNo: 'VN1' });
+    const shipEarly = await s1.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(early.text), status: 'shipped', trackingNo: 'VN1' });
     expect(shipEarly.status).toBe(422);
 
     expect(await ctx.container.orders.markPaid(orderId)).toBe(true);
     expect(await ctx.container.orders.markPaid(orderId)).toBe(false);
-    expect((await ctx.ds.query(`SELECT status FROM seller_orders WHERE order_id = $1`, [orderId])).map((r: { status: string }) => r.status)).toEqual(['to_ship', 'to_ship']);
+    expect((await ctx.ds.query(`SELECT status FROM seller_orders WHERE order_id = $1`, [orderId])).map((r: { status: string }) => r.status)).toEqual([
+      'to_ship',
+      'to_ship',
+    ]);
     const dashboard = await s1.agent.get('/seller');
     expect(dashboard.text).toContain(code);
 
     const page1 = await s1.agent.get(`/seller/orders/${code}`);
-    const noTracking = await s1.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page1.text), status: 'shipped' });
+    const noTracking = await s1.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page1.text), status: 'shipped' });
     expect(noTracking.status).toBe(422);
     expect(noTracking.text).toContain('Vui lòng nhập mã vận đơn');
-    await s1.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page1.text), status: 'shipped', trackingNo: 'VNPOST-123456' }).expect(303);
+    await s1.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page1.text), status: 'shipped', trackingNo: 'VNPOST-123456' })
+      .expect(303);
     const buyerView = await buyer.agent.get(`/orders/${code}`);
     expect(buyerView.text).toContain('VNPOST-123456');
     expect(buyerView.text).toContain('Đang giao');
@@ -272,18 +334,45 @@ describe('the order afterwards', () => {
 
     // Delivered before shipped is refused.
     const page2 = await s2.agent.get(`/seller/orders/${code}`);
-    expect((await s2.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page2.text), status: 'delivered' })).status).toBe(422);
+    expect(
+      (
+        await s2.agent
+          .post(`/seller/orders/${code}/status`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page2.text), status: 'delivered' })
+      ).status,
+    ).toBe(422);
 
-    await s1.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page1.text), status: 'delivered' }).expect(303);
+    await s1.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page1.text), status: 'delivered' })
+      .expect(303);
     expect((await ctx.ds.query(`SELECT status FROM orders WHERE id = $1`, [orderId]))[0].status).toBe('paid');
-    await s2.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page2.text), status: 'shipped', trackingNo: 'GHN-9' }).expect(303);
-    await s2.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page2.text), status: 'delivered' }).expect(303);
+    await s2.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page2.text), status: 'shipped', trackingNo: 'GHN-9' })
+      .expect(303);
+    await s2.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page2.text), status: 'delivered' })
+      .expect(303);
     expect((await ctx.ds.query(`SELECT status FROM orders WHERE id = $1`, [orderId]))[0].status).toBe('completed');
     const events = await ctx.ds.query(`SELECT to_status FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
-    expect(events.map((e: { to_status: string }) => e.to_status)).toEqual(['pending_payment', 'paid', 'shipped', 'delivered', 'shipped', 'delivered', 'completed']);
+    expect(events.map((e: { to_status: string }) => e.to_status)).toEqual([
+      'pending_payment',
+      'paid',
+      'shipped',
+      'delivered',
+      'shipped',
+      'delivered',
+      'completed',
+    ]);
   });
 
-  it('a cooperative cancelling its paid part returns that part\'s stock', async () => {
+  it("a cooperative cancelling its paid part returns that part's stock", async () => {
     const s = await signInAsSeller(ctx.app, ctx.ds);
     const p = await ctx.factories.createProduct({ sellerId: s.sellerId, stock: 5 });
     const buyer = await buyerWithCart(ctx, [{ productId: p.id, quantity: 2 }]);
@@ -291,9 +380,20 @@ describe('the order afterwards', () => {
     const [{ id }] = await ctx.ds.query(`SELECT id FROM orders WHERE code = $1`, [code]);
     await ctx.container.orders.markPaid(id);
     const page = await s.agent.get(`/seller/orders/${code}`);
-    await s.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page.text), status: 'cancelled', note: 'Hết hàng thật' }).expect(303);
+    await s.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), status: 'cancelled', note: 'Hết hàng thật' })
+      .expect(303);
     expect(await stockOf(p.id)).toBe(5);
-    expect((await s.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page.text), status: 'cancelled' })).status).toBe(422);
+    expect(
+      (
+        await s.agent
+          .post(`/seller/orders/${code}/status`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), status: 'cancelled' })
+      ).status,
+    ).toBe(422);
     expect(await stockOf(p.id)).toBe(5);
   });
 });

@@ -22,12 +22,20 @@ describe('order emails', () => {
     const shipped = await place();
     await ctx.container.orders.markPaid(await orderId(shipped));
     const part = await seller.agent.get(`/seller/orders/${shipped}`);
-    await seller.agent.post(`/seller/orders/${shipped}/status`).type('form').send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: 'VN123' }).expect(303);
+    await seller.agent
+      .post(`/seller/orders/${shipped}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: 'VN123' })
+      .expect(303);
     // placed → cancelled by the buyer
     const buyer = await buyerWithCart(ctx, [{ productId: p.id, quantity: 1 }]);
     const cancelled = orderCodeFrom(await checkout(buyer.agent));
     const page = await buyer.agent.get(`/orders/${cancelled}`);
-    await buyer.agent.post(`/orders/${cancelled}/cancel`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    await buyer.agent
+      .post(`/orders/${cancelled}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
     // placed → expired
     const expired = await place();
     ctx.setNow(new Date(Date.now() + 3 * 3600_000));
@@ -44,7 +52,17 @@ describe('order emails', () => {
     ])) as { dedupe_key: string; text_body: string }[];
     // order:<id>:<event>:<buyer|seller>…
     const kinds = new Set(mails.map((m) => m.dedupe_key.split(':').slice(2, 4).join(':')));
-    for (const kind of ['placed:buyer', 'placed:seller', 'paid:buyer', 'paid:seller', 'shipped:buyer', 'cancelled:buyer', 'cancelled:seller', 'expired:buyer', 'expired:seller']) {
+    for (const kind of [
+      'placed:buyer',
+      'placed:seller',
+      'paid:buyer',
+      'paid:seller',
+      'shipped:buyer',
+      'cancelled:buyer',
+      'cancelled:seller',
+      'expired:buyer',
+      'expired:seller',
+    ]) {
       expect(kinds).toContain(kind);
     }
     for (const mail of mails) {

@@ -31,7 +31,11 @@ describe('an order above the limit', () => {
     const buyer = await buyerWithCart(ctx, [{ productId: product.id, quantity: 22 }]);
     // The cooperative raises the price tenfold; the buyer accepts the new price on the cart page.
     await ctx.ds.query(`UPDATE products SET price_vnd = 99000000 WHERE id = $1`, [product.id]);
-    await buyer.agent.post('/cart/accept').type('form').send({ _csrf: await pageToken(buyer.agent) }).expect(303);
+    await buyer.agent
+      .post('/cart/accept')
+      .type('form')
+      .send({ _csrf: await pageToken(buyer.agent) })
+      .expect(303);
 
     const cart = decodeHtml((await buyer.agent.get('/cart')).text);
     expect(cart).toContain(formatVnd(2_178_030_000));
@@ -59,14 +63,21 @@ describe('an order above the limit', () => {
     expect(more.status).toBe(422);
     expect(decodeHtml(more.text)).toContain(LIMIT_TEXT);
     // The quantity box on the cart page is the other place a quantity is chosen.
-    const raise = await buyer.agent.post(`/cart/items/${product.id}`).type('form').send({ _csrf: await pageToken(buyer.agent), quantity: '25' });
+    const raise = await buyer.agent
+      .post(`/cart/items/${product.id}`)
+      .type('form')
+      .send({ _csrf: await pageToken(buyer.agent), quantity: '25' });
     expect(raise.status).toBe(422);
     expect(decodeHtml(raise.text)).toContain(LIMIT_TEXT);
     expect(await databaseDigest(ctx.ds)).toEqual(before);
     const [line] = await ctx.ds.query(`SELECT quantity FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1`, [buyer.userId]);
     expect(line.quantity).toBe(21);
     // Lowering a quantity is always allowed.
-    await buyer.agent.post(`/cart/items/${product.id}`).type('form').send({ _csrf: await pageToken(buyer.agent), quantity: '20' }).expect(303);
+    await buyer.agent
+      .post(`/cart/items/${product.id}`)
+      .type('form')
+      .send({ _csrf: await pageToken(buyer.agent), quantity: '20' })
+      .expect(303);
   });
 });
 
@@ -103,9 +114,19 @@ describe('an order above 2^31 − 1 đồng and within the limit', () => {
 
     const part = await seller.agent.get(`/seller/orders/${code}`);
     expect(decodeHtml(part.text)).toContain(formatVnd(total));
-    await seller.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: 'VN2026' }).expect(303);
-    await seller.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(part.text), status: 'delivered' }).expect(303);
-    expect(await ctx.ds.query(`SELECT kind, amount_vnd FROM seller_ledger WHERE seller_id = $1 ORDER BY id`, [seller.sellerId])).toEqual([{ kind: 'sale', amount_vnd: total }]);
+    await seller.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: 'VN2026' })
+      .expect(303);
+    await seller.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(part.text), status: 'delivered' })
+      .expect(303);
+    expect(await ctx.ds.query(`SELECT kind, amount_vnd FROM seller_ledger WHERE seller_id = $1 ORDER BY id`, [seller.sellerId])).toEqual([
+      { kind: 'sale', amount_vnd: total },
+    ]);
 
     const admin = (await signInAsAdmin(ctx.app, ctx.ds)).agent;
     const balances = decodeHtml((await admin.get('/admin/payouts')).text);
@@ -123,9 +144,16 @@ describe('an order above 2^31 − 1 đồng and within the limit', () => {
 
     const detail = await admin.get(`/admin/orders/${code}`);
     expect(decodeHtml(detail.text)).toContain(formatVnd(total));
-    await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(detail.text), reason: 'Khách trả hàng' }).expect(303);
+    await admin
+      .post(`/admin/orders/${code}/refund`)
+      .type('form')
+      .send({ _csrf: csrfFrom(detail.text), reason: 'Khách trả hàng' })
+      .expect(303);
     expect(await ctx.ds.query(`SELECT amount_vnd, status FROM refunds WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: total, status: 'owed' }]);
-    expect((await ctx.ds.query(`SELECT status, refunded_amount_vnd FROM orders WHERE id = $1`, [order.id]))[0]).toEqual({ status: 'refunded', refunded_amount_vnd: total });
+    expect((await ctx.ds.query(`SELECT status, refunded_amount_vnd FROM orders WHERE id = $1`, [order.id]))[0]).toEqual({
+      status: 'refunded',
+      refunded_amount_vnd: total,
+    });
     const ledger = await ctx.ds.query(`SELECT kind, amount_vnd FROM seller_ledger WHERE seller_id = $1 ORDER BY id`, [seller.sellerId]);
     expect(ledger).toEqual([
       { kind: 'sale', amount_vnd: total },

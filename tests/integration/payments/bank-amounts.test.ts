@@ -24,7 +24,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const sendBank = (body: object) => sendBankTransfer(ctx.app, SECRET, body);
-const orderRow = async (code: string) => (await ctx.ds.query(`SELECT id, status, total_vnd, paid_amount_vnd, needs_review, review_reason FROM orders WHERE code = $1`, [code]))[0];
+const orderRow = async (code: string) =>
+  (await ctx.ds.query(`SELECT id, status, total_vnd, paid_amount_vnd, needs_review, review_reason FROM orders WHERE code = $1`, [code]))[0];
 
 async function smallOrder() {
   const p = await ctx.factories.createProduct({ stock: 10, priceVnd: 185_000 });
@@ -41,7 +42,9 @@ describe('bank transfers above 2^31 − 1 đồng', () => {
     expect(res.status).toBe(200);
     expect(await orderRow(code)).toMatchObject({ status: 'pending_payment', needs_review: true });
     expect((await orderRow(code)).review_reason).toContain('thừa tiền');
-    expect(await ctx.ds.query(`SELECT amount_vnd, outcome FROM payments WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: amount, outcome: 'flagged' }]);
+    expect(await ctx.ds.query(`SELECT amount_vnd, outcome FROM payments WHERE order_id = $1`, [order.id])).toEqual([
+      { amount_vnd: amount, outcome: 'flagged' },
+    ]);
     const page = await admin.get(`/admin/orders/${code}`);
     expect(page.status).toBe(200);
     expect(decodeHtml(page.text)).toContain(formatVnd(amount));
@@ -77,7 +80,9 @@ describe('bank transfers above 2^31 − 1 đồng', () => {
     await sendBank(bankTransfer(code, order.total_vnd)).expect(200);
     await sendBank(bankTransfer(`${code} chuyen lai`, order.total_vnd)).expect(200);
     expect(await orderRow(code)).toMatchObject({ status: 'paid', paid_amount_vnd: order.total_vnd });
-    expect(await ctx.ds.query(`SELECT amount_vnd, status FROM refunds WHERE order_id = $1`, [order.id])).toEqual([{ amount_vnd: order.total_vnd, status: 'owed' }]);
+    expect(await ctx.ds.query(`SELECT amount_vnd, status FROM refunds WHERE order_id = $1`, [order.id])).toEqual([
+      { amount_vnd: order.total_vnd, status: 'owed' },
+    ]);
     expect(decodeHtml((await admin.get(`/admin/orders/${code}`)).text)).toContain(formatVnd(order.total_vnd));
   });
 

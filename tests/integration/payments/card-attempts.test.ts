@@ -10,17 +10,22 @@ afterEach(() => shop.ctx.setNow(T0));
 
 const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
 const orderRow = async (code: string) =>
-  (await shop.ctx.ds.query(
-    `SELECT id, status, payment_method, payment_attempts, reserved_until, first_reserved_until, stripe_session_id FROM orders WHERE code = $1`,
-    [code],
-  ))[0];
+  (
+    await shop.ctx.ds.query(
+      `SELECT id, status, payment_method, payment_attempts, reserved_until, first_reserved_until, stripe_session_id FROM orders WHERE code = $1`,
+      [code],
+    )
+  )[0];
 /** The Checkout Sessions Stripe holds for an order (each distinct session, however many requests asked for it). */
 const sessionsOf = (orderId: number) => [...shop.stripe.sessions.values()].filter((s) => s.metadata.orderId === String(orderId));
 
 async function placeOrder(paymentMethod: 'stripe' | 'vietqr') {
   const p = await shop.ctx.factories.createProduct({ stock: 4, name: 'Gạo Séng Cù' });
   const buyer = await buyerWithCart(shop.ctx, [{ productId: p.id, quantity: 4 }]);
-  const res = await buyer.agent.post('/checkout').type('form').send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod });
+  const res = await buyer.agent
+    .post('/checkout')
+    .type('form')
+    .send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod });
   expect(res.status).toBe(303);
   const [{ code }] = await shop.ctx.ds.query(`SELECT code FROM orders WHERE buyer_user_id = $1`, [buyer.userId]);
   return { p, buyer, code: code as string, location: res.headers.location as string };
@@ -29,7 +34,10 @@ async function placeOrder(paymentMethod: 'stripe' | 'vietqr') {
 /** Posts the pay form as the page offers it (the card button, or the VietQR page's switch). */
 async function pay(agent: Awaited<ReturnType<typeof placeOrder>>['buyer']['agent'], code: string, fields: Record<string, string> = {}) {
   const page = await agent.get(`/orders/${code}/pay`);
-  return agent.post(`/orders/${code}/pay`).type('form').send({ _csrf: csrfFrom(page.text), ...fields });
+  return agent
+    .post(`/orders/${code}/pay`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), ...fields });
 }
 
 /** Stripe ended the session (it expired, or a delayed payment failed) without paying the order. */
@@ -66,7 +74,11 @@ describe('card payment attempts', () => {
     const sessions = sessionsOf(id);
     expect(sessions).toHaveLength(2);
     const second = sessions[1];
-    expect(answers.map((r) => [r.status, r.headers.location])).toEqual([[303, second.url], [303, second.url], [303, second.url]]);
+    expect(answers.map((r) => [r.status, r.headers.location])).toEqual([
+      [303, second.url],
+      [303, second.url],
+      [303, second.url],
+    ]);
     expect(await orderRow(code)).toMatchObject({ payment_attempts: 2, stripe_session_id: second.id });
   });
 

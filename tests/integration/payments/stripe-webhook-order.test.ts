@@ -7,7 +7,11 @@ const shop = withFakeStripe();
 async function cardOrder() {
   const p = await shop.ctx.factories.createProduct({ stock: 5, priceVnd: 150000 });
   const buyer = await buyerWithCart(shop.ctx, [{ productId: p.id, quantity: 2 }]);
-  await buyer.agent.post('/checkout').type('form').send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod: 'stripe' }).expect(303);
+  await buyer.agent
+    .post('/checkout')
+    .type('form')
+    .send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod: 'stripe' })
+    .expect(303);
   const session = shop.stripe.lastSession();
   const orderId = Number(session.metadata.orderId);
   return { p, buyer, session, orderId };
@@ -15,12 +19,17 @@ async function cardOrder() {
 
 async function deliver(type: string, object: unknown) {
   const payload = shop.stripe.event(type, object);
-  const res = await request(shop.ctx.app).post('/webhooks/stripe').set('content-type', 'application/json').set('stripe-signature', shop.stripe.sign(payload)).send(payload);
+  const res = await request(shop.ctx.app)
+    .post('/webhooks/stripe')
+    .set('content-type', 'application/json')
+    .set('stripe-signature', shop.stripe.sign(payload))
+    .send(payload);
   expect(res.status).toBe(200);
   return { outcome: res.body.outcome as string, eventId: JSON.parse(payload).id as string };
 }
 
-const order = async (id: number) => (await shop.ctx.ds.query(`SELECT status, paid_amount_vnd::int AS paid_amount_vnd, paid_at FROM orders WHERE id = $1`, [id]))[0];
+const order = async (id: number) =>
+  (await shop.ctx.ds.query(`SELECT status, paid_amount_vnd::int AS paid_amount_vnd, paid_at FROM orders WHERE id = $1`, [id]))[0];
 const payments = (id: number) => shop.ctx.ds.query(`SELECT provider, provider_ref, amount_vnd::int AS amount, outcome FROM payments WHERE order_id = $1`, [id]);
 const events = (id: number) => shop.ctx.ds.query(`SELECT type, outcome FROM webhook_events WHERE order_id = $1 ORDER BY received_at, type`, [id]);
 

@@ -10,7 +10,10 @@ const orderRow = async (code: string) => (await shop.ctx.ds.query(`SELECT * FROM
 /** A buyer pays by card: checkout answers with a 303 to the (fake) Stripe page. */
 async function cardCheckout(lines: { productId: number; quantity: number }[]) {
   const buyer = await buyerWithCart(shop.ctx, lines);
-  const res = await buyer.agent.post('/checkout').type('form').send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod: 'stripe' });
+  const res = await buyer.agent
+    .post('/checkout')
+    .type('form')
+    .send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod: 'stripe' });
   expect(res.status).toBe(303);
   const session = shop.stripe.lastSession();
   expect(res.headers.location).toBe(session.url);
@@ -131,7 +134,11 @@ describe('Stripe Checkout', () => {
     expect((await orderRow(lost.code)).status).toBe('expired');
     // Someone else buys the last unit.
     const other = await buyerWithCart(shop.ctx, [{ productId: p.id, quantity: 1 }]);
-    await other.agent.post('/checkout').type('form').send({ _csrf: await pageToken(other.agent), ...ADDRESS }).expect(303);
+    await other.agent
+      .post('/checkout')
+      .type('form')
+      .send({ _csrf: await pageToken(other.agent), ...ADDRESS })
+      .expect(303);
 
     const refundsBefore = shop.stripe.refunds.length;
     const paid = shop.stripe.complete(lost.session.id);
@@ -179,28 +186,53 @@ describe('Stripe Checkout', () => {
     await shop.ctx.ds.query(`UPDATE sellers SET shipping_fee_vnd = 20000 WHERE id = ANY($1)`, [[s1.sellerId, s2.sellerId]]);
     const a = await shop.ctx.factories.createProduct({ sellerId: s1.sellerId, priceVnd: 100000, stock: 5 });
     const b = await shop.ctx.factories.createProduct({ sellerId: s2.sellerId, priceVnd: 50000, stock: 5 });
-    const { session, code } = await cardCheckout([{ productId: a.id, quantity: 1 }, { productId: b.id, quantity: 2 }]);
+    const { session, code } = await cardCheckout([
+      { productId: a.id, quantity: 1 },
+      { productId: b.id, quantity: 2 },
+    ]);
     const paid = shop.stripe.complete(session.id);
     const payload = shop.stripe.event('checkout.session.completed', paid);
     await postWebhook(payload, shop.stripe.sign(payload)).expect(200);
 
     const before = shop.stripe.refunds.length;
     const page = await s2.agent.get(`/seller/orders/${code}`);
-    await s2.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page.text), status: 'cancelled', note: 'Hết hàng' }).expect(303);
+    await s2.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), status: 'cancelled', note: 'Hết hàng' })
+      .expect(303);
     expect(shop.stripe.refunds.length).toBe(before + 1);
     expect(shop.stripe.refunds[shop.stripe.refunds.length - 1]).toMatchObject({ amount: 120000, payment_intent: paid.payment_intent });
     const order = await orderRow(code);
     expect(order).toMatchObject({ status: 'paid', paid_amount_vnd: 240000, refunded_amount_vnd: 120000 });
-    expect((await s2.agent.post(`/seller/orders/${code}/status`).type('form').send({ _csrf: csrfFrom(page.text), status: 'cancelled' })).status).toBe(422);
+    expect(
+      (
+        await s2.agent
+          .post(`/seller/orders/${code}/status`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), status: 'cancelled' })
+      ).status,
+    ).toBe(422);
     expect(shop.stripe.refunds.length).toBe(before + 1);
 
     // The admin's full refund returns only what is left, never more than was paid.
     const { agent: admin } = await signInAsAdmin(shop.ctx.app, shop.ctx.ds);
     const detail = await admin.get(`/admin/orders/${code}`);
-    await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(detail.text), reason: 'Khách đổi ý' }).expect(303);
+    await admin
+      .post(`/admin/orders/${code}/refund`)
+      .type('form')
+      .send({ _csrf: csrfFrom(detail.text), reason: 'Khách đổi ý' })
+      .expect(303);
     expect(shop.stripe.refunds[shop.stripe.refunds.length - 1]).toMatchObject({ amount: 120000 });
     expect(await orderRow(code)).toMatchObject({ status: 'refunded', refunded_amount_vnd: 240000 });
-    expect((await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(detail.text) })).status).toBe(409);
+    expect(
+      (
+        await admin
+          .post(`/admin/orders/${code}/refund`)
+          .type('form')
+          .send({ _csrf: csrfFrom(detail.text) })
+      ).status,
+    ).toBe(409);
     expect(shop.stripe.refunds.length).toBe(before + 2);
     expect((await shop.ctx.ds.query(`SELECT reason FROM audit_log WHERE action = 'order.refund' AND target_id = $1`, [code]))[0].reason).toBe('Khách đổi ý');
   });

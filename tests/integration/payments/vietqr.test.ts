@@ -38,7 +38,14 @@ describe('VietQR bank transfer', () => {
     expect(page.text).toContain(`>${code}</strong>`);
     // Not the demo: no simulation button.
     expect(page.text).not.toContain('Mô phỏng chuyển khoản');
-    expect((await buyer.agent.post(`/orders/${code}/pay/simulate`).type('form').send({ _csrf: csrfFrom(page.text) })).status).toBe(404);
+    expect(
+      (
+        await buyer.agent
+          .post(`/orders/${code}/pay/simulate`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text) })
+      ).status,
+    ).toBe(404);
   });
 
   it('a wrong key gets 401 and changes nothing', async () => {
@@ -53,7 +60,11 @@ describe('VietQR bank transfer', () => {
     const { code, order } = await vietqrOrder();
     const body = bankTransfer(`CT DEN:0123 ${code.replace('-', '')} thanh toan don hang`, order.total_vnd);
     const results = await Promise.all([sendBank(body), sendBank(body), sendBank(body)]);
-    expect(results.map((r) => [r.status, r.body.success])).toEqual([[200, true], [200, true], [200, true]]);
+    expect(results.map((r) => [r.status, r.body.success])).toEqual([
+      [200, true],
+      [200, true],
+      [200, true],
+    ]);
     const after = await orderRow(code);
     expect(after.status).toBe('paid');
     expect(after.paid_amount_vnd).toBe(order.total_vnd);
@@ -92,13 +103,35 @@ describe('VietQR bank transfer', () => {
     const { code, order } = await vietqrOrder();
     const { agent: admin } = await signInAsAdmin(ctx.app, ctx.ds);
     const page = await admin.get(`/admin/orders/${code}`);
-    expect((await admin.post(`/admin/orders/${code}/mark-paid`).type('form').send({ _csrf: csrfFrom(page.text), reference: '' })).status).toBe(422);
-    await admin.post(`/admin/orders/${code}/mark-paid`).type('form').send({ _csrf: csrfFrom(page.text), reference: 'FT2611ABC' }).expect(303);
+    expect(
+      (
+        await admin
+          .post(`/admin/orders/${code}/mark-paid`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), reference: '' })
+      ).status,
+    ).toBe(422);
+    await admin
+      .post(`/admin/orders/${code}/mark-paid`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), reference: 'FT2611ABC' })
+      .expect(303);
     expect((await orderRow(code)).status).toBe('paid');
     expect((await ctx.ds.query(`SELECT reason FROM audit_log WHERE action = 'order.mark-paid' AND target_id = $1`, [code]))[0].reason).toBe('FT2611ABC');
-    expect((await admin.post(`/admin/orders/${code}/mark-paid`).type('form').send({ _csrf: csrfFrom(page.text), reference: 'FT2611ABC' })).status).toBe(409);
+    expect(
+      (
+        await admin
+          .post(`/admin/orders/${code}/mark-paid`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), reference: 'FT2611ABC' })
+      ).status,
+    ).toBe(409);
 
-    await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(page.text), reason: 'Hết hàng' }).expect(303);
+    await admin
+      .post(`/admin/orders/${code}/refund`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), reason: 'Hết hàng' })
+      .expect(303);
     const [refund] = await ctx.ds.query(`SELECT provider, status, amount_vnd FROM refunds WHERE order_id = $1`, [order.id]);
     expect(refund).toEqual({ provider: 'manual', status: 'owed', amount_vnd: order.total_vnd });
     expect(await orderRow(code)).toMatchObject({ status: 'refunded', refunded_amount_vnd: order.total_vnd });
@@ -117,7 +150,11 @@ describe('VietQR demo', () => {
       const code = orderCodeFrom(await checkout(buyer.agent));
       const page = await buyer.agent.get(`/orders/${code}/pay`);
       expect(page.text).toContain('Mô phỏng chuyển khoản thành công');
-      await buyer.agent.post(`/orders/${code}/pay/simulate`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+      await buyer.agent
+        .post(`/orders/${code}/pay/simulate`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(303);
       const order = await buyer.agent.get(`/orders/${code}`);
       expect(order.text).toContain('Đã thanh toán');
       const [event] = await demo.ds.query(`SELECT provider, outcome FROM webhook_events WHERE order_id = (SELECT id FROM orders WHERE code = $1)`, [code]);

@@ -35,12 +35,10 @@ describe('migrations from an empty database', () => {
   });
 
   it('creates the catalogue tables', async () => {
-    const rows = (await ds.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-    )) as { table_name: string }[];
-    expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['users', 'sellers', 'categories', 'products', 'product_images', 'stock_movements']),
-    );
+    const rows = (await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)) as {
+      table_name: string;
+    }[];
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['users', 'sellers', 'categories', 'products', 'product_images', 'stock_movements']));
   });
 
   it('creates the trigram search indexes', async () => {

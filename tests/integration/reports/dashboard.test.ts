@@ -55,7 +55,10 @@ describe('GET /admin — the dashboard', () => {
     const all = ['today', '7d', '30d'] as const;
 
     // Two cooperatives: goods 300.000 + two shipping fees.
-    await placePaidOrder(ctx, [{ productId: honey.id, quantity: 1 }, { productId: brocade.id, quantity: 2 }]);
+    await placePaidOrder(ctx, [
+      { productId: honey.id, quantity: 1 },
+      { productId: brocade.id, quantity: 2 },
+    ]);
     count([...all], true, true, 200000 + 100000 + 2 * SHIPPING);
 
     // Paid, then refunded in full by an admin: paid, but nothing collected.
@@ -74,7 +77,10 @@ describe('GET /admin — the dashboard', () => {
     await sendBank(bankTransfer('ung ho khong ro noi dung', 77000)).expect(200);
 
     // Paid; the second cooperative cancels its part, and its goods and shipping go back to the buyer.
-    const partly = await placePaidOrder(ctx, [{ productId: honey.id, quantity: 1 }, { productId: brocade.id, quantity: 1 }]);
+    const partly = await placePaidOrder(ctx, [
+      { productId: honey.id, quantity: 1 },
+      { productId: brocade.id, quantity: 1 },
+    ]);
     await ctx.container.orders.updateSellerOrder({ id: evil.ownerUserId, role: 'seller' }, partly.code, { status: 'cancelled' });
     expect((await orderRow(partly)).refunded_amount_vnd).toBe(50000 + SHIPPING);
     count([...all], true, true, 200000 + 50000 + 2 * SHIPPING - (50000 + SHIPPING));

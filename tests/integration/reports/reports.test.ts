@@ -49,7 +49,13 @@ async function csvRows(url: string): Promise<string[][]> {
  * The world of this file. Sellers in three communes (one named like a script), one with a formula-like
  * commune, one pending and one with only a draft; products with verified, unverified and expired stars.
  */
-interface Line { productId: number; quantity: number; price: number; commune: string; stars: '5' | '4' | '3' | 'unverified' | 'none' }
+interface Line {
+  productId: number;
+  quantity: number;
+  price: number;
+  commune: string;
+  stars: '5' | '4' | '3' | 'unverified' | 'none';
+}
 const counted: { code: string; lines: Line[] }[] = [];
 
 let from: string;
@@ -66,11 +72,27 @@ beforeAll(async () => {
   const draftOnly = await f.createSeller({ commune: 'Xã Y Tý' });
   const fourYearsAgo = addIsoDays(todayInVietnam(new Date()), -4 * 365);
 
-  const honey = { ...(await f.createProduct({ sellerId: banHo.id, categoryCode: 'I.2.b', priceVnd: 200000, ocopStars: 5, stock: 50 })), commune: BAN_HO, stars: '5' as const };
-  const wine = { ...(await f.createProduct({ sellerId: banHo.id, categoryCode: 'II.1.a', priceVnd: 50000, stock: 50 })), commune: BAN_HO, stars: 'none' as const };
+  const honey = {
+    ...(await f.createProduct({ sellerId: banHo.id, categoryCode: 'I.2.b', priceVnd: 200000, ocopStars: 5, stock: 50 })),
+    commune: BAN_HO,
+    stars: '5' as const,
+  };
+  const wine = {
+    ...(await f.createProduct({ sellerId: banHo.id, categoryCode: 'II.1.a', priceVnd: 50000, stock: 50 })),
+    commune: BAN_HO,
+    stars: 'none' as const,
+  };
   await f.createProduct({ sellerId: banHo.id, categoryCode: 'I.2.b', status: 'hidden', ocopStars: 4 });
-  const herbs = { ...(await f.createProduct({ sellerId: saPa.id, categoryCode: 'III.1', priceVnd: 120000, ocopStars: 4, stock: 50 })), commune: SA_PA, stars: '4' as const };
-  const tea = { ...(await f.createProduct({ sellerId: saPa.id, categoryCode: 'I.5.a', priceVnd: 80000, ocopStars: 3, ocopVerified: false, stock: 50 })), commune: SA_PA, stars: 'unverified' as const };
+  const herbs = {
+    ...(await f.createProduct({ sellerId: saPa.id, categoryCode: 'III.1', priceVnd: 120000, ocopStars: 4, stock: 50 })),
+    commune: SA_PA,
+    stars: '4' as const,
+  };
+  const tea = {
+    ...(await f.createProduct({ sellerId: saPa.id, categoryCode: 'I.5.a', priceVnd: 80000, ocopStars: 3, ocopVerified: false, stock: 50 })),
+    commune: SA_PA,
+    stars: 'unverified' as const,
+  };
   const brocade = {
     ...(await f.createProduct({ sellerId: saPa.id, categoryCode: 'IV.1', priceVnd: 60000, ocopStars: 4, ocopDecisionDate: fourYearsAgo, stock: 50 })),
     commune: SA_PA,
@@ -239,9 +261,15 @@ describe('GET /admin/reports — the province report', () => {
 describe('the period', () => {
   it('counts an order by its payment day in Vietnam time', async () => {
     const january = tableRows((await admin.get('/admin/reports?from=2020-01-01&to=2020-01-31')).text, 'table-sales-by-commune');
-    expect(january).toEqual([[BAN_HO, '1', '1', formatVnd(50000)], ['Tổng cộng', '1', '1', formatVnd(50000)]]);
+    expect(january).toEqual([
+      [BAN_HO, '1', '1', formatVnd(50000)],
+      ['Tổng cộng', '1', '1', formatVnd(50000)],
+    ]);
     const february = tableRows((await admin.get('/admin/reports?from=2020-02-01&to=2020-02-29')).text, 'table-sales-by-commune');
-    expect(february).toEqual([[BAN_HO, '1', '2', formatVnd(100000)], ['Tổng cộng', '1', '2', formatVnd(100000)]]);
+    expect(february).toEqual([
+      [BAN_HO, '1', '2', formatVnd(100000)],
+      ['Tổng cộng', '1', '2', formatVnd(100000)],
+    ]);
     const march = await admin.get('/admin/reports?from=2020-03-01&to=2020-03-31');
     expect(tableRows(march.text, 'table-sales-by-commune')).toEqual([['Chưa có dữ liệu trong kỳ này.'], ['Tổng cộng', '0', '0', formatVnd(0)]]);
     expect(march.text).toContain('Chưa có dữ liệu');

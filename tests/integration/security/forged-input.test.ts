@@ -43,21 +43,36 @@ describe('a forged keyset cursor', () => {
     const failures: string[] = [];
     for (const sort of SORTS) {
       const q = sort === 'relevance' ? { q: 'mật ong' } : {};
-      const firstHtml = cardNames((await request(ctx.app).get('/products').query({ ...q, sort })).text);
-      const firstApi = (await request(ctx.app).get('/api/v1/products').query({ ...q, sort })).body.items.map((i: { name: string }) => i.name);
+      const firstHtml = cardNames(
+        (
+          await request(ctx.app)
+            .get('/products')
+            .query({ ...q, sort })
+        ).text,
+      );
+      const firstApi = (
+        await request(ctx.app)
+          .get('/api/v1/products')
+          .query({ ...q, sort })
+      ).body.items.map((i: { name: string }) => i.name);
       expect(firstHtml).toHaveLength(3);
       expect(firstApi).toEqual(firstHtml);
       for (const key of FORGED_KEYS) {
         const forged = cursor([sort, ...key]);
-        const html = await request(ctx.app).get('/products').query({ ...q, sort, cursor: forged });
+        const html = await request(ctx.app)
+          .get('/products')
+          .query({ ...q, sort, cursor: forged });
         const store = await request(ctx.app).get(`/sellers/${sellerSlug}`).query({ sort, cursor: forged });
-        const api = await request(ctx.app).get('/api/v1/products').query({ ...q, sort, cursor: forged });
+        const api = await request(ctx.app)
+          .get('/api/v1/products')
+          .query({ ...q, sort, cursor: forged });
         const seen = { html: html.status, store: store.status, api: api.status };
         if (seen.html !== 200 || seen.store !== 200 || seen.api !== 200) failures.push(`${sort} ${JSON.stringify(key)} → ${JSON.stringify(seen)}`);
         else {
           if (JSON.stringify(cardNames(html.text)) !== JSON.stringify(firstHtml)) failures.push(`${sort} ${JSON.stringify(key)}: HTML is not page one`);
           if (cardNames(store.text).length !== 3) failures.push(`${sort} ${JSON.stringify(key)}: storefront is not page one`);
-          if (JSON.stringify(api.body.items.map((i: { name: string }) => i.name)) !== JSON.stringify(firstApi)) failures.push(`${sort} ${JSON.stringify(key)}: API is not page one`);
+          if (JSON.stringify(api.body.items.map((i: { name: string }) => i.name)) !== JSON.stringify(firstApi))
+            failures.push(`${sort} ${JSON.stringify(key)}: API is not page one`);
         }
       }
     }
@@ -75,7 +90,9 @@ describe('a forged keyset cursor', () => {
 
   it('a cursor that is not an array, or is another sort’s, is page one too', async () => {
     for (const value of [{ newest: 1 }, 'newest', 12, null, ['price_asc', 1, 1]]) {
-      const res = await request(ctx.app).get('/api/v1/products').query({ sort: 'newest', cursor: cursor(value) });
+      const res = await request(ctx.app)
+        .get('/api/v1/products')
+        .query({ sort: 'newest', cursor: cursor(value) });
       expect({ value, status: res.status, items: res.body.items?.length }).toEqual({ value, status: 200, items: 3 });
     }
   });
@@ -89,14 +106,22 @@ describe('a malformed Referer', () => {
     const token = csrfFrom((await agent.get('/login')).text);
     const before = await databaseDigest(ctx.ds);
     for (const referer of ['http://[', 'http://[::1', 'http://a b', 'http://%zz', 'http://x:99999/']) {
-      const res = await agent.post('/cart/items').set('Referer', referer).type('form').send({ _csrf: token, productId: String(soldOut.id), quantity: '1' });
+      const res = await agent
+        .post('/cart/items')
+        .set('Referer', referer)
+        .type('form')
+        .send({ _csrf: token, productId: String(soldOut.id), quantity: '1' });
       expect({ referer, status: res.status }).toEqual({ referer, status: 422 });
       expect(res.text).toContain('đã hết hàng');
       expect(res.text).toContain('href="/cart"');
     }
     expect(await databaseDigest(ctx.ds)).toEqual(before);
     // The same header on a successful add: the line is added, the buyer goes to the cart.
-    const added = await agent.post('/cart/items').set('Referer', 'http://[').type('form').send({ _csrf: token, productId: String(inStock.id), quantity: '2' });
+    const added = await agent
+      .post('/cart/items')
+      .set('Referer', 'http://[')
+      .type('form')
+      .send({ _csrf: token, productId: String(inStock.id), quantity: '2' });
     expect(added.status).toBe(303);
     expect(added.headers.location).toBe('/cart');
     expect(decodeHtml((await agent.get('/cart')).text)).toContain('Trà Shan tuyết thử');

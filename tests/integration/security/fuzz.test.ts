@@ -23,14 +23,81 @@ afterAll(async () => {
 });
 
 const NASTY = [
-  '', ' ', '0', '-0', '-1', '1', '1.5', '1,5', '1e9', '1e309', '-1e309', 'NaN', 'Infinity', '0x10', '0b1', '00000000001',
-  '2147483647', '2147483648', '-2147483649', '9007199254740993', '99999999999', '9'.repeat(40), '1.000.000', '125.000 ₫',
-  'x', 'null', 'undefined', 'true', '[]', '{}', '__proto__', 'constructor', 'toString', 'hasOwnProperty',
-  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' OR 1=1 --", '\'; DROP TABLE orders; --', '%00', '%',
-  '\u0000', 'a\u0000b', '\u0001\u0002\u0003\u001f\u007f', '\t\r\n', '\u202eevil', '\ufeff', '\u200b', '\ud800', '\udfff\ud800',
-  'Ａ１', '٣', '𝟗𝟗', '😀'.repeat(300), 'ệ'.repeat(1000), 'a'.repeat(5001), ' '.repeat(300),
-  'Phường Sa Pa', 'Lào Cai', 'Thành phố Hà Nội', 'vietqr', 'stripe', 'restock', 'damage', 'stocktake', 'other', 'htx', 'I.2.b',
-  '0912345678', '+84912345678', 'a@b.vn', 'mai@example.vn', 'Ruong-bac-thang-2026', '2025-02-30', '2025-01-01', '0000-00-00',
+  '',
+  ' ',
+  '0',
+  '-0',
+  '-1',
+  '1',
+  '1.5',
+  '1,5',
+  '1e9',
+  '1e309',
+  '-1e309',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '0b1',
+  '00000000001',
+  '2147483647',
+  '2147483648',
+  '-2147483649',
+  '9007199254740993',
+  '99999999999',
+  '9'.repeat(40),
+  '1.000.000',
+  '125.000 ₫',
+  'x',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "' OR 1=1 --",
+  "'; DROP TABLE orders; --",
+  '%00',
+  '%',
+  '\u0000',
+  'a\u0000b',
+  '\u0001\u0002\u0003\u001f\u007f',
+  '\t\r\n',
+  '\u202eevil',
+  '\ufeff',
+  '\u200b',
+  '\ud800',
+  '\udfff\ud800',
+  'Ａ１',
+  '٣',
+  '𝟗𝟗',
+  '😀'.repeat(300),
+  'ệ'.repeat(1000),
+  'a'.repeat(5001),
+  ' '.repeat(300),
+  'Phường Sa Pa',
+  'Lào Cai',
+  'Thành phố Hà Nội',
+  'vietqr',
+  'stripe',
+  'restock',
+  'damage',
+  'stocktake',
+  'other',
+  'htx',
+  'I.2.b',
+  '0912345678',
+  '+84912345678',
+  'a@b.vn',
+  'mai@example.vn',
+  'Ruong-bac-thang-2026',
+  '2025-02-30',
+  '2025-01-01',
+  '0000-00-00',
 ];
 
 const text = fc.oneof(
@@ -46,7 +113,20 @@ const fieldValue = fc.oneof(
   { weight: 1, arbitrary: fc.array(text, { minLength: 2, maxLength: 3 }) },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
-const EXTRA_KEYS = ['role', 'status', 'priceVnd', 'userId', 'sellerId', '__proto__', 'constructor', 'a[__proto__][x]', '__proto__[x]', 'constructor[prototype][x]', 'x'.repeat(300), ''];
+const EXTRA_KEYS = [
+  'role',
+  'status',
+  'priceVnd',
+  'userId',
+  'sellerId',
+  '__proto__',
+  'constructor',
+  'a[__proto__][x]',
+  '__proto__[x]',
+  'constructor[prototype][x]',
+  'x'.repeat(300),
+  '',
+];
 
 type Pairs = [string, string | string[] | undefined][];
 
@@ -139,11 +219,35 @@ describe('random form input never causes a server error', () => {
       name: 'sellers/apply',
       runs: 400,
       path: () => '/sellers/apply',
-      fields: ['fullName', 'email', 'password', 'phone', 'cooperativeName', 'type', 'commune', 'address', 'description', 'taxCode', 'bankBin', 'bankAccountNo', 'bankAccountName'],
+      fields: [
+        'fullName',
+        'email',
+        'password',
+        'phone',
+        'cooperativeName',
+        'type',
+        'commune',
+        'address',
+        'description',
+        'taxCode',
+        'bankBin',
+        'bankAccountNo',
+        'bankAccountName',
+      ],
       valid: () => ({
-        fullName: 'Giàng A Páo', email: `ap${unique()}@example.vn`, password: 'Ruong-bac-thang-2026', phone: '0987654321',
-        cooperativeName: `HTX Fuzz ${unique()}`, type: 'htx', commune: 'Phường Sa Pa', address: 'Thôn 2', description: 'Chè Shan tuyết',
-        taxCode: '5300123456', bankBin: '970405', bankAccountNo: '1234567890', bankAccountName: 'HTX FUZZ',
+        fullName: 'Giàng A Páo',
+        email: `ap${unique()}@example.vn`,
+        password: 'Ruong-bac-thang-2026',
+        phone: '0987654321',
+        cooperativeName: `HTX Fuzz ${unique()}`,
+        type: 'htx',
+        commune: 'Phường Sa Pa',
+        address: 'Thôn 2',
+        description: 'Chè Shan tuyết',
+        taxCode: '5300123456',
+        bankBin: '970405',
+        bankAccountNo: '1234567890',
+        bankAccountName: 'HTX FUZZ',
       }),
       session: () => guest('/sellers/apply'),
     });
@@ -153,7 +257,10 @@ describe('random form input never causes a server error', () => {
     const product = await ctx.factories.createProduct({ stock: 1_000_000, priceVnd: 50_000 });
     const buyer = await buyerWithCart(ctx, [{ productId: product.id, quantity: 1 }]);
     const refill = async () => {
-      if (((await ctx.ds.query(`SELECT count(*)::int AS n FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1`, [buyer.userId]))[0].n as number) === 0) {
+      if (
+        ((await ctx.ds.query(`SELECT count(*)::int AS n FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1`, [buyer.userId]))[0]
+          .n as number) === 0
+      ) {
         await addToCart(buyer.agent, product.id, 1);
       }
     };
@@ -206,8 +313,15 @@ describe('random form input never causes a server error', () => {
     const version = async () => String((await ctx.ds.query(`SELECT version FROM products WHERE id = $1`, [product.id]))[0].version);
     let currentVersion = await version();
     const productFields = {
-      name: 'Chè Shan tuyết', categoryId: String(categoryId), description: 'Búp chè cổ thụ', priceVnd: '125.000', unit: 'hộp 200g',
-      lowStockThreshold: '5', ocopStars: '4', ocopCertificateNo: 'QĐ 123/2024', ocopDecisionDate: '2024-05-10',
+      name: 'Chè Shan tuyết',
+      categoryId: String(categoryId),
+      description: 'Búp chè cổ thụ',
+      priceVnd: '125.000',
+      unit: 'hộp 200g',
+      lowStockThreshold: '5',
+      ocopStars: '4',
+      ocopCertificateNo: 'QĐ 123/2024',
+      ocopDecisionDate: '2024-05-10',
     };
     await fuzz({
       name: 'new product',

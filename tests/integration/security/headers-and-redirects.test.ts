@@ -16,7 +16,19 @@ afterAll(async () => {
   await prod?.close();
 });
 
-const EVIL = ['https://evil.example', '//evil.example', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'https:evil.example', ' //evil.example', '/\t/evil.example', 'data:text/html,<script>alert(1)</script>', 'http://localhost.evil.example/'];
+const EVIL = [
+  'https://evil.example',
+  '//evil.example',
+  '/\\evil.example',
+  '\\\\evil.example',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'https:evil.example',
+  ' //evil.example',
+  '/\t/evil.example',
+  'data:text/html,<script>alert(1)</script>',
+  'http://localhost.evil.example/',
+];
 const isLocal = (location: string) => location.startsWith('/') && !location.startsWith('//') && !location.startsWith('/\\') && !/[\t\r\n]/.test(location);
 
 describe('security headers', () => {
@@ -101,7 +113,10 @@ describe('redirects stay on this site', () => {
       // The form does not carry it on (the language link keeps the current path, and /lang checks it again).
       expect(page.text).toContain('<input type="hidden" name="next" value="">');
       expect(activeContent(page.text)).toEqual([]);
-      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: account.email, password: account.password, next });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: account.email, password: account.password, next });
       expect({ next, status: res.status }).toEqual({ next, status: 303 });
       expect({ next, location: res.headers.location }).toEqual({ next, location: '/account' });
       // Already signed in, the login page forwards — home, not away.
@@ -123,14 +138,22 @@ describe('redirects stay on this site', () => {
     const agent = request.agent(dev.app);
     const token = csrfFrom((await agent.get('/login')).text);
     // A sold-out product answers on the page the buyer came from: the Referer's path only, never its host.
-    const res = await agent.post('/cart/items').set('Referer', 'https://evil.example/phish').type('form').send({ _csrf: token, productId: String(product.id), quantity: '1' });
+    const res = await agent
+      .post('/cart/items')
+      .set('Referer', 'https://evil.example/phish')
+      .type('form')
+      .send({ _csrf: token, productId: String(product.id), quantity: '1' });
     expect(res.status).toBe(422);
     expect(res.text).not.toContain('evil.example');
   });
 
   it('no page offers a javascript: link: users never supply a URL, and a stored one stays text', async () => {
     const seller = await dev.factories.createSeller({ name: 'javascript:alert(document.cookie)' });
-    const product = await dev.factories.createProduct({ sellerId: seller.id, name: 'javascript:alert(1)', description: 'https://evil.example javascript:alert(2)' });
+    const product = await dev.factories.createProduct({
+      sellerId: seller.id,
+      name: 'javascript:alert(1)',
+      description: 'https://evil.example javascript:alert(2)',
+    });
     for (const path of ['/', '/products', `/products/${product.slug}`, `/sellers/${seller.slug}`, '/products?q=javascript%3Aalert(1)']) {
       const res = await request(dev.app).get(path);
       expect(res.status).toBe(200);

@@ -45,7 +45,12 @@ describe('the request log', () => {
       return res;
     };
     const form = await keep(agent.get('/login'));
-    const login = await keep(agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), email: admin.email, password: TEST_PASSWORD }));
+    const login = await keep(
+      agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), email: admin.email, password: TEST_PASSWORD }),
+    );
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/admin');
     for (const path of ['/admin', '/account', '/products', '/cart']) {

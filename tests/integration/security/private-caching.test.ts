@@ -26,7 +26,9 @@ describe('Cache-Control on private answers', () => {
     const product = await ctx.factories.createProduct({ stock: 5 });
     const order = await placeOrder(ctx, [{ productId: product.id, quantity: 1 }]);
     const [buyer] = await ctx.ds.query(`SELECT u.email FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`, [order.id]);
-    await ctx.ds.query(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE password_hash IS NOT NULL LIMIT 1) WHERE email = $1`, [buyer.email]);
+    await ctx.ds.query(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE password_hash IS NOT NULL LIMIT 1) WHERE email = $1`, [
+      buyer.email,
+    ]);
     const agent = await signIn(ctx.app, buyer.email);
     for (const path of ['/account', `/orders/${order.code}`, `/orders/${order.code}/pay`, '/cart', '/checkout', '/products']) {
       const res = await agent.get(path);
@@ -45,7 +47,16 @@ describe('Cache-Control on private answers', () => {
 
   it('back office and every CSV export (buyer names, phones, emails) say no-store', async () => {
     const { agent } = await signInAsAdmin(ctx.app, ctx.ds);
-    for (const path of ['/admin', '/admin/orders', '/admin/orders.csv', '/admin/reports', '/admin/reports.csv?table=products-by-commune', '/admin/payouts', '/admin/audit', '/admin/sellers']) {
+    for (const path of [
+      '/admin',
+      '/admin/orders',
+      '/admin/orders.csv',
+      '/admin/reports',
+      '/admin/reports.csv?table=products-by-commune',
+      '/admin/payouts',
+      '/admin/audit',
+      '/admin/sellers',
+    ]) {
       const res = await agent.get(path);
       expect({ path, status: res.status, cacheControl: noStore(res) }).toEqual({ path, status: 200, cacheControl: 'no-store' });
     }

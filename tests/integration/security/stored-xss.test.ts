@@ -46,7 +46,16 @@ const T = {
   refundReason: hostileText('XRFND1', '='),
 };
 
-const state = { sellerAgent: undefined as unknown as request.Agent, sellerId: 0, sellerSlug: '', rejectedAgent: undefined as unknown as request.Agent, productId: 0, productSlug: '', buyer: undefined as unknown as request.Agent, code: '' };
+const state = {
+  sellerAgent: undefined as unknown as request.Agent,
+  sellerId: 0,
+  sellerSlug: '',
+  rejectedAgent: undefined as unknown as request.Agent,
+  productId: 0,
+  productSlug: '',
+  buyer: undefined as unknown as request.Agent,
+  code: '',
+};
 const problems: string[] = [];
 beforeEach(() => {
   problems.length = 0;
@@ -63,8 +72,16 @@ async function inspect(agent: request.Agent | request.SuperTest<request.Test>, p
 
 function applicationBody(overrides: Record<string, string>) {
   return {
-    fullName: 'Giàng A Páo', email: `htx${Math.floor(Math.random() * 1e9)}@example.vn`, phone: '0987654321', password: TEST_PASSWORD,
-    cooperativeName: 'HTX Thường', type: 'htx', commune: 'Phường Sa Pa', address: 'Thôn 1', description: 'Chè', ...overrides,
+    fullName: 'Giàng A Páo',
+    email: `htx${Math.floor(Math.random() * 1e9)}@example.vn`,
+    phone: '0987654321',
+    password: TEST_PASSWORD,
+    cooperativeName: 'HTX Thường',
+    type: 'htx',
+    commune: 'Phường Sa Pa',
+    address: 'Thôn 1',
+    description: 'Chè',
+    ...overrides,
   };
 }
 
@@ -72,7 +89,10 @@ async function applyAsCooperative(body: Record<string, string>): Promise<{ agent
   const agent = request.agent(ctx.app);
   // The token first: an agent attaches its cookies when the request is created.
   const token = await csrfToken(agent, '/sellers/apply');
-  const res = await agent.post('/sellers/apply').type('form').send({ _csrf: token, ...body });
+  const res = await agent
+    .post('/sellers/apply')
+    .type('form')
+    .send({ _csrf: token, ...body });
   expect(res.status).toBe(303);
   const [seller] = await ctx.ds.query(`SELECT s.id, s.slug FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE u.email = $1`, [body.email]);
   return { agent, sellerId: seller.id, slug: seller.slug };
@@ -86,7 +106,9 @@ async function decide(sellerId: number, decision: string, reason: string) {
 describe('stored text is shown as text everywhere', () => {
   it('enters hostile text through every form: application, moderation, product, stock, registration, checkout, payment, shipping', async () => {
     // A cooperative applies; the admin approves it with a reason. A second one is rejected with a reason.
-    const a = await applyAsCooperative(applicationBody({ fullName: T.ownerName, cooperativeName: T.coopName, address: T.coopAddress, description: T.coopDescription }));
+    const a = await applyAsCooperative(
+      applicationBody({ fullName: T.ownerName, cooperativeName: T.coopName, address: T.coopAddress, description: T.coopDescription }),
+    );
     Object.assign(state, { sellerAgent: a.agent, sellerId: a.sellerId, sellerSlug: a.slug });
     expect((await decide(a.sellerId, 'approve', T.approveReason)).status).toBe(303);
     const b = await applyAsCooperative(applicationBody({ cooperativeName: 'HTX Bị từ chối' }));
@@ -102,33 +124,63 @@ describe('stored text is shown as text everywhere', () => {
       .type('form')
       .send({
         _csrf: newForm,
-        name: T.productName, categoryId: String(categoryId), description: T.productDescription, priceVnd: '150.000', unit: T.unit,
-        stock: '20', lowStockThreshold: '5', ocopStars: '4', ocopCertificateNo: T.certificate, ocopDecisionDate: '2025-05-10',
+        name: T.productName,
+        categoryId: String(categoryId),
+        description: T.productDescription,
+        priceVnd: '150.000',
+        unit: T.unit,
+        stock: '20',
+        lowStockThreshold: '5',
+        ocopStars: '4',
+        ocopCertificateNo: T.certificate,
+        ocopDecisionDate: '2025-05-10',
       });
     expect(created.status).toBe(303);
     state.productId = Number(/\/seller\/products\/(\d+)/.exec(created.headers.location)![1]);
     const token = csrfFrom((await seller.get(`/seller/products/${state.productId}`)).text);
-    const photo = await seller.post(`/seller/products/${state.productId}/images`).field('_csrf', token).attach('images', await png(500, 500), 'anh.png');
+    const photo = await seller
+      .post(`/seller/products/${state.productId}/images`)
+      .field('_csrf', token)
+      .attach('images', await png(500, 500), 'anh.png');
     expect(photo.status).toBe(303);
     expect((await seller.post(`/seller/products/${state.productId}/publish`).type('form').send({ _csrf: token })).status).toBe(303);
-    expect((await seller.post(`/seller/products/${state.productId}/stock`).type('form').send({ _csrf: token, delta: '5', reason: 'restock', note: T.stockNote })).status).toBe(303);
+    expect(
+      (await seller.post(`/seller/products/${state.productId}/stock`).type('form').send({ _csrf: token, delta: '5', reason: 'restock', note: T.stockNote }))
+        .status,
+    ).toBe(303);
     state.productSlug = (await ctx.ds.query(`SELECT slug FROM products WHERE id = $1`, [state.productId]))[0].slug;
 
     // The admin verifies the OCOP claim with a note.
     const list = await admin.get('/admin/products');
-    expect((await admin.post(`/admin/products/${state.productId}/verify-ocop`).type('form').send({ ...verifyOcopForm(list.text, state.productId), reason: T.verifyReason })).status).toBe(303);
+    expect(
+      (
+        await admin
+          .post(`/admin/products/${state.productId}/verify-ocop`)
+          .type('form')
+          .send({ ...verifyOcopForm(list.text, state.productId), reason: T.verifyReason })
+      ).status,
+    ).toBe(303);
 
     // A buyer registers, fills the cart and checks out to an address outside Lào Cai (free-text commune).
     const buyer = request.agent(ctx.app);
     const email = `buyer${Math.floor(Math.random() * 1e9)}@example.vn`;
     const registerForm = await csrfToken(buyer, '/register');
-    const reg = await buyer.post('/register').type('form').send({ _csrf: registerForm, fullName: T.buyerName, email, password: TEST_PASSWORD, phone: '0912345678' });
+    const reg = await buyer
+      .post('/register')
+      .type('form')
+      .send({ _csrf: registerForm, fullName: T.buyerName, email, password: TEST_PASSWORD, phone: '0912345678' });
     expect(reg.status).toBe(303);
     expect((await addToCart(buyer, state.productId, 2)).status).toBe(303);
     const checkoutForm = await pageToken(buyer);
     const order = await buyer.post('/checkout').type('form').send({
-      _csrf: checkoutForm, recipientName: T.recipient, phone: '0912345678', province: 'Thành phố Hà Nội', commune: T.commune,
-      street: T.street, note: T.note, paymentMethod: 'vietqr',
+      _csrf: checkoutForm,
+      recipientName: T.recipient,
+      phone: '0912345678',
+      province: 'Thành phố Hà Nội',
+      commune: T.commune,
+      street: T.street,
+      note: T.note,
+      paymentMethod: 'vietqr',
     });
     expect(order.status).toBe(303);
     Object.assign(state, { buyer, code: orderCodeFrom(order) });
@@ -137,9 +189,23 @@ describe('stored text is shown as text everywhere', () => {
 
     // The admin records the bank transfer with a reference; the cooperative ships with a tracking number.
     const adminOrder = await admin.get(`/admin/orders/${state.code}`);
-    expect((await admin.post(`/admin/orders/${state.code}/mark-paid`).type('form').send({ _csrf: csrfFrom(adminOrder.text), reference: T.markPaidReference })).status).toBe(303);
+    expect(
+      (
+        await admin
+          .post(`/admin/orders/${state.code}/mark-paid`)
+          .type('form')
+          .send({ _csrf: csrfFrom(adminOrder.text), reference: T.markPaidReference })
+      ).status,
+    ).toBe(303);
     const part = await seller.get(`/seller/orders/${state.code}`);
-    expect((await seller.post(`/seller/orders/${state.code}/status`).type('form').send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: T.tracking })).status).toBe(303);
+    expect(
+      (
+        await seller
+          .post(`/seller/orders/${state.code}/status`)
+          .type('form')
+          .send({ _csrf: csrfFrom(part.text), status: 'shipped', trackingNo: T.tracking })
+      ).status,
+    ).toBe(303);
 
     // Stored exactly as typed (escaping is the page's job, not the database's).
     const [row] = await ctx.ds.query(`SELECT name, description, unit FROM products WHERE id = $1`, [state.productId]);
@@ -205,13 +271,27 @@ describe('stored text is shown as text everywhere', () => {
 
   it('a hidden product shows the reason to its cooperative; a refund shows its reason to admins', async () => {
     const list = await admin.get('/admin/products');
-    expect((await admin.post(`/admin/products/${state.productId}/hide`).type('form').send({ _csrf: csrfFrom(list.text), reason: T.hideReason })).status).toBe(303);
+    expect(
+      (
+        await admin
+          .post(`/admin/products/${state.productId}/hide`)
+          .type('form')
+          .send({ _csrf: csrfFrom(list.text), reason: T.hideReason })
+      ).status,
+    ).toBe(303);
     await inspect(state.sellerAgent, '/seller/products', ['hideReason']);
     await inspect(state.sellerAgent, `/seller/products/${state.productId}`, ['hideReason']);
     await inspect(admin, '/admin/products', ['hideReason']);
     await inspect(admin, '/admin/audit', ['hideReason']);
     const page = await admin.get(`/admin/orders/${state.code}`);
-    expect((await admin.post(`/admin/orders/${state.code}/refund`).type('form').send({ _csrf: csrfFrom(page.text), reason: T.refundReason })).status).toBe(303);
+    expect(
+      (
+        await admin
+          .post(`/admin/orders/${state.code}/refund`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), reason: T.refundReason })
+      ).status,
+    ).toBe(303);
     await inspect(admin, `/admin/orders/${state.code}`, ['refundReason']);
     await inspect(admin, '/admin/audit', ['refundReason']);
     expect(problems).toEqual([]);
@@ -228,12 +308,15 @@ describe('stored text is shown as text everywhere', () => {
     ];
     const cells: string[] = [];
     for (const [agent, path] of downloads) {
-      const res = await agent.get(path).buffer(true).parse((r, cb) => {
-        let data = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (data += c));
-        r.on('end', () => cb(null, data));
-      });
+      const res = await agent
+        .get(path)
+        .buffer(true)
+        .parse((r, cb) => {
+          let data = '';
+          r.setEncoding('utf8');
+          r.on('data', (c: string) => (data += c));
+          r.on('end', () => cb(null, data));
+        });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/^attachment/);

@@ -23,7 +23,10 @@ async function expectRefused(agent: request.Agent, path: string, bodies: Record<
   const token = await pageToken(agent);
   const answers: string[] = [];
   for (const body of bodies) {
-    const res = await agent.post(path).type('form').send({ _csrf: token, ...body });
+    const res = await agent
+      .post(path)
+      .type('form')
+      .send({ _csrf: token, ...body });
     if (!statuses.includes(res.status)) answers.push(`${JSON.stringify(body)} → ${res.status}`);
   }
   expect(answers).toEqual([]);
@@ -43,14 +46,21 @@ describe('tampered numbers and fields', () => {
       { productId: [String(other.id), String(product.id)], quantity: '1' },
     ]);
     // A product id that is not a product: refused, or simply not found.
-    await expectRefused(buyer.agent, '/cart/items', ['-1', '1.5', '1e3', 'x', '0', '999999999', '99999999999'].map((productId) => ({ productId, quantity: '1' })), [404, 422]);
+    await expectRefused(
+      buyer.agent,
+      '/cart/items',
+      ['-1', '1.5', '1e3', 'x', '0', '999999999', '99999999999'].map((productId) => ({ productId, quantity: '1' })),
+      [404, 422],
+    );
     // Updating the line: 0 removes it (that is the form's meaning), anything else odd is refused.
     await expectRefused(
       buyer.agent,
       `/cart/items/${product.id}`,
       ['-1', '1.5', '1e9', '1000000000', 'x', '', '0x10', 'Infinity'].map((quantity) => ({ quantity })).concat([{ quantity: '1', priceVnd: '1' } as never]),
     );
-    const [line] = await ctx.ds.query(`SELECT quantity, seen_price_vnd FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1`, [buyer.userId]);
+    const [line] = await ctx.ds.query(`SELECT quantity, seen_price_vnd FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1`, [
+      buyer.userId,
+    ]);
     expect(line).toEqual({ quantity: 2, seen_price_vnd: 120_000 });
   });
 
@@ -127,7 +137,11 @@ describe('tampered numbers and fields', () => {
   it('admin forms: commission rates and payouts out of range are refused', async () => {
     const { agent } = await signInAsAdmin(ctx.app, ctx.ds);
     const seller = await ctx.factories.createSeller();
-    await expectRefused(agent, '/admin/settings/commission', ['-1', '100.01', '1e9', 'x', '1.555', ''].map((rate) => ({ rate })));
+    await expectRefused(
+      agent,
+      '/admin/settings/commission',
+      ['-1', '100.01', '1e9', 'x', '1.555', ''].map((rate) => ({ rate })),
+    );
     await expectRefused(agent, `/admin/payouts/${seller.id}`, [
       ...['0', '-1', '1.5', 'x', '1e9'].map((amountVnd) => ({ amountVnd, bankReference: 'FT123', paidOn: '2026-01-05' })),
       ...['0000-01-01', '2025-02-30', '2025-13-01', 'yesterday'].map((paidOn) => ({ amountVnd: '1000', bankReference: 'FT123', paidOn })),
@@ -139,7 +153,12 @@ describe('tampered numbers and fields', () => {
     for (const path of ['/admin/sellers/99999999999', '/admin/sellers/1e10', '/admin/payouts/99999999999']) {
       expect([404, 422]).toContain((await agent.get(path)).status);
     }
-    for (const path of ['/admin/products?sellerId=99999999999', '/admin/orders?sellerId=99999999999', '/admin/orders.csv?sellerId=1e11', '/admin/orders?from=0000-01-01&to=2025-02-30']) {
+    for (const path of [
+      '/admin/products?sellerId=99999999999',
+      '/admin/orders?sellerId=99999999999',
+      '/admin/orders.csv?sellerId=1e11',
+      '/admin/orders?from=0000-01-01&to=2025-02-30',
+    ]) {
       expect((await agent.get(path)).status).toBe(200);
     }
     await expectRefused(agent, '/admin/sellers/99999999999/approve', [{ reason: 'x' }]);

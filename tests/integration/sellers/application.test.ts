@@ -28,7 +28,10 @@ const application = (overrides: Record<string, string> = {}) => ({
 async function apply(body: Record<string, string>) {
   const agent = request.agent(ctx.app);
   const token = await csrfToken(agent, '/sellers/apply');
-  const res = await agent.post('/sellers/apply').type('form').send({ _csrf: token, ...body });
+  const res = await agent
+    .post('/sellers/apply')
+    .type('form')
+    .send({ _csrf: token, ...body });
   return { agent, res };
 }
 
@@ -109,7 +112,10 @@ describe('cooperative application', () => {
     const form = await agent.get('/seller/application');
     expect(form.text).toContain('value="HTX Sai Tên"');
     const { password, email, fullName, phone, ...profile } = body;
-    void password; void email; void fullName; void phone;
+    void password;
+    void email;
+    void fullName;
+    void phone;
     const resubmit = await agent
       .post('/seller/application')
       .type('form')
@@ -119,7 +125,10 @@ describe('cooperative application', () => {
     expect(row).toEqual({ name: 'HTX Chè Đúng Tên', status: 'pending', status_reason: null });
 
     // Only a rejected profile can be resubmitted.
-    const again = await agent.post('/seller/application').type('form').send({ ...profile, _csrf: csrfFrom(form.text) });
+    const again = await agent
+      .post('/seller/application')
+      .type('form')
+      .send({ ...profile, _csrf: csrfFrom(form.text) });
     expect(again.status).toBe(409);
     expect((await ctx.ds.query(`SELECT name FROM sellers WHERE id = $1`, [id]))[0].name).toBe('HTX Chè Đúng Tên');
   });

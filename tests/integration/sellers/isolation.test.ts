@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('seller isolation', () => {
-  it('seller B gets 404 on every route of seller A\'s product, and nothing of A changes', async () => {
+  it("seller B gets 404 on every route of seller A's product, and nothing of A changes", async () => {
     const a = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX A' });
     const b = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX B' });
     const product = await ctx.factories.createProduct({ sellerId: a.sellerId, status: 'draft', stock: 7, name: 'Sản phẩm của A', withImage: true });
@@ -39,10 +39,16 @@ describe('seller isolation', () => {
       [`${base}/images/${image.id}/move`, { direction: 'down' }],
     ];
     for (const [path, body] of posts) {
-      const res = await b.agent.post(path).type('form').send({ _csrf: token, ...body });
+      const res = await b.agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: token, ...body });
       expect([path, res.status]).toEqual([path, 404]);
     }
-    const upload = await b.agent.post(`${base}/images`).field('_csrf', token).attach('images', await png(200, 200), 'a.png');
+    const upload = await b.agent
+      .post(`${base}/images`)
+      .field('_csrf', token)
+      .attach('images', await png(200, 200), 'a.png');
     expect(upload.status).toBe(404);
     expect(await snapshot()).toEqual(before);
 

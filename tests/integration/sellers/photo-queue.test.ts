@@ -39,7 +39,10 @@ describe('bounded photo processing', () => {
 
     const answers: request.Response[] = [];
     const uploads = sellers.map((s, i) =>
-      s.agent.post(`/seller/products/${products[i].id}/images`).field('_csrf', tokens[i]).attach('images', photo, 'anh.jpg')
+      s.agent
+        .post(`/seller/products/${products[i].id}/images`)
+        .field('_csrf', tokens[i])
+        .attach('images', photo, 'anh.jpg')
         .then((res) => (answers.push(res), res)),
     );
     // One upload takes the waiting place; the two others are refused at once.
@@ -70,7 +73,10 @@ describe('bounded photo processing', () => {
     const seller = await signInAsSeller(ctx.app, ctx.ds);
     const product = await ctx.factories.createProduct({ sellerId: seller.sellerId, status: 'draft' });
     const token = csrfFrom((await seller.agent.get(`/seller/products/${product.id}`)).text);
-    const res = await seller.agent.post(`/seller/products/${product.id}/images`).field('_csrf', token).attach('images', await jpegWithExif(), 'a.jpg');
+    const res = await seller.agent
+      .post(`/seller/products/${product.id}/images`)
+      .field('_csrf', token)
+      .attach('images', await jpegWithExif(), 'a.jpg');
     expect(res.status).toBe(303);
     expect(await imageRows(product.id)).toHaveLength(1);
   });

@@ -18,11 +18,18 @@ afterAll(() => ctx.close());
 
 function filesIn(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
-const imageRows = async () => (await ctx.ds.query(`SELECT id, storage_key, sizes, position FROM product_images WHERE product_id = $1 ORDER BY position, id`, [productId])) as {
-  id: number; storage_key: string; sizes: number[]; position: number;
-}[];
+const imageRows = async () =>
+  (await ctx.ds.query(`SELECT id, storage_key, sizes, position FROM product_images WHERE product_id = $1 ORDER BY position, id`, [productId])) as {
+    id: number;
+    storage_key: string;
+    sizes: number[];
+    position: number;
+  }[];
 
 async function upload(files: { data: Buffer; name: string }[], withToken = true) {
   const token = csrfFrom((await seller.agent.get(`/seller/products/${productId}`)).text);
@@ -56,7 +63,13 @@ describe('product photos', () => {
   it.each([
     ['a PHP script named x.jpg', () => Promise.resolve(PHP_AS_JPG), 'x.jpg', 415, 'không phải ảnh JPEG, PNG, WebP hoặc AVIF'],
     ['an SVG', () => Promise.resolve(SVG), 'logo.svg', 415, 'không phải ảnh JPEG, PNG, WebP hoặc AVIF'],
-    ['a 6 MB file', () => Promise.resolve(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(6 * 1024 * 1024)])), 'big.jpg', 413, 'Mỗi ảnh tối đa 5 MB.'],
+    [
+      'a 6 MB file',
+      () => Promise.resolve(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(6 * 1024 * 1024)])),
+      'big.jpg',
+      413,
+      'Mỗi ảnh tối đa 5 MB.',
+    ],
     ['a 100-megapixel PNG', () => png(10_000, 10_000), 'bomb.png', 422, 'quá lớn (100 megapixel, tối đa 40)'],
   ])('refuses %s with a clear message and leaves no rows and no files', async (_label, make, name, status, message) => {
     const rowsBefore = await imageRows();
@@ -71,7 +84,10 @@ describe('product photos', () => {
   it('refuses the whole upload when one file of several is bad', async () => {
     const rowsBefore = await imageRows();
     const filesBefore = filesIn(ctx.mediaDir);
-    const res = await upload([{ data: await png(500, 500), name: 'tot.png' }, { data: SVG, name: 'xau.svg' }]);
+    const res = await upload([
+      { data: await png(500, 500), name: 'tot.png' },
+      { data: SVG, name: 'xau.svg' },
+    ]);
     expect(res.status).toBe(415);
     expect(await imageRows()).toEqual(rowsBefore);
     expect(filesIn(ctx.mediaDir)).toEqual(filesBefore);
@@ -91,13 +107,18 @@ describe('product photos', () => {
     const res = await seller.agent
       .post(`/seller/products/${productId}/images`)
       .set('Content-Type', 'multipart/form-data; boundary=XYZ')
-      .send(`--XYZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--XYZ\r\nContent-Disposition: form-data; name="images"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG`);
+      .send(
+        `--XYZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--XYZ\r\nContent-Disposition: form-data; name="images"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG`,
+      );
     expect(res.status).toBe(400);
     expect((await request(ctx.app).get('/healthz')).status).toBe(200);
   });
 
   it('reorders, chooses the cover and deletes a photo together with its files', async () => {
-    await upload([{ data: await png(600, 600), name: 'b.png' }, { data: await png(700, 700), name: 'c.png' }]).then((r) => expect(r.status).toBe(303));
+    await upload([
+      { data: await png(600, 600), name: 'b.png' },
+      { data: await png(700, 700), name: 'c.png' },
+    ]).then((r) => expect(r.status).toBe(303));
     const [first, second, third] = await imageRows();
     const token = csrfFrom((await seller.agent.get(`/seller/products/${productId}`)).text);
     await seller.agent.post(`/seller/products/${productId}/images/${third.id}/cover`).type('form').send({ _csrf: token }).expect(303);

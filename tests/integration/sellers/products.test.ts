@@ -18,17 +18,20 @@ const tokenOf = async (agent: request.Agent, path: string) => csrfFrom((await ag
 
 async function createProduct(overrides: Record<string, string> = {}) {
   const token = await tokenOf(seller.agent, '/seller/products/new');
-  const res = await seller.agent.post('/seller/products/new').type('form').send({
-    _csrf: token,
-    name: 'Mật ong rừng Bảo Hà',
-    categoryId: String(categoryId),
-    description: 'Mật ong hoa rừng nguyên chất.',
-    priceVnd: '125.000',
-    unit: 'chai 500ml',
-    stock: '12',
-    lowStockThreshold: '3',
-    ...overrides,
-  });
+  const res = await seller.agent
+    .post('/seller/products/new')
+    .type('form')
+    .send({
+      _csrf: token,
+      name: 'Mật ong rừng Bảo Hà',
+      categoryId: String(categoryId),
+      description: 'Mật ong hoa rừng nguyên chất.',
+      priceVnd: '125.000',
+      unit: 'chai 500ml',
+      stock: '12',
+      lowStockThreshold: '3',
+      ...overrides,
+    });
   return res;
 }
 
@@ -57,7 +60,10 @@ describe('seller listings', () => {
     const [image] = await ctx.ds.query(`SELECT storage_key, sizes FROM product_images WHERE product_id = $1`, [id]);
     expect(image.sizes).toEqual([400, 800, 1600]);
 
-    const publish = await seller.agent.post(`/seller/products/${id}/publish`).type('form').send({ _csrf: await tokenOf(seller.agent, `/seller/products/${id}`) });
+    const publish = await seller.agent
+      .post(`/seller/products/${id}/publish`)
+      .type('form')
+      .send({ _csrf: await tokenOf(seller.agent, `/seller/products/${id}`) });
     expect(publish.status).toBe(303);
     expect((await ctx.ds.query(`SELECT status FROM products WHERE id = $1`, [id]))[0].status).toBe('active');
 
@@ -73,13 +79,20 @@ describe('seller listings', () => {
     expect(productPage.text).toContain(`/media/${image.storage_key}-800.webp`);
 
     // Unpublish takes it down again.
-    await seller.agent.post(`/seller/products/${id}/unpublish`).type('form').send({ _csrf: await tokenOf(seller.agent, `/seller/products/${id}`) }).expect(303);
+    await seller.agent
+      .post(`/seller/products/${id}/unpublish`)
+      .type('form')
+      .send({ _csrf: await tokenOf(seller.agent, `/seller/products/${id}`) })
+      .expect(303);
     expect((await request(ctx.app).get(`/products/${row.slug}`)).status).toBe(404);
   });
 
   it('will not publish without a photo', async () => {
     const id = idFrom((await createProduct({ name: 'Phấn hoa không ảnh' })).headers.location);
-    const res = await seller.agent.post(`/seller/products/${id}/publish`).type('form').send({ _csrf: await tokenOf(seller.agent, `/seller/products/${id}`) });
+    const res = await seller.agent
+      .post(`/seller/products/${id}/publish`)
+      .type('form')
+      .send({ _csrf: await tokenOf(seller.agent, `/seller/products/${id}`) });
     expect(res.status).toBe(409);
     expect(res.text).toContain('hãy thêm ít nhất một ảnh sản phẩm');
     expect((await ctx.ds.query(`SELECT status FROM products WHERE id = $1`, [id]))[0].status).toBe('draft');
@@ -121,12 +134,21 @@ describe('seller listings', () => {
   });
 
   it('an OCOP claim waits for an admin; verifying shows the badge; editing the claim clears it', async () => {
-    const created = await createProduct({ name: 'Trà Shan tuyết Suối Giàng', ocopStars: '4', ocopCertificateNo: '1234/QĐ-UBND', ocopDecisionDate: '2025-03-15' });
+    const created = await createProduct({
+      name: 'Trà Shan tuyết Suối Giàng',
+      ocopStars: '4',
+      ocopCertificateNo: '1234/QĐ-UBND',
+      ocopDecisionDate: '2025-03-15',
+    });
     const id = idFrom(created.headers.location);
     const detail = await seller.agent.get(`/seller/products/${id}`);
     expect(detail.text).toContain('chờ xác minh');
     await ctx.ds.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height) VALUES ($1, 'products/x/abc', '{400}', 400, 400)`, [id]);
-    await seller.agent.post(`/seller/products/${id}/publish`).type('form').send({ _csrf: csrfFrom(detail.text) }).expect(303);
+    await seller.agent
+      .post(`/seller/products/${id}/publish`)
+      .type('form')
+      .send({ _csrf: csrfFrom(detail.text) })
+      .expect(303);
     const [{ slug }] = await ctx.ds.query(`SELECT slug FROM products WHERE id = $1`, [id]);
     const before = await request(ctx.app).get(`/products/${slug}`);
     expect(before.text).toContain('chờ xác minh');
@@ -136,29 +158,49 @@ describe('seller listings', () => {
     const queue = await admin.get('/admin/products?ocop=pending');
     expect(queue.text).toContain('Trà Shan tuyết Suối Giàng');
     expect(queue.text).toContain('1234/QĐ-UBND');
-    await admin.post(`/admin/products/${id}/verify-ocop`).type('form').send({ ...verifyOcopForm(queue.text, id), reason: 'Đã đối chiếu quyết định' }).expect(303);
+    await admin
+      .post(`/admin/products/${id}/verify-ocop`)
+      .type('form')
+      .send({ ...verifyOcopForm(queue.text, id), reason: 'Đã đối chiếu quyết định' })
+      .expect(303);
     const [verified] = await ctx.ds.query(`SELECT ocop_verified, ocop_verified_by FROM products WHERE id = $1`, [id]);
     expect(verified).toEqual({ ocop_verified: true, ocop_verified_by: adminId });
     const after = await request(ctx.app).get(`/products/${slug}`);
     expect(after.text).toContain('class="ocop-badge');
     expect(after.text).toContain('1234/QĐ-UBND');
-    expect((await ctx.ds.query(`SELECT reason FROM audit_log WHERE action = 'product.verify-ocop' AND target_id = $1`, [String(id)]))[0].reason).toBe('Đã đối chiếu quyết định');
+    expect((await ctx.ds.query(`SELECT reason FROM audit_log WHERE action = 'product.verify-ocop' AND target_id = $1`, [String(id)]))[0].reason).toBe(
+      'Đã đối chiếu quyết định',
+    );
 
     // Editing only the description keeps the verification; changing the stars clears it.
     const edit = async (overrides: Record<string, string>) => {
       const form = await seller.agent.get(`/seller/products/${id}/edit`);
       const version = /name="version" value="(\d+)"/.exec(form.text)![1];
-      return seller.agent.post(`/seller/products/${id}/edit`).type('form').send({
-        _csrf: csrfFrom(form.text), version, name: 'Trà Shan tuyết Suối Giàng', categoryId: String(categoryId), description: 'Mới',
-        priceVnd: '300000', unit: 'hộp 200g', lowStockThreshold: '2', ocopStars: '4', ocopCertificateNo: '1234/QĐ-UBND', ocopDecisionDate: '2025-03-15',
-        ...overrides,
-      });
+      return seller.agent
+        .post(`/seller/products/${id}/edit`)
+        .type('form')
+        .send({
+          _csrf: csrfFrom(form.text),
+          version,
+          name: 'Trà Shan tuyết Suối Giàng',
+          categoryId: String(categoryId),
+          description: 'Mới',
+          priceVnd: '300000',
+          unit: 'hộp 200g',
+          lowStockThreshold: '2',
+          ocopStars: '4',
+          ocopCertificateNo: '1234/QĐ-UBND',
+          ocopDecisionDate: '2025-03-15',
+          ...overrides,
+        });
     };
     expect((await edit({})).status).toBe(303);
     expect((await ctx.ds.query(`SELECT ocop_verified FROM products WHERE id = $1`, [id]))[0].ocop_verified).toBe(true);
     expect((await edit({ ocopStars: '5' })).status).toBe(303);
     expect((await ctx.ds.query(`SELECT ocop_verified, ocop_verified_at, ocop_stars FROM products WHERE id = $1`, [id]))[0]).toEqual({
-      ocop_verified: false, ocop_verified_at: null, ocop_stars: 5,
+      ocop_verified: false,
+      ocop_verified_at: null,
+      ocop_stars: 5,
     });
     expect((await request(ctx.app).get(`/products/${slug}`)).text).not.toContain('class="ocop-badge');
   });
@@ -168,8 +210,14 @@ describe('seller listings', () => {
     const tabA = await seller.agent.get(`/seller/products/${id}/edit`);
     const tabB = await seller.agent.get(`/seller/products/${id}/edit`);
     const body = (text: string, price: string) => ({
-      _csrf: csrfFrom(text), version: /name="version" value="(\d+)"/.exec(text)![1], name: 'Chè Bát tiên', categoryId: String(categoryId),
-      description: '', priceVnd: price, unit: 'gói 200g', lowStockThreshold: '5',
+      _csrf: csrfFrom(text),
+      version: /name="version" value="(\d+)"/.exec(text)![1],
+      name: 'Chè Bát tiên',
+      categoryId: String(categoryId),
+      description: '',
+      priceVnd: price,
+      unit: 'gói 200g',
+      lowStockThreshold: '5',
     });
     expect((await seller.agent.post(`/seller/products/${id}/edit`).type('form').send(body(tabA.text, '100000'))).status).toBe(303);
     const stale = await seller.agent.post(`/seller/products/${id}/edit`).type('form').send(body(tabB.text, '90000'));
@@ -178,7 +226,7 @@ describe('seller listings', () => {
     expect((await ctx.ds.query(`SELECT price_vnd, version FROM products WHERE id = $1`, [id]))[0]).toEqual({ price_vnd: 100000, version: 2 });
   });
 
-  it('lists the seller\'s products with status, price, stock and a low-stock marker; the dashboard counts them', async () => {
+  it("lists the seller's products with status, price, stock and a low-stock marker; the dashboard counts them", async () => {
     await createProduct({ name: 'Tinh dầu quế sắp hết', stock: '2', lowStockThreshold: '5' });
     const list = await seller.agent.get('/seller/products');
     expect(list.text).toContain('Tinh dầu quế sắp hết');
@@ -189,5 +237,4 @@ describe('seller listings', () => {
     expect(dashboard.text).toMatch(/<strong>\d+<\/strong> bản nháp/);
     expect(dashboard.text).toContain('Tinh dầu quế sắp hết');
   });
-
 });

@@ -11,13 +11,19 @@ afterAll(() => ctx.close());
 
 const ledgerOf = async (productId: number) =>
   (await ctx.ds.query(`SELECT delta, reason, balance_after, note FROM stock_movements WHERE product_id = $1 ORDER BY id`, [productId])) as {
-    delta: number; reason: string; balance_after: number; note: string | null;
+    delta: number;
+    reason: string;
+    balance_after: number;
+    note: string | null;
   }[];
 const stockOf = async (productId: number) => (await ctx.ds.query(`SELECT stock FROM products WHERE id = $1`, [productId]))[0].stock as number;
 
 async function adjust(productId: number, body: Record<string, string>) {
   const token = csrfFrom((await seller.agent.get(`/seller/products/${productId}`)).text);
-  return seller.agent.post(`/seller/products/${productId}/stock`).type('form').send({ _csrf: token, ...body });
+  return seller.agent
+    .post(`/seller/products/${productId}/stock`)
+    .type('form')
+    .send({ _csrf: token, ...body });
 }
 
 describe('stock ledger', () => {
@@ -70,26 +76,32 @@ describe('stock ledger', () => {
     const { id } = await ctx.factories.createProduct({ sellerId: seller.sellerId, stock: 10 });
     const token = csrfFrom((await seller.agent.get(`/seller/products/${id}`)).text);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        seller.agent.post(`/seller/products/${id}/stock`).type('form').send({ _csrf: token, delta: '-1', reason: 'stocktake' }),
-      ),
+      Array.from({ length: 20 }, () => seller.agent.post(`/seller/products/${id}/stock`).type('form').send({ _csrf: token, delta: '-1', reason: 'stocktake' })),
     );
     expect(results.filter((r) => r.status === 303)).toHaveLength(10);
     expect(results.filter((r) => r.status === 422)).toHaveLength(10);
     expect(await stockOf(id)).toBe(0);
     const ledger = await ledgerOf(id);
     expect(ledger.filter((r) => r.reason === 'stocktake')).toHaveLength(10);
-    expect(ledger.map((r) => r.balance_after).slice(1).sort((a, b) => b - a)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(
+      ledger
+        .map((r) => r.balance_after)
+        .slice(1)
+        .sort((a, b) => b - a),
+    ).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
   it('exports the ledger as CSV with a BOM, Vietnamese headers and neutralised formulas', async () => {
     const { id, slug } = await ctx.factories.createProduct({ sellerId: seller.sellerId, stock: 4 });
     await adjust(id, { delta: '6', reason: 'restock', note: '=HYPERLINK("http://evil.example")' });
-    const res = await seller.agent.get(`/seller/products/${id}/stock.csv`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await seller.agent
+      .get(`/seller/products/${id}/stock.csv`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toContain(`so-kho-${slug}.csv`);

@@ -25,12 +25,20 @@ async function suspend(sellerId: number, reason: string) {
 
 function filesIn(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 const orderOf = async (code: string) =>
   (await ctx.ds.query(`SELECT id, status, needs_review, review_reason, total_vnd FROM orders WHERE code = $1`, [code]))[0] as {
-    id: number; status: string; needs_review: boolean; review_reason: string | null; total_vnd: number;
+    id: number;
+    status: string;
+    needs_review: boolean;
+    review_reason: string | null;
+    total_vnd: number;
   };
 const stockOf = async (productId: number) => (await ctx.ds.query(`SELECT stock FROM products WHERE id = $1`, [productId]))[0].stock as number;
 
@@ -38,7 +46,10 @@ const stockOf = async (productId: number) => (await ctx.ds.query(`SELECT stock F
 async function suspendedCooperative() {
   const seller = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Chè Tả Phìn' });
   const live = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Chè Tả Phìn', withImage: true, stock: 20 });
-  await ctx.ds.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, '{400}', 400, 400, 1)`, [live.id, `products/${live.id}/second`]);
+  await ctx.ds.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, '{400}', 400, 400, 1)`, [
+    live.id,
+    `products/${live.id}/second`,
+  ]);
   const draft = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Chè Tả Phìn nháp', status: 'draft', withImage: true });
   const buyer = await buyerWithCart(ctx, [{ productId: live.id, quantity: 1 }], { fast: true });
   const code = orderCodeFrom(await checkout(buyer.agent));
@@ -59,21 +70,40 @@ describe('a suspended cooperative', () => {
     const before = await databaseDigest(ctx.ds);
     const filesBefore = filesIn(ctx.mediaDir);
 
-    const form = (url: string, body: Record<string, string> = {}) => seller.agent.post(url).type('form').send({ _csrf: token, ...body });
+    const form = (url: string, body: Record<string, string> = {}) =>
+      seller.agent
+        .post(url)
+        .type('form')
+        .send({ _csrf: token, ...body });
     const attempts: [string, () => Promise<request.Response>][] = [
       ['create a product', () => form('/seller/products/new', { ...product, stock: '5' })],
       ['edit a product', () => form(`/seller/products/${live.id}/edit`, { ...product, version: String(version) })],
       ['publish', () => form(`/seller/products/${draft.id}/publish`)],
       ['unpublish', () => form(`/seller/products/${live.id}/unpublish`)],
       ['change stock', () => form(`/seller/products/${live.id}/stock`, { delta: '5', reason: 'restock' })],
-      ['upload a photo', async () => seller.agent.post(`/seller/products/${live.id}/images`).field('_csrf', token).attach('images', await png(300, 300), 'a.png')],
+      [
+        'upload a photo',
+        async () =>
+          seller.agent
+            .post(`/seller/products/${live.id}/images`)
+            .field('_csrf', token)
+            .attach('images', await png(300, 300), 'a.png'),
+      ],
       ['delete a photo', () => form(`/seller/products/${live.id}/images/${images[1]}/delete`)],
       ['choose the cover', () => form(`/seller/products/${live.id}/images/${images[1]}/cover`)],
       ['move a photo', () => form(`/seller/products/${live.id}/images/${images[0]}/move`, { direction: 'down' })],
       ['change shipping', () => form('/seller/shipping', { shippingFeeVnd: '0' })],
-      ['resubmit the profile', () => form('/seller/application', {
-        cooperativeName: 'HTX Chè Tả Phìn mới', type: 'htx', commune: 'Phường Sa Pa', address: 'Tả Phìn', description: 'Chè',
-      })],
+      [
+        'resubmit the profile',
+        () =>
+          form('/seller/application', {
+            cooperativeName: 'HTX Chè Tả Phìn mới',
+            type: 'htx',
+            commune: 'Phường Sa Pa',
+            address: 'Tả Phìn',
+            description: 'Chè',
+          }),
+      ],
       ['ship an order', () => form(`/seller/orders/${code}/status`, { status: 'shipped', trackingNo: 'VN123' })],
       ['cancel an order', () => form(`/seller/orders/${code}/status`, { status: 'cancelled' })],
     ];
@@ -120,7 +150,10 @@ describe('a suspended cooperative', () => {
     const other = await ctx.factories.createSeller({ name: 'HTX Gạo Séng Cù' });
     const wine = await ctx.factories.createProduct({ sellerId: suspended.id, name: 'Rượu ngô Bản Phố', stock: 10 });
     const rice = await ctx.factories.createProduct({ sellerId: other.id, name: 'Gạo Séng Cù', stock: 10 });
-    const buyer = await buyerWithCart(ctx, [{ productId: wine.id, quantity: 2 }, { productId: rice.id, quantity: 1 }]);
+    const buyer = await buyerWithCart(ctx, [
+      { productId: wine.id, quantity: 2 },
+      { productId: rice.id, quantity: 1 },
+    ]);
     const code = orderCodeFrom(await checkout(buyer.agent));
     const { id: orderId } = await orderOf(code);
     expect([await stockOf(wine.id), await stockOf(rice.id)]).toEqual([8, 9]);
@@ -128,15 +161,21 @@ describe('a suspended cooperative', () => {
     await suspend(suspended.id, 'Sản phẩm không đúng nhãn');
 
     expect((await orderOf(code)).status).toBe('cancelled');
-    expect(await ctx.ds.query(`SELECT status FROM seller_orders WHERE order_id = $1 ORDER BY id`, [orderId])).toEqual([{ status: 'cancelled' }, { status: 'cancelled' }]);
+    expect(await ctx.ds.query(`SELECT status FROM seller_orders WHERE order_id = $1 ORDER BY id`, [orderId])).toEqual([
+      { status: 'cancelled' },
+      { status: 'cancelled' },
+    ]);
     expect([await stockOf(wine.id), await stockOf(rice.id)]).toEqual([10, 10]);
     const releases = await ctx.ds.query(
-      `SELECT product_id, delta, balance_after FROM stock_movements WHERE order_id = $1 AND reason = 'release' ORDER BY product_id`, [orderId],
+      `SELECT product_id, delta, balance_after FROM stock_movements WHERE order_id = $1 AND reason = 'release' ORDER BY product_id`,
+      [orderId],
     );
-    expect(releases).toEqual([
-      { product_id: wine.id, delta: 2, balance_after: 10 },
-      { product_id: rice.id, delta: 1, balance_after: 10 },
-    ].sort((a, b) => a.product_id - b.product_id));
+    expect(releases).toEqual(
+      [
+        { product_id: wine.id, delta: 2, balance_after: 10 },
+        { product_id: rice.id, delta: 1, balance_after: 10 },
+      ].sort((a, b) => a.product_id - b.product_id),
+    );
     const [event] = await ctx.ds.query(`SELECT from_status, to_status, note FROM order_events WHERE order_id = $1 AND to_status = 'cancelled'`, [orderId]);
     expect(event.from_status).toBe('pending_payment');
     expect(event.note).toContain('HTX Rượu Bản Phố');
@@ -181,7 +220,8 @@ describe('a suspended cooperative', () => {
     const adminToken = csrfFrom((await admin.get(`/admin/sellers/${seller.sellerId}`)).text);
 
     const writes = Array.from({ length: 6 }, () =>
-      seller.agent.post(`/seller/products/${product.id}/stock`).type('form').send({ _csrf: token, delta: '1', reason: 'restock' }));
+      seller.agent.post(`/seller/products/${product.id}/stock`).type('form').send({ _csrf: token, delta: '1', reason: 'restock' }),
+    );
     const suspension = admin.post(`/admin/sellers/${seller.sellerId}/suspend`).type('form').send({ _csrf: adminToken, reason: 'Kiểm tra đột xuất' });
     const [suspended, ...answers] = await Promise.all([suspension, ...writes]);
     expect(suspended.status).toBe(303);
@@ -194,7 +234,7 @@ describe('a suspended cooperative', () => {
     expect(stock).toBe(50 + answers.filter((r) => r.status === 303).length);
   });
 
-  it('at suspension its paid orders wait in the admins\' review list, where they can be refunded', async () => {
+  it("at suspension its paid orders wait in the admins' review list, where they can be refunded", async () => {
     const seller = await ctx.factories.createSeller({ name: 'HTX Mận Bắc Hà' });
     const plums = await ctx.factories.createProduct({ sellerId: seller.id, name: 'Mận tam hoa', stock: 10 });
     const buyer = await buyerWithCart(ctx, [{ productId: plums.id, quantity: 3 }], { fast: true });
@@ -221,7 +261,10 @@ describe('a suspended cooperative', () => {
     expect(page.text).toContain('Cần xem xét');
     expect(page.text).toContain(`action="/admin/orders/${code}/refund"`);
 
-    const refund = await admin.post(`/admin/orders/${code}/refund`).type('form').send({ _csrf: csrfFrom(page.text), reason: 'Hợp tác xã bị tạm ngừng' });
+    const refund = await admin
+      .post(`/admin/orders/${code}/refund`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), reason: 'Hợp tác xã bị tạm ngừng' });
     expect(refund.status).toBe(303);
     expect((await orderOf(code)).status).toBe('refunded');
     expect(await stockOf(plums.id)).toBe(10 - 1);

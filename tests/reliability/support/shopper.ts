@@ -107,7 +107,8 @@ export async function orderProblems(ds: DataSource, initial: Map<number, number>
       (SELECT count(*) FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'pending_payment')::int AS placed_events
     FROM orders o`);
   for (const r of rows) {
-    if (r.parts < 1 || r.empty_parts > 0 || r.items < 1 || r.stray_items > 0 || r.placed_events !== 1) problems.push(`order ${r.code} is incomplete: ${JSON.stringify(r)}`);
+    if (r.parts < 1 || r.empty_parts > 0 || r.items < 1 || r.stray_items > 0 || r.placed_events !== 1)
+      problems.push(`order ${r.code} is incomplete: ${JSON.stringify(r)}`);
   }
   const ledger = await ds.query(`
     WITH ordered AS (SELECT order_id, product_id, sum(quantity)::int AS q FROM order_items GROUP BY 1, 2),
@@ -118,12 +119,16 @@ export async function orderProblems(ds: DataSource, initial: Map<number, number>
     LEFT JOIN sales s ON s.order_id = d.order_id AND s.product_id = d.product_id
     LEFT JOIN releases r ON r.order_id = d.order_id AND r.product_id = d.product_id`);
   for (const l of ledger) {
-    if (l.sale_rows !== 1 || l.sold !== l.q) problems.push(`order ${l.code} product ${l.product_id}: ${l.sale_rows ?? 0} sale rows for ${l.sold ?? 0} of ${l.q}`);
+    if (l.sale_rows !== 1 || l.sold !== l.q)
+      problems.push(`order ${l.code} product ${l.product_id}: ${l.sale_rows ?? 0} sale rows for ${l.sold ?? 0} of ${l.q}`);
     const released = ['expired', 'cancelled'].includes(l.status);
-    if (released && (l.release_rows !== 1 || l.released !== l.q)) problems.push(`order ${l.code} (${l.status}) product ${l.product_id}: ${l.release_rows ?? 0} release rows for ${l.released ?? 0} of ${l.q}`);
+    if (released && (l.release_rows !== 1 || l.released !== l.q))
+      problems.push(`order ${l.code} (${l.status}) product ${l.product_id}: ${l.release_rows ?? 0} release rows for ${l.released ?? 0} of ${l.q}`);
     if (!released && l.release_rows) problems.push(`order ${l.code} (${l.status}) product ${l.product_id}: released while still ${l.status}`);
   }
-  const orphans = await ds.query(`SELECT count(*)::int AS n FROM stock_movements m WHERE m.reason IN ('sale', 'release') AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = m.order_id AND i.product_id = m.product_id)`);
+  const orphans = await ds.query(
+    `SELECT count(*)::int AS n FROM stock_movements m WHERE m.reason IN ('sale', 'release') AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = m.order_id AND i.product_id = m.product_id)`,
+  );
   if (orphans[0].n) problems.push(`${orphans[0].n} sale/release ledger rows without their order`);
   for (const [productId, start] of initial) {
     const [p] = await ds.query(

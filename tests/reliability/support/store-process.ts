@@ -29,7 +29,12 @@ export interface StoreProcess {
 
 const running = new Set<StoreProcess>();
 
-export async function startStoreProcess(options: { databaseUrl: string; mediaDir: string; env?: Record<string, string>; port?: number }): Promise<StoreProcess> {
+export async function startStoreProcess(options: {
+  databaseUrl: string;
+  mediaDir: string;
+  env?: Record<string, string>;
+  port?: number;
+}): Promise<StoreProcess> {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the suite with "npm run test:reliability" (it builds first).`);
   const port = options.port ?? (await freePort());
   let output = '';
