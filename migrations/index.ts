@@ -7,6 +7,7 @@ import { PayoutsAndModeration1764220000000 } from './1764220000000-PayoutsAndMod
 import { OcopClaimVersion1764233000000 } from './1764233000000-OcopClaimVersion';
 import { MoneyAsBigint1764240000000 } from './1764240000000-MoneyAsBigint';
 import { CardPaymentWindow1764250000000 } from './1764250000000-CardPaymentWindow';
+import { TaxWithholding1764260000000 } from './1764260000000-TaxWithholding';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   OcopClaimVersion1764233000000,
   MoneyAsBigint1764240000000,
   CardPaymentWindow1764250000000,
+  TaxWithholding1764260000000,
 ];
