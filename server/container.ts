@@ -16,6 +16,7 @@ import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } f
 import { PayoutsService } from './modules/payouts';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
+import { TaxService } from './modules/tax';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
 /** Composition root: every service is built once here and handed its dependencies. */
@@ -44,6 +45,8 @@ export interface Container {
   refunds: RefundsService;
   payPage: PayPageService;
   payouts: PayoutsService;
+  /** Tax withheld for household sellers (Decree 117/2025): at paid, reversed by refunds. */
+  tax: TaxService;
   adminOrders: AdminOrdersService;
   reports: ReportsService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
@@ -61,10 +64,11 @@ export function buildContainer(deps: {
   const media = new LocalDiskStorage(deps.config.mediaDir);
   const audit = new AuditService(deps.dataSource);
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
-  const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
+  const catalog = new CatalogService(deps.dataSource, media, clock, {
+    cacheSeconds: deps.config.catalogCacheSeconds,
+  });
   const products = new ProductService();
   const stock = new StockService(deps.dataSource);
-  const orderLifecycle = new OrderLifecycle(stock, deps.config.publicUrl);
   // A suspension settles the cooperative's orders in its own transaction (OrderLifecycle decides how).
   const sellers = new SellersService(deps.dataSource, accounts, audit, (manager, seller, actorUserId, reason) =>
     orderLifecycle.settleForSuspendedSeller(manager, seller, actorUserId, reason),
@@ -75,7 +79,10 @@ export function buildContainer(deps: {
   // Card payments only when STRIPE_* is configured; without it the card pages say so and no refund is `requested`.
   const stripe = deps.config.stripe ? new StripeGateway(deps.config.stripe) : null;
   const payouts = new PayoutsService(deps.dataSource, audit, sellers);
-  const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, audit, stripe, deps.logger);
+  // Withholding happens in the paying transaction: the lifecycle calls the tax module, which writes the ledger through payouts.
+  const tax = new TaxService(deps.dataSource, payouts, clock);
+  const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl);
+  const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, tax, audit, stripe, deps.logger);
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
   return {
     ...rest,
@@ -97,6 +104,7 @@ export function buildContainer(deps: {
     refunds,
     payPage: new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger),
     payouts,
+    tax,
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),

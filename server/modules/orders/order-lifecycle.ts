@@ -22,6 +22,14 @@ export interface MoveBy {
   tellBuyer?: string;
 }
 
+/**
+ * What else happens in the transaction that makes an order paid: the tax module withholds a
+ * household seller's VAT and PIT (issue 17). A port, so orders does not import tax.
+ */
+export interface PaidHook {
+  orderPaid(manager: EntityManager, orderId: number): Promise<void>;
+}
+
 export interface Moved {
   id: number;
   orderId: number;
@@ -64,6 +72,8 @@ const SELLER_ORDER_MAIL: Partial<Record<SellerOrderStatus, OrderEvent>> = { ship
 export class OrderLifecycle {
   constructor(
     private readonly stock: StockService,
+    /** Called in the paying transaction once the order and its parts are paid (tax withholding). */
+    private readonly paidHook: PaidHook,
     /** PUBLIC_URL: links in mail must be absolute, a mail client has no site to resolve a path against. */
     private readonly publicUrl: string,
   ) {}
@@ -145,6 +155,7 @@ export class OrderLifecycle {
     );
     if (moved.length === 0) return false;
     await this.transition(manager, { kind: 'parts', orderId, to: 'to_ship', only: ['awaiting_payment'] }, { actorId: options.actorUserId ?? null });
+    await this.paidHook.orderPaid(manager, orderId);
     await this.flagIfSellerSuspended(manager, orderId);
     return true;
   }
@@ -204,6 +215,7 @@ export class OrderLifecycle {
       { actorId: null, note: 'Thanh toán đến sau khi hết hạn giữ hàng' },
     );
     await this.transition(manager, { kind: 'parts', orderId, to: 'to_ship', only: ['cancelled'] }, { actorId: null });
+    await this.paidHook.orderPaid(manager, orderId);
     return true;
   }
 

@@ -5,6 +5,7 @@ import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import { canMoveOrder, type OrderLifecycle, type PartRefunds } from '../orders';
 import type { PayoutsService } from '../payouts';
+import type { TaxService } from '../tax';
 import { findPayableOrder } from './payable-order';
 import { movePayment, moveRefunds } from './payment-records';
 import { initialRefundStatus, type RefundProvider, type RefundStatus } from './payment-state';
@@ -28,6 +29,8 @@ export class RefundsService implements PartRefunds {
     private readonly dataSource: DataSource,
     private readonly lifecycle: OrderLifecycle,
     private readonly payouts: PayoutsService,
+    /** A refund after payment reverses the tax withheld on the part (issue 17). */
+    private readonly tax: TaxService,
     private readonly audit: AuditService,
     /** null when card payments are not configured: then no refund is ever `requested`. */
     private readonly stripe: StripeGateway | null,
@@ -54,6 +57,13 @@ export class RefundsService implements PartRefunds {
         total_vnd: number;
       }[];
       for (const part of delivered) await this.payouts.recordRefund(manager, part.id, part.total_vnd);
+      // Every part goes back whole, less what an earlier cancelled-part refund already gave back (and reversed).
+      const parts = (await manager.query(
+        `SELECT so.id, so.total_vnd - coalesce((SELECT sum(r.amount_vnd) FROM refunds r WHERE r.seller_order_id = so.id), 0)::bigint AS left_vnd
+         FROM seller_orders so WHERE so.order_id = $1 ORDER BY so.id`,
+        [order.id],
+      )) as { id: number; left_vnd: number }[];
+      for (const part of parts) await this.tax.partRefunded(manager, part.id, Number(part.left_vnd));
       await this.recordRefund(manager, {
         orderId: order.id,
         sellerOrderId: null,
@@ -90,6 +100,7 @@ export class RefundsService implements PartRefunds {
       reason: 'Hợp tác xã huỷ phần đơn đã thanh toán',
       actorUserId,
     });
+    await this.tax.partRefunded(manager, sellerOrderId, amount);
     // Everything paid has gone back: the order is refunded (if it was paid or completed; the table decides).
     if (part.paid_amount_vnd === part.refunded_amount_vnd + amount) await this.lifecycle.markRefunded(manager, part.order_id, { actorId: actorUserId });
   }

@@ -3,8 +3,9 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import type { SellersService } from '../sellers';
+import { payoutsWaitForIdentification, type WithholdingSubject } from '../tax';
 
-export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout';
+export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout' | 'tax_vat' | 'tax_pit' | 'tax_vat_reversal' | 'tax_pit_reversal';
 
 export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {
   sale: 'Đơn đã giao',
@@ -12,7 +13,15 @@ export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {
   refund: 'Hoàn tiền cho người mua',
   commission_reversal: 'Trả lại phí sàn',
   payout: 'Đã chuyển tiền cho hợp tác xã',
+  tax_vat: 'Thuế GTGT khấu trừ',
+  tax_pit: 'Thuế TNCN khấu trừ',
+  tax_vat_reversal: 'Hoàn thuế GTGT khấu trừ',
+  tax_pit_reversal: 'Hoàn thuế TNCN khấu trừ',
 };
+
+/** Why payouts wait: a withheld seller (household) has given neither a tax code nor a citizen ID. */
+export const PAYOUTS_WAIT_MESSAGE =
+  'Chưa thể chuyển tiền: người bán thuộc diện được sàn khấu trừ thuế nhưng chưa khai mã số thuế hoặc số CCCD. Người bán cần bổ sung trong hồ sơ gian hàng.';
 
 export interface LedgerEntry {
   id: number;
@@ -107,6 +116,39 @@ export class PayoutsService {
     }
   }
 
+  /**
+   * Hook from the tax module, in the paying (or refunding) transaction: the part's withheld VAT and
+   * PIT as debit lines, or their reversal as credit lines (`vatVnd`/`pitVnd` are the tax rows' sums:
+   * positive withheld, negative reversed). One line per part and kind, written once.
+   */
+  async recordTax(
+    manager: EntityManager,
+    line: { sellerId: number; sellerOrderId: number; entry: 'withheld' | 'reversal'; vatVnd: number; pitVnd: number },
+  ): Promise<void> {
+    const suffix = line.entry === 'reversal' ? '_reversal' : '';
+    for (const [kind, amount] of [
+      [`tax_vat${suffix}`, line.vatVnd],
+      [`tax_pit${suffix}`, line.pitVnd],
+    ] as const) {
+      if (amount === 0) continue;
+      await manager.query(`INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+        line.sellerId,
+        kind,
+        -amount,
+        line.sellerOrderId,
+      ]);
+    }
+  }
+
+  /** A withheld seller without a tax code or citizen ID: sales go on, payouts wait (Decree 117/2025). */
+  async payoutsWait(sellerId: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [seller] = (await manager.query(
+      `SELECT type, tax_withholding AS "taxWithholding", tax_code AS "taxCode", citizen_id AS "citizenId" FROM sellers WHERE id = $1`,
+      [sellerId],
+    )) as WithholdingSubject[];
+    return Boolean(seller) && payoutsWaitForIdentification(seller);
+  }
+
   /** Hook from payments: money given back for a part the cooperative was already credited for. */
   async recordRefund(manager: EntityManager, sellerOrderId: number, amountVnd: number): Promise<void> {
     const credited = (await manager.query(
@@ -152,7 +194,7 @@ export class PayoutsService {
   }
 
   /** The cooperative's own page: balance and ledger. */
-  async ownStatement(actor: Actor): Promise<{ sellerId: number; balanceVnd: number; entries: LedgerEntry[]; rateBp: number }> {
+  async ownStatement(actor: Actor): Promise<{ sellerId: number; balanceVnd: number; entries: LedgerEntry[]; rateBp: number; payoutsWait: boolean }> {
     if (actor.role !== 'seller') throw new ForbiddenError();
     const [seller] = (await this.dataSource.query(`SELECT id, commission_rate_bp FROM sellers WHERE owner_user_id = $1`, [actor.id])) as {
       id: number;
@@ -164,6 +206,7 @@ export class PayoutsService {
       balanceVnd: await this.balance(seller.id),
       entries: await this.ledger(seller.id),
       rateBp: seller.commission_rate_bp ?? (await this.platformRateBp()),
+      payoutsWait: await this.payoutsWait(seller.id),
     };
   }
 
@@ -187,7 +230,13 @@ export class PayoutsService {
       [sellerId],
     )) as { id: number; name: string; commissionRateBp: number | null; bankBin: string | null; bankAccountNo: string | null; bankAccountName: string | null }[];
     if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
-    return { seller, balanceVnd: await this.balance(sellerId), entries: await this.ledger(sellerId), platformRateBp: await this.platformRateBp() };
+    return {
+      seller,
+      balanceVnd: await this.balance(sellerId),
+      entries: await this.ledger(sellerId),
+      platformRateBp: await this.platformRateBp(),
+      payoutsWait: await this.payoutsWait(sellerId),
+    };
   }
 
   /** An admin records money sent to the cooperative: never more than it is owed, never the same bank reference twice. */
@@ -196,6 +245,7 @@ export class PayoutsService {
     await this.dataSource.transaction(async (manager) => {
       const [seller] = (await manager.query(`SELECT id FROM sellers WHERE id = $1 FOR UPDATE`, [sellerId])) as unknown[];
       if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      if (await this.payoutsWait(sellerId, manager)) throw new ConflictError(PAYOUTS_WAIT_MESSAGE, 'payouts_wait_for_identification');
       const balance = await this.balance(sellerId, manager);
       if (input.amountVnd > balance) {
         throw new ValidationError({ amountVnd: `Số tiền vượt quá số dư đang nợ hợp tác xã (${balance.toLocaleString('vi-VN')} ₫).` });

@@ -1,1 +1,2 @@
 export * from './withholding-rules';
+export { TaxService, type RatesOn } from './tax.service';

@@ -82,4 +82,18 @@ export const en: Record<keyof typeof vi, string> = {
   'account.sessions.submit': 'Sign out everywhere',
   'account.sessions.done': 'Signed out on every other device.',
   'footer.about': 'Chợ OCOP connects Lào Cai cooperatives with buyers across Vietnam. Cashless payment only.',
+  'payouts.kind.sale': 'Delivered order',
+  'payouts.kind.commission': 'Platform fee',
+  'payouts.kind.refund': 'Refund to the buyer',
+  'payouts.kind.commission_reversal': 'Platform fee returned',
+  'payouts.kind.payout': 'Paid out to the seller',
+  'payouts.kind.tax_vat': 'VAT withheld',
+  'payouts.kind.tax_pit': 'Personal income tax withheld',
+  'payouts.kind.tax_vat_reversal': 'VAT withheld, reversed',
+  'payouts.kind.tax_pit_reversal': 'Personal income tax withheld, reversed',
+  'payouts.giveIdentification': 'Give a tax code or citizen ID',
+  'payouts.taxNote':
+    'For households and groups of individuals, Chợ OCOP withholds VAT and personal income tax when an order is paid (Decree 117/2025/NĐ-CP) and pays it on their behalf; a refund reverses the tax withheld in proportion.',
+  'payouts.waitForIdentification':
+    'Payouts are on hold: this seller has tax withheld by the platform but has not given a tax code or citizen ID number. Add one in the shop profile to be paid; sales go on as usual.',
 };

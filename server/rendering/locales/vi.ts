@@ -80,4 +80,18 @@ export const vi = {
   'account.sessions.submit': 'Đăng xuất khỏi mọi thiết bị',
   'account.sessions.done': 'Đã đăng xuất khỏi mọi thiết bị khác.',
   'footer.about': 'Chợ OCOP kết nối hợp tác xã Lào Cai với người mua trên cả nước. Thanh toán không dùng tiền mặt.',
+  'payouts.kind.sale': 'Đơn đã giao',
+  'payouts.kind.commission': 'Phí sàn',
+  'payouts.kind.refund': 'Hoàn tiền cho người mua',
+  'payouts.kind.commission_reversal': 'Trả lại phí sàn',
+  'payouts.kind.payout': 'Đã chuyển tiền cho hợp tác xã',
+  'payouts.kind.tax_vat': 'Thuế GTGT khấu trừ',
+  'payouts.kind.tax_pit': 'Thuế TNCN khấu trừ',
+  'payouts.kind.tax_vat_reversal': 'Hoàn thuế GTGT khấu trừ',
+  'payouts.kind.tax_pit_reversal': 'Hoàn thuế TNCN khấu trừ',
+  'payouts.giveIdentification': 'Khai mã số thuế hoặc CCCD',
+  'payouts.taxNote':
+    'Với hộ sản xuất và tổ hợp tác, Chợ OCOP khấu trừ thuế GTGT và thuế TNCN khi đơn được thanh toán (Nghị định 117/2025/NĐ-CP) và nộp thay; hoàn tiền thì thuế đã khấu trừ được hoàn lại tương ứng.',
+  'payouts.waitForIdentification':
+    'Tạm giữ tiền chuyển: người bán thuộc diện được sàn khấu trừ thuế nhưng chưa khai mã số thuế hoặc số CCCD. Bổ sung trong hồ sơ gian hàng để nhận tiền; việc bán hàng vẫn diễn ra bình thường.',
 } as const;
