@@ -22,6 +22,7 @@ import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
+import { taxRoutes } from './modules/tax';
 import { setupViews } from './rendering/view-engine';
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -114,6 +115,7 @@ export function createApp(container: Container): Express {
   app.use(payoutRoutes(container.payouts));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(reportRoutes(container.reports));
+  app.use(taxRoutes(container.taxReports));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalog);
 

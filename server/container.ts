@@ -16,7 +16,7 @@ import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } f
 import { PayoutsService } from './modules/payouts';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
-import { TaxService } from './modules/tax';
+import { TaxReportsService, TaxService } from './modules/tax';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
 /** Composition root: every service is built once here and handed its dependencies. */
@@ -47,6 +47,8 @@ export interface Container {
   payouts: PayoutsService;
   /** Tax withheld for household sellers (Decree 117/2025): at paid, reversed by refunds. */
   tax: TaxService;
+  /** The monthly declaration, the declared mark, a seller's year. */
+  taxReports: TaxReportsService;
   adminOrders: AdminOrdersService;
   reports: ReportsService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
@@ -64,9 +66,7 @@ export function buildContainer(deps: {
   const media = new LocalDiskStorage(deps.config.mediaDir);
   const audit = new AuditService(deps.dataSource);
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
-  const catalog = new CatalogService(deps.dataSource, media, clock, {
-    cacheSeconds: deps.config.catalogCacheSeconds,
-  });
+  const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
   const products = new ProductService();
   const stock = new StockService(deps.dataSource);
   // A suspension settles the cooperative's orders in its own transaction (OrderLifecycle decides how).
@@ -107,6 +107,7 @@ export function buildContainer(deps: {
     tax,
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
+    taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };
 }

@@ -5,7 +5,8 @@ import { assertAdmin, type Actor } from '../accounts';
 export interface AuditEntryInput {
   actorUserId: number | null;
   action: string;
-  targetType: 'seller' | 'product' | 'order' | 'user';
+  /** 'tax_period': a declaration month, targetId YYYY-MM. */
+  targetType: 'seller' | 'product' | 'order' | 'user' | 'tax_period';
   targetId: string | number;
   reason?: string | null;
   details?: Record<string, unknown>;

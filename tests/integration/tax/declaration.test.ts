@@ -1,0 +1,259 @@
+import request from 'supertest';
+import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { decodeHtml, parseCsv, tableRows } from '../../helpers/sales';
+import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
+import { createTestContext, type TestContext } from '../../helpers/test-context';
+import { formatVnd } from '../../../server/lib/money';
+
+// 15/11/2026 10:00 in Vietnam: October is the month to declare, November is running.
+const NOW = new Date('2026-11-15T03:00:00Z');
+const OCT = '2026-10-01';
+const NOV = '2026-11-01';
+
+let ctx: TestContext;
+let admin: request.Agent;
+let adminId: number;
+const sellers: Record<'household' | 'group' | 'noId' | 'coop', { id: number; name: string }> = {} as never;
+
+beforeAll(async () => {
+  ctx = await createTestContext({ now: NOW });
+  ({ agent: admin, id: adminId } = await signInAsAdmin(ctx.app, ctx.ds));
+  const make = async (key: keyof typeof sellers, name: string, type: 'ho_san_xuat' | 'to_hop_tac' | 'htx', commune: string) => {
+    sellers[key] = await ctx.factories.createSeller({ name, type, commune });
+  };
+  await make('household', 'Hộ Sùng Thị Mai', 'ho_san_xuat', 'Xã Bản Hồ');
+  await make('group', 'Tổ hợp tác chè Suối Giàng', 'to_hop_tac', 'Xã Suối Giàng');
+  await make('noId', 'Hộ Lò Văn Pao', 'ho_san_xuat', 'Xã Mường Hum');
+  await make('coop', 'HTX Ong mật Lương Thịnh', 'htx', 'Xã Lương Thịnh');
+  await ctx.ds.query(`UPDATE sellers SET citizen_id = '001234567890' WHERE id = $1`, [sellers.household.id]);
+  await ctx.ds.query(`UPDATE sellers SET tax_code = '0101234567' WHERE id = $1`, [sellers.group.id]);
+
+  // October: the household's part of 3 × 200.000 ₫ + 30.000 ₫ shipping, the group's 1.234.567 ₫ of goods.
+  const householdPart = await sellerOrderOf(ctx, sellers.household.id);
+  await insertWithholding(ctx.ds, { sellerOrderId: householdPart, sellerId: sellers.household.id, period: OCT, goods: 600_000, transport: 30_000 });
+  const groupPart = await sellerOrderOf(ctx, sellers.group.id);
+  await insertWithholding(ctx.ds, { sellerOrderId: groupPart, sellerId: sellers.group.id, period: OCT, goods: 1_234_567 });
+  // An October part refunded in October: nets to zero in October.
+  const refundedSameMonth = await sellerOrderOf(ctx, sellers.group.id);
+  await insertWithholding(ctx.ds, { sellerOrderId: refundedSameMonth, sellerId: sellers.group.id, period: OCT, goods: 500_000 });
+  await insertWithholding(ctx.ds, { sellerOrderId: refundedSameMonth, sellerId: sellers.group.id, period: OCT, entry: 'reversal', goods: 500_000 });
+  // A September part of the household refunded in October: an adjustment of October.
+  const septemberPart = await sellerOrderOf(ctx, sellers.household.id);
+  await insertWithholding(ctx.ds, { sellerOrderId: septemberPart, sellerId: sellers.household.id, period: '2026-09-01', goods: 200_000 });
+  await insertWithholding(ctx.ds, { sellerOrderId: septemberPart, sellerId: sellers.household.id, period: OCT, entry: 'reversal', goods: 200_000 });
+  // The household without identification sold in October too.
+  const noIdPart = await sellerOrderOf(ctx, sellers.noId.id);
+  await insertWithholding(ctx.ds, { sellerOrderId: noIdPart, sellerId: sellers.noId.id, period: OCT, goods: 100_000 });
+});
+afterAll(() => ctx.close());
+
+/** GET a CSV as raw bytes, so the BOM is seen exactly as a spreadsheet would. */
+function getBytes(agent: request.Agent, url: string) {
+  return agent
+    .get(url)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}
+
+const v = (n: number) => formatVnd(n);
+
+describe('GET /admin/tax: the monthly declaration', () => {
+  it('shows one row per withheld seller with identification, revenue, tax and adjustments, and the totals', async () => {
+    const res = await admin.get('/admin/tax?month=2026-10');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Kê khai thuế khấu trừ tháng 10/2026');
+    const rows = tableRows(res.text, 'tax-declaration');
+    // Ordered by name: Hộ Lò Văn Pao, Hộ Sùng Thị Mai, Tổ hợp tác chè Suối Giàng; then the totals.
+    expect(rows).toEqual([
+      ['Hộ Lò Văn Pao', 'Hộ sản xuất', 'Chưa cung cấp', 'Xã Mường Hum', v(100_000), v(0), v(1_000), v(500), v(0), v(0)],
+      ['Hộ Sùng Thị Mai', 'Hộ sản xuất', 'CCCD 001234567890', 'Xã Bản Hồ', v(600_000), v(30_000), v(6_900), v(3_450), v(-2_000), v(-1_000)],
+      ['Tổ hợp tác chè Suối Giàng', 'Tổ hợp tác', 'MST 0101234567', 'Xã Suối Giàng', v(1_234_567), v(0), v(12_346), v(6_173), v(0), v(0)],
+      ['Tổng cộng', '', '', '', v(1_934_567), v(30_000), v(20_246), v(10_123), v(-2_000), v(-1_000)],
+    ]);
+    // What is payable: withheld plus the adjustments.
+    expect(decodeHtml(res.text)).toMatch(new RegExp(`id="total-vat-net">${v(18_246)}<`));
+    expect(decodeHtml(res.text)).toMatch(new RegExp(`id="total-pit-net">${v(9_123)}<`));
+    // The cooperative declares its own tax.
+    expect(res.text).not.toContain('HTX Ong mật Lương Thịnh');
+  });
+
+  it('lists the withheld sellers who lack a tax code or citizen ID', async () => {
+    const res = await admin.get('/admin/tax?month=2026-10');
+    const missing = tableRows(res.text, 'tax-missing-id');
+    expect(missing).toEqual([['Hộ Lò Văn Pao', 'Hộ sản xuất', 'Xã Mường Hum', 'Có']]);
+  });
+
+  it('the CSV has the same figures: UTF-8 with a BOM, one row per seller, money as whole đồng', async () => {
+    const res = await getBytes(admin, '/admin/tax.csv?month=2026-10');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="?khau-tru-thue_2026-10\.csv"?/);
+    const bytes = res.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(bytes.subarray(3).toString('utf8'));
+    expect(rows[0]).toEqual([
+      'Người bán',
+      'Loại hình',
+      'Mã số thuế',
+      'Số CCCD',
+      'Xã/phường',
+      'Doanh thu hàng hoá (đồng)',
+      'Doanh thu vận chuyển (đồng)',
+      'Doanh thu dịch vụ (đồng)',
+      'Thuế GTGT đã khấu trừ (đồng)',
+      'Thuế TNCN đã khấu trừ (đồng)',
+      'Điều chỉnh GTGT kỳ trước (đồng)',
+      'Điều chỉnh TNCN kỳ trước (đồng)',
+    ]);
+    expect(rows.slice(1)).toEqual([
+      ['Hộ Lò Văn Pao', 'Hộ sản xuất', '', '', 'Xã Mường Hum', '100000', '0', '0', '1000', '500', '0', '0'],
+      ['Hộ Sùng Thị Mai', 'Hộ sản xuất', '', '001234567890', 'Xã Bản Hồ', '600000', '30000', '0', '6900', '3450', '-2000', '-1000'],
+      ['Tổ hợp tác chè Suối Giàng', 'Tổ hợp tác', '0101234567', '', 'Xã Suối Giàng', '1234567', '0', '0', '12346', '6173', '0', '0'],
+      ['Tổng cộng', '', '', '', '', '1934567', '30000', '0', '20246', '10123', '-2000', '-1000'],
+    ]);
+  });
+
+  it('a seller name that looks like a formula is neutralised in the CSV', async () => {
+    const evil = await ctx.factories.createSeller({ name: '=HYPERLINK("x")', type: 'ho_san_xuat' });
+    const part = await sellerOrderOf(ctx, evil.id);
+    await insertWithholding(ctx.ds, { sellerOrderId: part, sellerId: evil.id, period: '2026-08-01', goods: 10_000 });
+    const res = await getBytes(admin, '/admin/tax.csv?month=2026-08');
+    const rows = parseCsv((res.body as Buffer).subarray(3).toString('utf8'));
+    expect(rows[1][0]).toBe(`'=HYPERLINK("x")`);
+  });
+
+  it('opens on last month by default, and a month with nothing withheld says so', async () => {
+    const res = await admin.get('/admin/tax');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('tháng 10/2026');
+    const empty = await admin.get('/admin/tax?month=2025-01');
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain('Không có khoản khấu trừ nào trong tháng này.');
+  });
+
+  it('refuses a bad month with a clear message, never a 500', async () => {
+    for (const query of ['month=2026-13', 'month=abc', 'month=1999-12', 'month=2026-1', 'month=2026-10&month=2026-11', 'month=2026-10&x=1']) {
+      const res = await admin.get(`/admin/tax?${query}`);
+      expect([400, 422]).toContain(res.status);
+      expect(res.text).toContain('Tháng không hợp lệ');
+      expect((await admin.get(`/admin/tax.csv?${query}`)).status).toBe(422);
+    }
+  });
+
+  it('is for admins only: buyers and sellers get 403, visitors are sent to sign in', async () => {
+    const buyer = await createAccount(ctx.ds);
+    const buyerAgent = await signIn(ctx.app, buyer.email);
+    const { agent: sellerAgent } = await signInAsSeller(ctx.app, ctx.ds);
+    for (const agent of [buyerAgent, sellerAgent]) {
+      expect((await agent.get('/admin/tax?month=2026-10')).status).toBe(403);
+      expect((await agent.get('/admin/tax.csv?month=2026-10')).status).toBe(403);
+      const page = await agent.get('/account');
+      const declare = await agent
+        .post('/admin/tax/declare')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), month: '2026-09' });
+      expect(declare.status).toBe(403);
+    }
+    expect((await ctx.ds.query(`SELECT * FROM tax_declarations WHERE period = '2026-09-01'`)).length).toBe(0);
+    const anonymous = await request(ctx.app).get('/admin/tax');
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.location).toMatch(/^\/login\?next=/);
+  });
+
+  it('speaks English when the reader switched language', async () => {
+    const res = await admin.get('/admin/tax?month=2026-10').set('Cookie', 'lang=en');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Tax withheld: declaration for 10/2026');
+    expect(res.text).toContain('VAT withheld');
+    expect(res.text).toContain('Withheld sellers without a tax code or citizen ID');
+    expect(res.text).toContain('Citizen ID 001234567890');
+    expect(res.text).not.toContain('Thuế GTGT đã khấu trừ');
+    const bad = await admin.get('/admin/tax?month=oops').set('Cookie', 'lang=en');
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Invalid month');
+  });
+});
+
+describe('POST /admin/tax/declare', () => {
+  async function declare(month: string) {
+    const page = await admin.get(`/admin/tax?month=${month}`);
+    return admin
+      .post('/admin/tax/declare')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), month });
+  }
+
+  it('marks a past month declared, audited, and its figures stay as they were', async () => {
+    const before = tableRows((await admin.get('/admin/tax?month=2026-10')).text, 'tax-declaration');
+    const res = await declare('2026-10');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/tax?month=2026-10');
+    const page = await admin.get('/admin/tax?month=2026-10');
+    expect(page.text).toContain('Đã đánh dấu kê khai tháng 10/2026');
+    expect(page.text).toContain('Đã kê khai 15/11/2026.');
+    expect(page.text).not.toContain('Đánh dấu đã kê khai tháng');
+
+    const [row] = await ctx.ds.query(`SELECT declared_by FROM tax_declarations WHERE period = $1`, [OCT]);
+    expect(row.declared_by).toBe(adminId);
+    const audit = await ctx.ds.query(`SELECT actor_user_id, target_type, target_id, details FROM audit_log WHERE action = 'tax.declared'`);
+    expect(audit).toEqual([
+      {
+        actor_user_id: adminId,
+        target_type: 'tax_period',
+        target_id: '2026-10',
+        details: expect.objectContaining({ sellers: 3, vatVnd: 20_246, pitVnd: 10_123 }),
+      },
+    ]);
+
+    // A refund after the declaration lands in November (as the tax service routes it): October does not move.
+    const [part] = await ctx.ds.query(`SELECT seller_order_id FROM tax_withholdings WHERE seller_id = $1 AND period = $2 AND kind = 'transport'`, [
+      sellers.household.id,
+      OCT,
+    ]);
+    await insertWithholding(ctx.ds, {
+      sellerOrderId: part.seller_order_id,
+      sellerId: sellers.household.id,
+      period: NOV,
+      entry: 'reversal',
+      goods: 600_000,
+      transport: 30_000,
+    });
+    expect(tableRows((await admin.get('/admin/tax?month=2026-10')).text, 'tax-declaration')).toEqual(before);
+    const november = tableRows((await admin.get('/admin/tax?month=2026-11')).text, 'tax-declaration');
+    expect(november).toEqual([
+      ['Hộ Sùng Thị Mai', 'Hộ sản xuất', 'CCCD 001234567890', 'Xã Bản Hồ', v(0), v(0), v(0), v(0), v(-6_900), v(-3_450)],
+      ['Tổng cộng', '', '', '', v(0), v(0), v(0), v(0), v(-6_900), v(-3_450)],
+    ]);
+  });
+
+  it('declaring twice changes nothing and says so', async () => {
+    const res = await declare('2026-10');
+    expect(res.status).toBe(303);
+    const page = await admin.get('/admin/tax?month=2026-10');
+    expect(page.text).toContain('Tháng 10/2026 đã được kê khai ngày 15/11/2026; không có gì thay đổi.');
+    expect((await ctx.ds.query(`SELECT * FROM tax_declarations`)).length).toBe(1);
+    expect((await ctx.ds.query(`SELECT * FROM audit_log WHERE action = 'tax.declared'`)).length).toBe(1);
+  });
+
+  it('refuses the running month, a future one and a bad one', async () => {
+    const page = await admin.get('/admin/tax?month=2026-11');
+    expect(page.text).toContain('Tháng này chưa kết thúc nên chưa thể kê khai.');
+    for (const month of ['2026-11', '2027-01', 'nope', '2026-00']) {
+      const res = await admin
+        .post('/admin/tax/declare')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), month });
+      expect(res.status).toBe(422);
+    }
+    const notPast = await admin
+      .post('/admin/tax/declare')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), month: '2026-11' });
+    expect(notPast.text).toContain('Chỉ kê khai được tháng đã kết thúc.');
+    expect((await ctx.ds.query(`SELECT period FROM tax_declarations ORDER BY period`)).map((r: { period: string }) => r.period)).toEqual([OCT]);
+  });
+});
