@@ -17,8 +17,10 @@ import {
   decisionBodySchema,
   decisionParamsSchema,
   statusFilterSchema,
+  taxWithholdingBodySchema,
   type SellersService,
 } from '../sellers';
+import { TAX_WITHHOLDING_MODES, isWithheld, payoutsWaitForIdentification } from '../tax';
 
 const DECISION_LABELS = { approve: 'Duyệt', reject: 'Từ chối', suspend: 'Tạm ngừng', reinstate: 'Khôi phục' } as const;
 const ACTION_LABELS: Record<string, string> = {
@@ -36,6 +38,7 @@ const ACTION_LABELS: Record<string, string> = {
   'order.cancel': 'Huỷ đơn hàng',
   'seller.payout': 'Chuyển tiền cho hợp tác xã',
   'seller.commission': 'Đặt phí sàn riêng',
+  'seller.tax-withholding': 'Đổi cách khấu trừ thuế',
   'settings.commission': 'Đổi phí sàn mặc định',
 };
 
@@ -93,11 +96,32 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
       bank: bankName(view.seller.bankBin),
       decisions: allowedDecisions(view.seller.status).map((d) => ({ value: d, label: DECISION_LABELS[d], danger: d === 'reject' || d === 'suspend' })),
       history: view.history.map((h) => ({ ...h, actionLabel: ACTION_LABELS[h.action] ?? h.action })),
+      // Decree 117/2025: the rule in force, what it decides, and the identification in full (admins only).
+      taxWithheld: isWithheld(view.seller),
+      taxWaitsForIdentification: payoutsWaitForIdentification(view.seller),
+      taxModes: TAX_WITHHOLDING_MODES.map((mode) => ({
+        value: mode,
+        selected: mode === ((extra.taxValues as { mode?: string } | undefined)?.mode ?? view.seller.taxWithholding),
+      })),
       ...extra,
     });
   };
 
   router.get('/admin/sellers/:id', (req, res) => renderSeller(req, res));
+
+  // Before /:decision, which would take 'tax-withholding' for a decision.
+  router.post('/admin/sellers/:id/tax-withholding', async (req, res) => {
+    const { id } = parseInput(idParams, req.params);
+    try {
+      const { mode, reason } = parseInput(taxWithholdingBodySchema, formBody(req));
+      await sellers.setTaxWithholding(req.user!, id, mode, reason);
+      res.redirect(303, `/admin/sellers/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(422);
+      await renderSeller(req, res, { taxErrors: err.fieldErrors, taxValues: formBody(req) });
+    }
+  });
 
   router.post('/admin/sellers/:id/:decision', async (req, res) => {
     const { id, decision } = parseInput(decisionParamsSchema, req.params);

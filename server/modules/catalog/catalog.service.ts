@@ -7,6 +7,7 @@ import { todayInVietnam } from '../../lib/dates';
 import { hasValidOcopBadge } from '../../lib/ocop';
 import { escapeLike, foldVietnamese } from '../../lib/text';
 import { NotFoundError } from '../../lib/errors';
+import { maskIdentification } from '../tax';
 import type { MediaStorage } from '../../storage/media-storage';
 import type { Category } from './category.entity';
 import { PAGE_SIZE, type ProductQuery, type ProductSort } from './catalog.schemas';
@@ -79,6 +80,8 @@ export interface SellerStorefront {
   province: string;
   address: string;
   description: string;
+  /** Only the last digits: the full tax code is for the seller and admins. */
+  taxCodeMasked: string | null;
 }
 
 export interface CatalogFilter extends Partial<ProductQuery> {
@@ -537,11 +540,12 @@ export class CatalogService {
 
   async getStorefront(slug: string): Promise<SellerStorefront> {
     const rows = (await this.dataSource.query(
-      `SELECT id, name, slug, type, commune, province, address, description FROM sellers WHERE slug = $1 AND status = 'approved'`,
+      `SELECT id, name, slug, type, commune, province, address, description, tax_code AS "taxCode" FROM sellers WHERE slug = $1 AND status = 'approved'`,
       [slug],
-    )) as SellerStorefront[];
+    )) as (Omit<SellerStorefront, 'taxCodeMasked'> & { taxCode: string | null })[];
     if (!rows[0]) throw new NotFoundError('Không tìm thấy gian hàng này.');
-    return rows[0];
+    const { taxCode, ...seller } = rows[0];
+    return { ...seller, taxCodeMasked: maskIdentification(taxCode) };
   }
 
   /** Everything a search engine may index: listed products and approved cooperatives (capped at one sitemap file). */

@@ -1,3 +1,5 @@
+import type { TaxWithholdingMode } from '../tax';
+
 export const SELLER_TYPES = ['htx', 'to_hop_tac', 'doanh_nghiep', 'ho_san_xuat'] as const;
 export type SellerType = (typeof SELLER_TYPES)[number];
 export const SELLER_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const;
@@ -15,7 +17,13 @@ export interface Seller {
   address: string;
   description: string;
   phone: string | null;
+  /** 10 or 13 digits, stored without the dash of the `0101234567-001` spelling. */
   taxCode: string | null;
+  /** A 12-digit citizen ID (CCCD): identifies a household without a tax code. */
+  citizenId: string | null;
+  /** Who decides withholding under Decree 117/2025: the seller's type, or an admin's override (with its reason). */
+  taxWithholding: TaxWithholdingMode;
+  taxWithholdingReason: string | null;
   /** Moved only through SELLER_TRANSITIONS (seller-state.ts). */
   status: SellerStatus;
   statusReason: string | null;
@@ -33,6 +41,7 @@ export interface Seller {
 
 /** The SELECT list that reads a Seller from `sellers`. */
 export const SELLER_COLUMNS = `id, owner_user_id AS "ownerUserId", name, slug, type, province, commune, address, description, phone,
-  tax_code AS "taxCode", status, status_reason AS "statusReason", bank_bin AS "bankBin", bank_account_no AS "bankAccountNo",
+  tax_code AS "taxCode", citizen_id AS "citizenId", tax_withholding AS "taxWithholding",
+  tax_withholding_reason AS "taxWithholdingReason", status, status_reason AS "statusReason", bank_bin AS "bankBin", bank_account_no AS "bankAccountNo",
   bank_account_name AS "bankAccountName", submitted_at AS "submittedAt", reviewed_at AS "reviewedAt", shipping_fee_vnd AS "shippingFeeVnd",
   free_shipping_threshold_vnd AS "freeShippingThresholdVnd", created_at AS "createdAt", updated_at AS "updatedAt"`;

@@ -4,10 +4,11 @@ import type { Csrf } from '../../http/csrf';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
+import { isWithheld, payoutsWaitForIdentification } from '../tax';
 import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
 import type { Seller } from './seller.entity';
 import { sellerFormOptions } from './sellers.presenter';
-import { sellerApplicationSchema, sellerProfileSchema, shippingSchema } from './sellers.schemas';
+import { sellerApplicationSchema, sellerProfileSchema, shippingSchema, taxIdentificationSchema } from './sellers.schemas';
 import type { SellerProductsService } from './seller-products.service';
 import type { SellersService } from './sellers.service';
 
@@ -19,6 +20,7 @@ function profileValues(seller: Seller): Record<string, unknown> {
     address: seller.address,
     description: seller.description,
     taxCode: seller.taxCode ?? '',
+    citizenId: seller.citizenId ?? '',
     bankBin: seller.bankBin ?? '',
     bankAccountNo: seller.bankAccountNo ?? '',
     bankAccountName: seller.bankAccountName ?? '',
@@ -71,7 +73,39 @@ export function sellerAreaRoutes(
       isPending: seller.status === 'pending',
       isRejected: seller.status === 'rejected',
       isSuspended: seller.status === 'suspended',
+      // Decree 117/2025: whether the platform withholds this seller's tax, and whether payouts wait for identification.
+      taxWithheld: isWithheld(seller),
+      waitsForIdentification: payoutsWaitForIdentification(seller),
     });
+  });
+
+  // The seller's tax code / citizen ID on its own, at any status but suspended (no resubmission needed).
+  const renderTaxIdentification = (seller: Seller, extra: Record<string, unknown>) => ({
+    title: 'Mã số thuế / CCCD',
+    seller,
+    waitsForIdentification: payoutsWaitForIdentification(seller),
+    ...extra,
+  });
+
+  router.get('/seller/tax-identification', async (req, res) => {
+    await sellers.assertNotSuspended(req.user!);
+    const seller = await sellers.getOwnSeller(req.user!);
+    res.render(
+      'sellers/tax-identification',
+      renderTaxIdentification(seller, {
+        saved: req.query.ok === '1',
+        values: { taxCode: seller.taxCode ?? '', citizenId: seller.citizenId ?? '' },
+      }),
+    );
+  });
+
+  router.post('/seller/tax-identification', async (req, res) => {
+    try {
+      await sellers.updateTaxIdentification(req.user!, parseInput(taxIdentificationSchema, formBody(req)));
+      res.redirect(303, '/seller/tax-identification?ok=1');
+    } catch (err) {
+      renderFormError(res, 'sellers/tax-identification', err, renderTaxIdentification(await sellers.getOwnSeller(req.user!), { values: formValues(req) }));
+    }
   });
 
   router.get('/seller/shipping', async (req, res) => {

@@ -3,6 +3,7 @@ import { isLaoCaiCommune } from '../../lib/admin-units';
 import { BANKS } from '../../lib/banks';
 import { parseVnd } from '../../lib/money';
 import { foldVietnamese } from '../../lib/text';
+import { TAX_WITHHOLDING_MODES } from '../tax';
 import { emailSchema, fullNameSchema, passwordSchema, phoneSchema } from '../accounts';
 import { SELLER_DECISIONS } from './seller-state';
 import { SELLER_TYPES } from './seller.entity';
@@ -11,6 +12,35 @@ const required = (message: string, max: number, maxMessage: string) => z.string(
 /** An empty optional field arrives as "": treat it as absent. */
 const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
+
+/**
+ * A tax code: 10 digits, or 13 for a branch or a household's member, often written `0101234567-001`.
+ * Stored as digits only.
+ */
+const taxCodeSchema = optionalText(
+  z
+    .string()
+    .transform((t) => t.replace(/[\s.-]/g, ''))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'Mã số thuế chỉ gồm chữ số (có thể viết 0101234567-001).')
+        .regex(/^(\d{10}|\d{13})$/, 'Mã số thuế gồm 10 hoặc 13 chữ số.'),
+    ),
+);
+
+/** A citizen ID card (CCCD) number: exactly 12 digits. */
+const citizenIdSchema = optionalText(
+  z
+    .string()
+    .transform((t) => t.replace(/[\s.]/g, ''))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'Số CCCD chỉ gồm chữ số.')
+        .regex(/^\d{12}$/, 'Số CCCD gồm đúng 12 chữ số.'),
+    ),
+);
 
 const bankBins = BANKS.map((b) => b.bin) as [string, ...string[]];
 
@@ -21,12 +51,8 @@ export const sellerProfileShape = {
   commune: z.string({ error: 'Vui lòng chọn xã/phường.' }).refine(isLaoCaiCommune, 'Vui lòng chọn xã/phường trong danh sách của tỉnh Lào Cai.'),
   address: required('Vui lòng nhập địa chỉ (thôn/bản, số nhà).', 200, 'Địa chỉ tối đa 200 ký tự.'),
   description: required('Vui lòng giới thiệu ngắn về hợp tác xã và sản phẩm.', 2000, 'Giới thiệu tối đa 2000 ký tự.'),
-  taxCode: optionalText(
-    z
-      .string()
-      .transform((t) => t.replace(/[\s-]/g, ''))
-      .pipe(z.string().regex(/^(\d{10}|\d{13})$/, 'Mã số thuế gồm 10 hoặc 13 chữ số.')),
-  ),
+  taxCode: taxCodeSchema,
+  citizenId: citizenIdSchema,
   bankBin: optionalText(z.enum(bankBins, { error: 'Vui lòng chọn ngân hàng trong danh sách.' })),
   bankAccountNo: optionalText(
     z
@@ -61,6 +87,25 @@ export const sellerApplicationSchema = z
   .strict()
   .superRefine(bankDetailsComplete);
 export type SellerApplicationInput = z.infer<typeof sellerApplicationSchema>;
+
+/** The seller's own identification for withholding, without resubmitting the whole profile. */
+export const taxIdentificationSchema = z
+  .object({ taxCode: taxCodeSchema, citizenId: citizenIdSchema })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.taxCode && !v.citizenId) {
+      ctx.addIssue({ code: 'custom', path: ['taxCode'], message: 'Vui lòng nhập mã số thuế hoặc số CCCD.' });
+    }
+  });
+export type TaxIdentificationInput = z.infer<typeof taxIdentificationSchema>;
+
+/** An admin's override of withholding: a reason is required unless it goes back to the seller's type. */
+export const taxWithholdingBodySchema = z
+  .object({
+    mode: z.enum(TAX_WITHHOLDING_MODES, { error: 'Vui lòng chọn cách khấu trừ thuế.' }),
+    reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''),
+  })
+  .strict();
 
 export const decisionParamsSchema = z.object({
   id: z.coerce.number().int().positive().max(2_147_483_647),

@@ -3,9 +3,10 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { uniqueSlug } from '../../db/unique-slug';
 import { assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
 import type { AuditEntry, AuditService } from '../audit';
+import type { TaxWithholdingMode } from '../tax';
 import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
 import { SELLER_COLUMNS, SELLER_STATUSES, type Seller, type SellerStatus } from './seller.entity';
-import type { SellerApplicationInput, SellerProfileInput } from './sellers.schemas';
+import type { SellerApplicationInput, SellerProfileInput, TaxIdentificationInput } from './sellers.schemas';
 
 /** Paths under /sellers/ that a storefront slug must never take. */
 const RESERVED_SLUGS = new Set(['apply', 'new', 'edit', 'admin', 'seller', 'api']);
@@ -49,6 +50,7 @@ export class SellersService {
       address: input.address,
       description: input.description,
       taxCode: input.taxCode ?? null,
+      citizenId: input.citizenId ?? null,
       bankBin: input.bankBin ?? null,
       bankAccountNo: input.bankAccountNo ?? null,
       bankAccountName: input.bankAccountName ?? null,
@@ -63,8 +65,8 @@ export class SellersService {
       const slug = await uniqueSlug(manager, 'sellers', input.cooperativeName, RESERVED_SLUGS);
       const [seller] = (await manager.query(
         `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, phone, tax_code,
-           bank_bin, bank_account_no, bank_account_name, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending') RETURNING id`,
+           bank_bin, bank_account_no, bank_account_name, citizen_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending') RETURNING id`,
         [
           user.id,
           cols.name,
@@ -78,6 +80,7 @@ export class SellersService {
           cols.bankBin,
           cols.bankAccountNo,
           cols.bankAccountName,
+          cols.citizenId,
         ],
       )) as { id: number }[];
       await this.audit.record(manager, { actorUserId: user.id, action: 'seller.applied', targetType: 'seller', targetId: seller.id });
@@ -130,7 +133,7 @@ export class SellersService {
       const result = await manager.query(
         `UPDATE sellers SET name = $2, type = $3, commune = $4, address = $5, description = $6, tax_code = $7,
            bank_bin = $8, bank_account_no = $9, bank_account_name = $10, status = $11, status_reason = NULL,
-           submitted_at = now(), updated_at = now()
+           citizen_id = $13, submitted_at = now(), updated_at = now()
          WHERE id = $1 AND status = ANY($12)`,
         [
           seller.id,
@@ -145,6 +148,7 @@ export class SellersService {
           cols.bankAccountName,
           rule.to,
           rule.from,
+          cols.citizenId,
         ],
       );
       if (result[1] !== 1) throw new ConflictError('Chỉ hồ sơ bị từ chối mới có thể gửi lại.');
@@ -161,6 +165,54 @@ export class SellersService {
       [seller.id, input.shippingFeeVnd, input.freeShippingThresholdVnd ?? null],
     )) as [unknown, number];
     if (changed !== 1) throw notSelling('suspended');
+  }
+
+  /**
+   * The seller's own tax code and/or citizen ID (Decree 117/2025), without resubmitting the profile:
+   * a withheld seller's payouts wait until one is given. Refused while suspended, like every write.
+   */
+  async updateTaxIdentification(actor: Actor, input: TaxIdentificationInput): Promise<void> {
+    if (actor.role !== 'seller') throw new ForbiddenError();
+    const seller = await this.getOwnSeller(actor);
+    // Conditional on the status: a suspension committed since the middleware's check wins.
+    const [, changed] = (await this.dataSource.query(
+      `UPDATE sellers SET tax_code = $2, citizen_id = $3, updated_at = now() WHERE id = $1 AND status <> 'suspended'`,
+      [seller.id, input.taxCode ?? null, input.citizenId ?? null],
+    )) as [unknown, number];
+    if (changed !== 1) throw notSelling('suspended');
+  }
+
+  /**
+   * An admin's override of who is withheld (e.g. a household registered as an enterprise): 'withhold'
+   * or 'exempt' with a reason, or back to 'by_type'. Applies to payments from now on; the audit row
+   * (with the previous mode) is written in the same transaction.
+   */
+  async setTaxWithholding(actor: Actor, id: number, mode: TaxWithholdingMode, reason: string): Promise<void> {
+    assertAdmin(actor);
+    const why = reason.trim();
+    if (mode !== 'by_type' && !why) {
+      throw new ValidationError({ reason: 'Vui lòng ghi lý do thay đổi cách khấu trừ thuế.' });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const [current] = (await manager.query(`SELECT tax_withholding AS "taxWithholding" FROM sellers WHERE id = $1 FOR UPDATE`, [id])) as Pick<
+        Seller,
+        'taxWithholding'
+      >[];
+      if (!current) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      await manager.query(`UPDATE sellers SET tax_withholding = $2, tax_withholding_reason = $3, updated_at = now() WHERE id = $1`, [
+        id,
+        mode,
+        mode === 'by_type' ? null : why,
+      ]);
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'seller.tax-withholding',
+        targetType: 'seller',
+        targetId: id,
+        reason: why || null,
+        details: { from: current.taxWithholding, to: mode },
+      });
+    });
   }
 
   /**
