@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { decodeHtml, parseCsv, tableRows } from '../../helpers/sales';
+import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
 import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { formatVnd } from '../../../server/lib/money';
@@ -255,5 +257,59 @@ describe('POST /admin/tax/declare', () => {
       .send({ _csrf: csrfFrom(page.text), month: '2026-11' });
     expect(notPast.text).toContain('Chỉ kê khai được tháng đã kết thúc.');
     expect((await ctx.ds.query(`SELECT period FROM tax_declarations ORDER BY period`)).map((r: { period: string }) => r.period)).toEqual([OCT]);
+  });
+});
+
+describe('end to end: a household paid through the bank feed shows on the declaration', () => {
+  const SECRET = 'bank-feed-secret-tax';
+  let e2e: TestContext;
+  beforeAll(async () => {
+    e2e = await createTestContext({ now: new Date('2026-12-10T03:00:00Z'), env: { BANK_WEBHOOK_SECRET: SECRET } });
+  });
+  afterAll(() => e2e.close());
+
+  it('withholds at payment, declares December, and a January refund is January’s adjustment', async () => {
+    const seller = await e2e.factories.createSeller({ name: 'Hộ Vàng Thị Dua', type: 'ho_san_xuat', commune: 'Xã Tả Van' });
+    await e2e.ds.query(`UPDATE sellers SET citizen_id = '010203040506', shipping_fee_vnd = 30000, free_shipping_threshold_vnd = NULL WHERE id = $1`, [
+      seller.id,
+    ]);
+    const product = await e2e.factories.createProduct({ sellerId: seller.id, priceVnd: 200_000, stock: 10 });
+    const buyer = await buyerWithCart(e2e, [{ productId: product.id, quantity: 3 }]);
+    const code = orderCodeFrom(await checkout(buyer.agent));
+    const [order] = await e2e.ds.query(`SELECT total_vnd FROM orders WHERE code = $1`, [code]);
+    expect(order.total_vnd).toBe(630_000);
+    expect((await sendBankTransfer(e2e.app, SECRET, bankTransfer(`${code} thanh toan`, 630_000))).status).toBe(200);
+
+    const { agent } = await signInAsAdmin(e2e.app, e2e.ds);
+    const december = [
+      ['Hộ Vàng Thị Dua', 'Hộ sản xuất', 'CCCD 010203040506', 'Xã Tả Van', v(600_000), v(30_000), v(6_900), v(3_450), v(0), v(0)],
+      ['Tổng cộng', '', '', '', v(600_000), v(30_000), v(6_900), v(3_450), v(0), v(0)],
+    ];
+    expect(tableRows((await agent.get('/admin/tax?month=2026-12')).text, 'tax-declaration')).toEqual(december);
+
+    // January: declare December, then refund the order.
+    e2e.setNow(new Date('2027-01-05T03:00:00Z'));
+    const page = await agent.get('/admin/tax?month=2026-12');
+    expect(
+      (
+        await agent
+          .post('/admin/tax/declare')
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), month: '2026-12' })
+      ).status,
+    ).toBe(303);
+    const orderPage = await agent.get(`/admin/orders/${code}`);
+    const refund = await agent
+      .post(`/admin/orders/${code}/refund`)
+      .type('form')
+      .send({ _csrf: csrfFrom(orderPage.text), reason: 'Hàng hỏng khi giao' });
+    expect(refund.status).toBe(303);
+    expect((await e2e.ds.query(`SELECT status FROM orders WHERE code = $1`, [code]))[0].status).toBe('refunded');
+
+    expect(tableRows((await agent.get('/admin/tax?month=2026-12')).text, 'tax-declaration')).toEqual(december);
+    expect(tableRows((await agent.get('/admin/tax?month=2027-01')).text, 'tax-declaration')).toEqual([
+      ['Hộ Vàng Thị Dua', 'Hộ sản xuất', 'CCCD 010203040506', 'Xã Tả Van', v(0), v(0), v(0), v(0), v(-6_900), v(-3_450)],
+      ['Tổng cộng', '', '', '', v(0), v(0), v(0), v(0), v(-6_900), v(-3_450)],
+    ]);
   });
 });
