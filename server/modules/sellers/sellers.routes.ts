@@ -4,6 +4,7 @@ import type { Csrf } from '../../http/csrf';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
+import { translate, type Language } from '../../rendering/i18n';
 import { isWithheld, payoutsWaitForIdentification } from '../tax';
 import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
 import type { Seller } from './seller.entity';
@@ -80,8 +81,8 @@ export function sellerAreaRoutes(
   });
 
   // The seller's tax code / citizen ID on its own, at any status but suspended (no resubmission needed).
-  const renderTaxIdentification = (seller: Seller, extra: Record<string, unknown>) => ({
-    title: 'Mã số thuế / CCCD',
+  const renderTaxIdentification = (res: express.Response, seller: Seller, extra: Record<string, unknown>) => ({
+    title: translate(res.locals.lang as Language, 'taxId.title'),
     seller,
     waitsForIdentification: payoutsWaitForIdentification(seller),
     ...extra,
@@ -92,7 +93,7 @@ export function sellerAreaRoutes(
     const seller = await sellers.getOwnSeller(req.user!);
     res.render(
       'sellers/tax-identification',
-      renderTaxIdentification(seller, {
+      renderTaxIdentification(res, seller, {
         saved: req.query.ok === '1',
         values: { taxCode: seller.taxCode ?? '', citizenId: seller.citizenId ?? '' },
       }),
@@ -104,7 +105,7 @@ export function sellerAreaRoutes(
       await sellers.updateTaxIdentification(req.user!, parseInput(taxIdentificationSchema, formBody(req)));
       res.redirect(303, '/seller/tax-identification?ok=1');
     } catch (err) {
-      renderFormError(res, 'sellers/tax-identification', err, renderTaxIdentification(await sellers.getOwnSeller(req.user!), { values: formValues(req) }));
+      renderFormError(res, 'sellers/tax-identification', err, renderTaxIdentification(res, await sellers.getOwnSeller(req.user!), { values: formValues(req) }));
     }
   });
 

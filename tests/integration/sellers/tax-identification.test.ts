@@ -194,5 +194,6 @@ describe("the seller's tax identification (Decree 117/2025)", () => {
     const page = await seller.agent.get('/seller/tax-identification').expect(200);
     expect(page.text).toContain('Under Decree 117/2025/NĐ-CP, the marketplace withholds');
     expect(page.text).toContain('Citizen ID card number (CCCD)');
+    expect(page.text).toContain('<title>Tax code / citizen ID');
   });
 });
