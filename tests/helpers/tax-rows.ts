@@ -13,7 +13,17 @@ export const RATES = { goods: { vat: 100, pit: 50 }, transport: { vat: 300, pit:
  */
 export async function insertWithholding(
   ds: DataSource,
-  row: { sellerOrderId: number; sellerId: number; period: string; entry?: 'withheld' | 'reversal'; goods?: number; transport?: number; service?: number },
+  row: {
+    sellerOrderId: number;
+    sellerId: number;
+    period: string;
+    entry?: 'withheld' | 'reversal';
+    goods?: number;
+    transport?: number;
+    service?: number;
+    /** When it was withheld (default: the database's now). */
+    createdAt?: string;
+  },
 ): Promise<void> {
   const entry = row.entry ?? 'withheld';
   const sign = entry === 'reversal' ? -1 : 1;
@@ -23,9 +33,9 @@ export async function insertWithholding(
     for (const tax of ['vat', 'pit'] as const) {
       const rate = RATES[kind][tax];
       await ds.query(
-        `INSERT INTO tax_withholdings (seller_order_id, seller_id, entry, kind, tax, base_vnd, rate_bp, amount_vnd, period)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [row.sellerOrderId, row.sellerId, entry, kind, tax, sign * base, rate, taxAmount(sign * base, rate), row.period],
+        `INSERT INTO tax_withholdings (seller_order_id, seller_id, entry, kind, tax, base_vnd, rate_bp, amount_vnd, period, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()))`,
+        [row.sellerOrderId, row.sellerId, entry, kind, tax, sign * base, rate, taxAmount(sign * base, rate), row.period, row.createdAt ?? null],
       );
     }
   }

@@ -133,6 +133,34 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
         data: r.cooperativesByCommune.map((c) => ({ label: c.commune, value: c.active })),
       },
     },
+    {
+      key: 'tax-by-commune',
+      title: 'Thuế đã khấu trừ trong kỳ theo xã/phường',
+      note:
+        'Thuế GTGT và TNCN sàn khấu trừ của hộ sản xuất, tổ hợp tác và cá nhân bán hàng (Nghị định 117/2025/NĐ-CP), theo xã/phường của người bán. ' +
+        'Tính theo ngày khấu trừ hoặc hoàn lại (giờ Việt Nam), đã trừ phần hoàn lại khi hoàn tiền trong kỳ; số liệu kê khai theo tháng ở trang Thuế khấu trừ.',
+      columns: [
+        COMMUNE,
+        { label: 'Số người bán bị khấu trừ', kind: 'count' },
+        { label: 'Doanh thu tính thuế', kind: 'vnd', csvLabel: 'Doanh thu tính thuế (đồng)' },
+        { label: 'Thuế GTGT', kind: 'vnd', csvLabel: 'Thuế GTGT (đồng)' },
+        { label: 'Thuế TNCN', kind: 'vnd', csvLabel: 'Thuế TNCN (đồng)' },
+      ],
+      rows: r.taxByCommune.map((c) => [c.commune, c.sellers, c.revenueVnd, c.vatVnd, c.pitVnd]),
+      total: [
+        TOTAL,
+        sum(r.taxByCommune, (c) => c.sellers),
+        sum(r.taxByCommune, (c) => c.revenueVnd),
+        sum(r.taxByCommune, (c) => c.vatVnd),
+        sum(r.taxByCommune, (c) => c.pitVnd),
+      ],
+      chart: {
+        kind: 'bar',
+        title: 'Thuế đã khấu trừ trong kỳ theo xã/phường',
+        format: 'vnd',
+        data: r.taxByCommune.map((c) => ({ label: c.commune, value: c.vatVnd + c.pitVnd })),
+      },
+    },
   ];
 }
 

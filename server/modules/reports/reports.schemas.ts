@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { formatDate, isCalendarDay } from '../../lib/dates';
 
 /** The tables of the province report, each downloadable as /admin/reports.csv?table=<key>. */
-export const REPORT_TABLES = ['products-by-group', 'products-by-stars', 'products-by-commune', 'sales-by-commune', 'sales-by-stars', 'cooperatives'] as const;
+export const REPORT_TABLES = [
+  'products-by-group',
+  'products-by-stars',
+  'products-by-commune',
+  'sales-by-commune',
+  'sales-by-stars',
+  'cooperatives',
+  'tax-by-commune',
+] as const;
 export type ReportTableKey = (typeof REPORT_TABLES)[number];
 
 /** The longest period one report covers: a year, leap day included. */

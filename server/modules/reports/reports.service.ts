@@ -89,6 +89,8 @@ export interface ProvinceReport {
   salesByCommune: { commune: string; orders: number; quantity: number; salesVnd: number }[];
   salesByStars: { bucket: StarBucket; label: string; orders: number; quantity: number; salesVnd: number }[];
   cooperativesByCommune: { commune: string; active: number; selling: number }[];
+  /** Tax withheld from household sellers (Decree 117/2025) in the period, net of reversals, by the seller's commune. */
+  taxByCommune: TaxByCommune[];
   totals: {
     productsOnline: number;
     approvedSellers: number;
@@ -99,6 +101,14 @@ export interface ProvinceReport {
     quantity: number;
     salesVnd: number;
   };
+}
+
+export interface TaxByCommune {
+  commune: string;
+  sellers: number;
+  revenueVnd: number;
+  vatVnd: number;
+  pitVnd: number;
 }
 
 /** bigint arrives as a number (see parseBigint in server/db/data-source.ts); a sum over no rows is null. */
@@ -186,7 +196,7 @@ export class ReportsService {
     const q = this.dataSource;
     const online = `products p JOIN sellers s ON s.id = p.seller_id WHERE ${LISTED}`;
     const sale = [period.from, period.to];
-    const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals]] = await Promise.all([
+    const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals], tax] = await Promise.all([
       q.query(
         `SELECT g.code, g.name_vi AS name, count(p.id)::int AS products
          FROM categories g
@@ -239,6 +249,17 @@ export class ReportsService {
                FROM ${SALE_FROM} JOIN order_items i ON i.seller_order_id = so.id WHERE ${SALE_WHERE}) t`,
         sale,
       ) as Promise<(Omit<ProvinceReport['totals'], 'salesVnd'> & { salesVnd: number })[]>,
+      // Withheld and reversed when it happened (created_at), whatever month it is declared in.
+      q.query(
+        `SELECT s.commune, count(DISTINCT t.seller_id)::int AS sellers,
+                coalesce(sum(t.base_vnd) FILTER (WHERE t.tax = 'vat'), 0)::bigint AS "revenueVnd",
+                coalesce(sum(t.amount_vnd) FILTER (WHERE t.tax = 'vat'), 0)::bigint AS "vatVnd",
+                coalesce(sum(t.amount_vnd) FILTER (WHERE t.tax = 'pit'), 0)::bigint AS "pitVnd"
+         FROM tax_withholdings t JOIN sellers s ON s.id = t.seller_id
+         WHERE t.created_at >= ${dayStart('$1')} AND t.created_at < ${dayEnd('$2')}
+         GROUP BY s.commune ORDER BY sum(t.amount_vnd) DESC, s.commune`,
+        sale,
+      ) as Promise<TaxByCommune[]>,
     ]);
     return {
       period,
@@ -253,6 +274,7 @@ export class ReportsService {
         salesVnd: toNumber(r.salesVnd),
       })),
       cooperativesByCommune: cooperatives,
+      taxByCommune: tax,
       totals: { ...totals, salesVnd: toNumber(totals.salesVnd) },
     };
   }

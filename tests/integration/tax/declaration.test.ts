@@ -313,3 +313,37 @@ describe('end to end: a household paid through the bank feed shows on the declar
     ]);
   });
 });
+
+describe('the province report: tax withheld by commune', () => {
+  it('sums what was withheld and reversed in the period, by the seller’s commune, on the page and in its CSV', async () => {
+    const a = await ctx.factories.createSeller({ name: 'Hộ Thào Thị Lan', type: 'ho_san_xuat', commune: 'Xã Y Tý' });
+    const b = await ctx.factories.createSeller({ name: 'Hộ Chảo Láo San', type: 'ho_san_xuat', commune: 'Xã Y Tý' });
+    const c = await ctx.factories.createSeller({ name: 'Hộ Ma Văn Sáu', type: 'ho_san_xuat', commune: 'Xã Bát Xát' });
+    const at = '2026-07-10T10:00:00+07:00';
+    const partA = await sellerOrderOf(ctx, a.id);
+    await insertWithholding(ctx.ds, { sellerOrderId: partA, sellerId: a.id, period: '2026-07-01', goods: 600_000, transport: 30_000, createdAt: at });
+    const partB = await sellerOrderOf(ctx, b.id);
+    await insertWithholding(ctx.ds, { sellerOrderId: partB, sellerId: b.id, period: '2026-07-01', goods: 400_000, createdAt: at });
+    await insertWithholding(ctx.ds, { sellerOrderId: partB, sellerId: b.id, period: '2026-07-01', entry: 'reversal', goods: 400_000, createdAt: at });
+    const partC = await sellerOrderOf(ctx, c.id);
+    await insertWithholding(ctx.ds, { sellerOrderId: partC, sellerId: c.id, period: '2026-07-01', goods: 1_234_567, createdAt: at });
+    // Withheld on 1 August at 00:30 in Vietnam: outside July.
+    await insertWithholding(ctx.ds, { sellerOrderId: partC, sellerId: c.id, period: '2026-08-01', transport: 50_000, createdAt: '2026-08-01T00:30:00+07:00' });
+
+    const page = await admin.get('/admin/reports?from=2026-07-01&to=2026-07-31');
+    expect(page.status).toBe(200);
+    expect(tableRows(page.text, 'table-tax-by-commune')).toEqual([
+      ['Xã Bát Xát', '1', v(1_234_567), v(12_346), v(6_173)],
+      ['Xã Y Tý', '2', v(630_000), v(6_900), v(3_450)],
+      ['Tổng cộng', '3', v(1_864_567), v(19_246), v(9_623)],
+    ]);
+    const csv = await getBytes(admin, '/admin/reports.csv?from=2026-07-01&to=2026-07-31&table=tax-by-commune');
+    expect(csv.status).toBe(200);
+    expect(parseCsv((csv.body as Buffer).subarray(3).toString('utf8'))).toEqual([
+      ['Xã/phường', 'Số người bán bị khấu trừ', 'Doanh thu tính thuế (đồng)', 'Thuế GTGT (đồng)', 'Thuế TNCN (đồng)'],
+      ['Xã Bát Xát', '1', '1234567', '12346', '6173'],
+      ['Xã Y Tý', '2', '630000', '6900', '3450'],
+      ['Tổng cộng', '3', '1864567', '19246', '9623'],
+    ]);
+  });
+});
