@@ -171,7 +171,10 @@ export class PaymentIntakeService {
     return this.dataSource.transaction(async (manager) => {
       const match = ORDER_CODE_IN_TEXT.exec(`${tx.code ?? ''} ${tx.content}`);
       const code = match ? `OCP-${match[1].toUpperCase()}` : null;
-      const [order] = code ? ((await manager.query(`SELECT id FROM orders WHERE code = $1`, [code])) as { id: number }[]) : [];
+      // CASE: two transfers for one order at once. The event and payment rows below take a key-share
+      // lock on the order (their foreign key); two of those, each then asking for FOR UPDATE, deadlock.
+      // Locking the order first makes the second transfer wait its turn (and be refunded as paid twice).
+      const [order] = code ? ((await manager.query(`SELECT id FROM orders WHERE code = $1 FOR UPDATE`, [code])) as { id: number }[]) : [];
       const [fresh] = (await manager.query(
         `INSERT INTO webhook_events (provider, event_id, type, order_id, outcome, payload)
          VALUES ('bank', $1, $2, $3, 'received', $4) ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id`,
