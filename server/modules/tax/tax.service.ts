@@ -5,6 +5,12 @@ import type { PayoutsService } from '../payouts';
 import type { SellerType } from '../sellers';
 import { isWithheld, periodOf, REVENUE_KINDS, TAXES, taxAmount, type RevenueKind, type Tax, type TaxWithholdingMode } from './withholding-rules';
 
+/**
+ * The advisory lock between writing tax rows and declaring a month: withholdings take it shared,
+ * a declaration exclusively, so no row lands in a month declared while it was being written.
+ */
+export const TAX_DECLARATION_LOCK = 17_117_2025;
+
 /** The rates in force on a day: one per kind of revenue and tax. */
 export type RatesOn = Record<RevenueKind, Record<Tax, number>>;
 
@@ -57,8 +63,13 @@ export class TaxService {
     return Math.max(...REVENUE_KINDS.map((k) => rates[k][tax]));
   }
 
-  /** The declaration month for a moment: its own month, or the first undeclared month after it. */
+  /**
+   * The declaration month for a moment: its own month, or the first undeclared month after it. The
+   * shared lock (held to the end of the caller's transaction) lets withholdings run side by side but
+   * not while a month is being declared, which takes it exclusively (TAX_DECLARATION_LOCK).
+   */
   async periodFor(manager: EntityManager, moment: Date): Promise<string> {
+    await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [TAX_DECLARATION_LOCK]);
     const [row] = (await manager.query(
       `SELECT to_char(m, 'YYYY-MM-DD') AS period
        FROM generate_series($1::date, $1::date + interval '20 years', interval '1 month') m
