@@ -40,6 +40,8 @@ export interface SellerBalanceRow {
   commissionRateBp: number | null;
   balanceVnd: number;
   paidOutVnd: number;
+  /** A withheld seller without a tax code or citizen ID: its payouts wait. */
+  payoutsWait: boolean;
 }
 
 /** Commission on the goods of a delivered part, rounded to the đồng. */
@@ -212,14 +214,19 @@ export class PayoutsService {
 
   async balances(actor: Actor): Promise<SellerBalanceRow[]> {
     assertAdmin(actor);
-    return this.dataSource.query(
+    const rows = (await this.dataSource.query(
       `SELECT s.id AS "sellerId", s.name AS "sellerName", s.commission_rate_bp AS "commissionRateBp",
               coalesce(sum(l.amount_vnd), 0)::bigint AS "balanceVnd",
-              coalesce(-sum(l.amount_vnd) FILTER (WHERE l.kind = 'payout'), 0)::bigint AS "paidOutVnd"
+              coalesce(-sum(l.amount_vnd) FILTER (WHERE l.kind = 'payout'), 0)::bigint AS "paidOutVnd",
+              s.type, s.tax_withholding AS "taxWithholding", s.tax_code AS "taxCode", s.citizen_id AS "citizenId"
        FROM sellers s LEFT JOIN seller_ledger l ON l.seller_id = s.id
        WHERE s.status IN ('approved', 'suspended') OR l.id IS NOT NULL
        GROUP BY s.id ORDER BY "balanceVnd" DESC, s.name`,
-    );
+    )) as (Omit<SellerBalanceRow, 'payoutsWait'> & WithholdingSubject)[];
+    return rows.map(({ type, taxWithholding, taxCode, citizenId, ...row }) => ({
+      ...row,
+      payoutsWait: payoutsWaitForIdentification({ type, taxWithholding, taxCode, citizenId }),
+    }));
   }
 
   async statementForAdmin(actor: Actor, sellerId: number) {

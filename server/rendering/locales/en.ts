@@ -204,6 +204,7 @@ export const en: Record<keyof typeof vi, string> = {
   'payouts.kind.tax_vat_reversal': 'VAT withheld, reversed',
   'payouts.kind.tax_pit_reversal': 'Personal income tax withheld, reversed',
   'payouts.giveIdentification': 'Give a tax code or citizen ID',
+  'payouts.waitShort': 'Waiting for tax code/citizen ID',
   'payouts.taxNote':
     'For households and groups of individuals, Chợ OCOP withholds VAT and personal income tax when an order is paid (Decree 117/2025/NĐ-CP) and pays it on their behalf; a refund reverses the tax withheld in proportion.',
   'payouts.waitForIdentification':

@@ -202,6 +202,7 @@ export const vi = {
   'payouts.kind.tax_vat_reversal': 'Hoàn thuế GTGT khấu trừ',
   'payouts.kind.tax_pit_reversal': 'Hoàn thuế TNCN khấu trừ',
   'payouts.giveIdentification': 'Khai mã số thuế hoặc CCCD',
+  'payouts.waitShort': 'Chờ mã số thuế/CCCD',
   'payouts.taxNote':
     'Với hộ sản xuất và tổ hợp tác, Chợ OCOP khấu trừ thuế GTGT và thuế TNCN khi đơn được thanh toán (Nghị định 117/2025/NĐ-CP) và nộp thay; hoàn tiền thì thuế đã khấu trừ được hoàn lại tương ứng.',
   'payouts.waitForIdentification':

@@ -255,6 +255,8 @@ describe('payouts wait for identification', () => {
     const statement = await admin.get(`/admin/payouts/${s.sellerId}`).expect(200);
     expect(statement.text).toContain('id="payouts-wait"');
     expect((await s.agent.get('/seller/payouts')).text).toContain('chưa khai mã số thuế hoặc số CCCD');
+    const waiting = (rows: string[][]) => rows.find((r) => r[0].startsWith(`HTX Kiểm thử ${s.userId}`))?.[0];
+    expect(waiting(tableRows((await admin.get('/admin/payouts').expect(200)).text, 'balances'))).toBe(`HTX Kiểm thử ${s.userId} Chờ mã số thuế/CCCD`);
     const refused = await admin
       .post(`/admin/payouts/${s.sellerId}`)
       .type('form')
@@ -274,6 +276,7 @@ describe('payouts wait for identification', () => {
       .expect(303);
     expect(await balancesAgree(s)).toBe(630000 - 10350 - 100000);
     expect((await s.agent.get('/seller/payouts')).text).not.toContain('id="payouts-wait"');
+    expect(waiting(tableRows((await admin.get('/admin/payouts').expect(200)).text, 'balances'))).toBe(`HTX Kiểm thử ${s.userId}`);
   });
 
   it('a cooperative without identification is paid out as before', async () => {
