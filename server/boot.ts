@@ -10,6 +10,7 @@ import { runMigrations, withStartupLock } from './db/migrate';
 import type { Logger } from './logger';
 import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed/demo-accounts';
 import { seedDemoCatalogue } from './seed/demo-catalogue';
+import { seedDemoTaxSale } from './seed/demo-tax';
 
 export interface RunningStore {
   url: string;
@@ -37,6 +38,8 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
         const count = await seedDemoCatalogue(ds, container.media);
         // Production may load the catalogue, never the logins the README publishes.
         if (config.demo) await seedDemoAccounts(ds);
+        // A household's paid order, withheld the real way, so /admin/tax has something to show.
+        if (config.demo && config.vietqr) await seedDemoTaxSale(container);
         return count;
       });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');

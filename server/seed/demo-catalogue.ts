@@ -10,6 +10,7 @@ import { imageVariantName } from '../modules/catalog';
 import type { SellerType } from '../modules/sellers/seller.entity';
 import type { MediaStorage } from '../storage/media-storage';
 import { renderCover } from './cover-image';
+import { DEMO_HOUSEHOLD } from './demo-tax';
 
 /** One record of server/seed/data/laocai-ocop-products.json (77 real Lào Cai OCOP products). */
 interface DemoProduct {
@@ -116,8 +117,8 @@ export async function seedDemoCatalogue(dataSource: DataSource, media: MediaStor
           sellerName,
         ])) as { id: number }[];
         const [seller] = (await manager.query(
-          `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'approved') RETURNING id`,
+          `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, status, citizen_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'approved', $8) RETURNING id`,
           [
             user.id,
             sellerName,
@@ -128,6 +129,8 @@ export async function seedDemoCatalogue(dataSource: DataSource, media: MediaStor
             producer.unverified
               ? 'Thông tin chủ thể đang được xác minh (dữ liệu trình diễn).'
               : `${sellerName} — chủ thể sản phẩm OCOP tại ${commune}, tỉnh Lào Cai.`,
+            // The demo household of /admin/tax has a citizen ID; the other households have none yet (listed there).
+            sellerName === DEMO_HOUSEHOLD.name ? DEMO_HOUSEHOLD.citizenId : null,
           ],
         )) as { id: number }[];
         sellerId = seller.id;

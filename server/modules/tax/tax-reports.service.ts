@@ -135,9 +135,15 @@ export class TaxReportsService {
     return periodOf(this.clock.now()).slice(0, 7);
   }
 
-  /** What /admin/tax opens on: last month, the one to declare. */
-  defaultMonth(): string {
-    return previousMonth(this.currentMonth());
+  /** What /admin/tax opens on: last month while it waits to be declared, otherwise the running month. */
+  async defaultMonth(): Promise<string> {
+    const current = this.currentMonth();
+    const last = previousMonth(current);
+    const [{ pending }] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM tax_withholdings WHERE period = $1) AND NOT EXISTS (SELECT 1 FROM tax_declarations WHERE period = $1) AS pending`,
+      [`${last}-01`],
+    )) as { pending: boolean }[];
+    return pending ? last : current;
   }
 
   /** A month given as YYYY-MM between 2000 and 2100, or a ValidationError with `message`. */

@@ -67,7 +67,7 @@ export function taxRoutes(taxReports: TaxReportsService): Router {
   const router = express.Router();
   const adminOnly = requireRole('admin');
 
-  const monthFrom = (req: Request, res: Response) => {
+  const monthFrom = async (req: Request, res: Response): Promise<string> => {
     const lang = langOf(res);
     const message = translate(lang, 'taxReport.error.month');
     const { month } = parse(monthQuery, req.query, message);
@@ -76,7 +76,7 @@ export function taxRoutes(taxReports: TaxReportsService): Router {
 
   router.get('/admin/tax', adminOnly, async (req, res) => {
     const lang = langOf(res);
-    const month = monthFrom(req, res);
+    const month = await monthFrom(req, res);
     const d = await taxReports.declaration(req.user!, month);
     res.render('tax/admin-declaration', {
       title: translate(lang, 'taxReport.admin.title', { month: monthLabel(month) }),
@@ -96,7 +96,7 @@ export function taxRoutes(taxReports: TaxReportsService): Router {
 
   router.get('/admin/tax.csv', adminOnly, async (req, res) => {
     const lang = langOf(res);
-    const month = monthFrom(req, res);
+    const month = await monthFrom(req, res);
     const d = await taxReports.declaration(req.user!, month);
     res.attachment(`khau-tru-thue_${month}.csv`);
     res.type('text/csv; charset=utf-8');

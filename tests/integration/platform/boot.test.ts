@@ -7,6 +7,7 @@ import request from 'supertest';
 import { startStore, type RunningStore } from '../../../server/boot';
 import { loadConfig } from '../../../server/config';
 import { createLogger } from '../../../server/logger';
+import { taxAmount } from '../../../server/modules/tax';
 import { adminQuery, databaseUrl } from '../../helpers/test-context';
 
 const DEMO_PRODUCTS = 77;
@@ -99,22 +100,53 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
   });
 
   it('writes exactly one initial stock movement per stocked product, with the stock as balance', async () => {
-    const rows = await query<{ id: number; stock: number; movements: number; initial: number; balance: number | null; delta: number | null }>(
+    const rows = await query<{ id: number; stock: number; initial: number; balance: number | null; delta: number | null; sold: number }>(
       url,
       `SELECT p.id, p.stock,
-              count(m.id)::int AS movements,
               count(m.id) FILTER (WHERE m.reason = 'initial')::int AS initial,
-              max(m.balance_after) AS balance,
-              max(m.delta) AS delta
+              max(m.balance_after) FILTER (WHERE m.reason = 'initial') AS balance,
+              max(m.delta) FILTER (WHERE m.reason = 'initial') AS delta,
+              coalesce(sum(m.delta) FILTER (WHERE m.reason <> 'initial'), 0)::int AS sold
        FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id
        GROUP BY p.id, p.stock ORDER BY p.id`,
     );
     expect(rows).toHaveLength(DEMO_PRODUCTS);
     expect(rows.some((r) => r.stock === 0)).toBe(true);
     for (const r of rows) {
-      if (r.stock > 0) expect(r).toEqual({ ...r, movements: 1, initial: 1, balance: r.stock, delta: r.stock });
-      else expect(r).toEqual({ ...r, movements: 0, initial: 0, balance: null, delta: null });
+      if (r.delta !== null) expect(r).toEqual({ ...r, initial: 1, balance: r.delta, stock: r.delta + r.sold });
+      else expect(r).toEqual({ ...r, stock: 0, initial: 0, balance: null, sold: 0 });
     }
+    // The only other movement: the demo household's paid order of 2 (next test).
+    expect(rows.filter((r) => r.sold !== 0).map((r) => r.sold)).toEqual([-2]);
+  });
+
+  it('has a household seller with a citizen ID and one order paid through the bank path, withheld, so /admin/tax is not empty', async () => {
+    const [household] = await query<{ id: number; type: string; citizen_id: string }>(url, `SELECT id, type, citizen_id FROM sellers WHERE name = $1`, [
+      'Hộ kinh doanh Hà Thị Dung',
+    ]);
+    expect(household).toMatchObject({ type: 'ho_san_xuat', citizen_id: '010190012345' });
+    const orders = await query<{ status: string; outcome: string }>(
+      url,
+      `SELECT o.status, e.outcome FROM seller_orders so JOIN orders o ON o.id = so.order_id JOIN webhook_events e ON e.order_id = o.id WHERE so.seller_id = $1`,
+      [household.id],
+    );
+    expect(orders).toEqual([{ status: 'paid', outcome: 'applied' }]);
+    const [part] = await query<{ items: number; shipping: number }>(
+      url,
+      `SELECT items_total_vnd AS items, shipping_fee_vnd AS shipping FROM seller_orders WHERE seller_id = $1`,
+      [household.id],
+    );
+    expect(part.items).toBe(300_000);
+    const withheld = await query<{ tax: string; amount: number }>(
+      url,
+      `SELECT tax, sum(amount_vnd)::int AS amount FROM tax_withholdings WHERE seller_id = $1 AND entry = 'withheld' GROUP BY tax ORDER BY tax`,
+      [household.id],
+    );
+    // 2 × 150.000 ₫ of goods at 1 % VAT and 0,5 % PIT, the shipping fee at 3 % and 1,5 %.
+    expect(withheld).toEqual([
+      { tax: 'pit', amount: taxAmount(300_000, 50) + taxAmount(part.shipping, 150) },
+      { tax: 'vat', amount: taxAmount(300_000, 100) + taxAmount(part.shipping, 300) },
+    ]);
   });
 
   it('gives every product a cover image whose files exist in the media folder', async () => {

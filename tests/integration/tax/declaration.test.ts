@@ -239,6 +239,8 @@ describe('POST /admin/tax/declare', () => {
     expect(page.text).toContain('Tháng 10/2026 đã được kê khai ngày 15/11/2026; không có gì thay đổi.');
     expect((await ctx.ds.query(`SELECT * FROM tax_declarations`)).length).toBe(1);
     expect((await ctx.ds.query(`SELECT * FROM audit_log WHERE action = 'tax.declared'`)).length).toBe(1);
+    // Nothing left to declare: the page now opens on the running month.
+    expect((await admin.get('/admin/tax')).text).toContain('Kê khai thuế khấu trừ tháng 11/2026');
   });
 
   it('refuses the running month, a future one and a bad one', async () => {
