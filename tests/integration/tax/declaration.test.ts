@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { agentWithSession, createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
 import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { decodeHtml, parseCsv, tableRows } from '../../helpers/sales';
 import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
@@ -281,6 +281,15 @@ describe('end to end: a household paid through the bank feed shows on the declar
     const [order] = await e2e.ds.query(`SELECT total_vnd FROM orders WHERE code = $1`, [code]);
     expect(order.total_vnd).toBe(630_000);
     expect((await sendBankTransfer(e2e.app, SECRET, bankTransfer(`${code} thanh toan`, 630_000))).status).toBe(200);
+
+    // The household sees it on its own page, month and statement.
+    const own = await agentWithSession(e2e.app, e2e.ds, seller.ownerUserId, e2e.config.sessionSecret);
+    const ownPage = await own.get('/seller/tax?year=2026');
+    expect(tableRows(ownPage.text, 'tax-months')).toEqual([
+      ['12/2026', v(600_000), v(30_000), v(6_900), v(3_450), v(0), v(0)],
+      ['Tổng cộng', v(600_000), v(30_000), v(6_900), v(3_450), v(0), v(0)],
+    ]);
+    expect(ownPage.text).toContain('CCCD 010203040506');
 
     const { agent } = await signInAsAdmin(e2e.app, e2e.ds);
     const december = [
