@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors
 import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import type { SellerType } from '../sellers';
+import { TAX_DECLARATION_LOCK } from './tax.service';
 import { WITHHELD_SELLER_TYPES, periodOf, type RevenueKind, type Tax } from './withholding-rules';
 
 /**
@@ -196,6 +197,8 @@ export class TaxReportsService {
     if (month >= this.currentMonth()) throw new ValidationError({ month: messages.notPast }, messages.notPast);
     const period = `${month}-01`;
     return this.dataSource.transaction(async (manager) => {
+      // Exclusive against the withholdings' shared lock: none of them can choose this month while it is frozen.
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [TAX_DECLARATION_LOCK]);
       const [inserted] = (await manager.query(
         `INSERT INTO tax_declarations (period, declared_by, declared_at) VALUES ($1, $2, $3)
          ON CONFLICT (period) DO NOTHING RETURNING declared_at AS "declaredAt"`,
