@@ -169,6 +169,7 @@ export const en: Record<keyof typeof vi, string> = {
   'taxReport.kind.goods': 'Goods',
   'taxReport.kind.transport': 'Transport and services attached to goods',
   'taxReport.kind.service': 'Services',
+  'taxReport.seller.link': 'See the tax withheld and the withholding statements',
   'taxReport.seller.title': 'Tax withheld in {year}',
   'taxReport.seller.crumb': 'Seller area',
   'taxReport.seller.crumbTax': 'Tax withheld',

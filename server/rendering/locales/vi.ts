@@ -167,6 +167,7 @@ export const vi = {
   'taxReport.kind.goods': 'Hàng hoá',
   'taxReport.kind.transport': 'Vận chuyển, dịch vụ gắn với hàng hoá',
   'taxReport.kind.service': 'Dịch vụ',
+  'taxReport.seller.link': 'Xem thuế đã khấu trừ và chứng từ khấu trừ',
   'taxReport.seller.title': 'Thuế đã khấu trừ năm {year}',
   'taxReport.seller.crumb': 'Khu vực người bán',
   'taxReport.seller.crumbTax': 'Thuế đã khấu trừ',

@@ -93,6 +93,11 @@ describe('GET /seller/tax: what was withheld, month by month, and the yearly sta
     expect(theirs.text).not.toContain(v(1_234_567));
   });
 
+  it('the seller area links to it for a withheld seller', async () => {
+    const res = await household.agent.get('/seller');
+    expect(res.text).toContain('<a href="/seller/tax">Xem thuế đã khấu trừ và chứng từ khấu trừ</a>');
+  });
+
   it('a year with nothing withheld says so', async () => {
     const res = await household.agent.get('/seller/tax?year=2025');
     expect(res.status).toBe(200);
