@@ -8,6 +8,7 @@ import { OcopClaimVersion1764233000000 } from './1764233000000-OcopClaimVersion'
 import { MoneyAsBigint1764240000000 } from './1764240000000-MoneyAsBigint';
 import { CardPaymentWindow1764250000000 } from './1764250000000-CardPaymentWindow';
 import { TaxWithholding1764260000000 } from './1764260000000-TaxWithholding';
+import { MarketDays1764300000000 } from './1764300000000-MarketDays';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   MoneyAsBigint1764240000000,
   CardPaymentWindow1764250000000,
   TaxWithholding1764260000000,
+  MarketDays1764300000000,
 ];

@@ -13,6 +13,7 @@ export const STOCK_REASON_LABELS: Record<StockReason, string> = {
   stocktake: 'Kiểm kê',
   other: 'Khác',
   sale: 'Bán hàng',
+  stall_sale: 'Bán tại quầy (phiên chợ)',
   release: 'Hoàn kho',
 };
 
