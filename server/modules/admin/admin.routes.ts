@@ -40,6 +40,7 @@ const ACTION_LABELS: Record<string, string> = {
   'seller.commission': 'Đặt phí sàn riêng',
   'seller.tax-withholding': 'Đổi cách khấu trừ thuế',
   'settings.commission': 'Đổi phí sàn mặc định',
+  'settings.stall_commission': 'Đổi phí sàn tại chợ phiên',
 };
 
 // Ids are PostgreSQL integers: a larger number is simply not found, never a database error.

@@ -1,2 +1,2 @@
-export { PayoutsService, commissionFor, LEDGER_KIND_LABELS, type LedgerEntry } from './payouts.service';
+export { PayoutsService, commissionFor, LEDGER_KIND_LABELS, type LedgerEntry, type SalesChannel } from './payouts.service';
 export { payoutRoutes } from './payouts.routes';

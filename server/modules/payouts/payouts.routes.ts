@@ -6,7 +6,7 @@ import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
 import { todayInVietnam } from '../../lib/dates';
-import { payoutSchema, platformRateSchema, sellerIdParams, sellerRateSchema } from './payouts.schemas';
+import { payoutSchema, platformRateSchema, sellerIdParams, sellerRateSchema, stallRateSchema } from './payouts.schemas';
 import type { PayoutsService } from './payouts.service';
 
 const percent = (bp: number | null | undefined) => (bp === null || bp === undefined ? '' : String(bp / 100).replace('.', ','));
@@ -15,15 +15,31 @@ export function payoutRoutes(payouts: PayoutsService): Router {
   const router = express.Router();
   router.use(['/admin/payouts', '/admin/settings'], requireRole('admin'));
 
-  router.get('/admin/payouts', async (req, res) => {
-    const [rows, rate] = await Promise.all([payouts.balances(req.user!), payouts.platformRateBp()]);
+  const renderBalances = async (req: Request, res: Response, extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}) => {
+    const [rows, rate, stallRate] = await Promise.all([payouts.balances(req.user!), payouts.platformRateBp(), payouts.stallRateBp()]);
     res.render('payouts/admin-balances', {
       title: 'Công nợ hợp tác xã',
       rows: rows.map((r) => ({ ...r, rate: r.commissionRateBp === null ? null : percent(r.commissionRateBp) })),
-      values: { rate: percent(rate) },
+      values: { rate: percent(rate), stallRate: percent(stallRate), ...extra.values },
+      errors: extra.errors ?? {},
       totalOwed: rows.reduce((a, r) => a + r.balanceVnd, 0),
       notice: takeFlash(req),
     });
+  };
+
+  router.get('/admin/payouts', (req, res) => renderBalances(req, res));
+
+  router.post('/admin/settings/stall-commission', async (req, res) => {
+    try {
+      const { stallRate } = parseInput(stallRateSchema, formBody(req));
+      await payouts.setStallRate(req.user!, stallRate);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(err.status);
+      return renderBalances(req, res, { values: formValues(req), errors: err.fieldErrors });
+    }
+    await setFlash(req, 'Đã lưu phí sàn tại chợ phiên.');
+    res.redirect(303, '/admin/payouts');
   });
 
   router.post('/admin/settings/commission', async (req, res) => {

@@ -12,6 +12,9 @@ export const percentSchema = z
 
 export const platformRateSchema = z.object({ rate: percentSchema }).strict();
 
+/** The stall commission: the same percent format; "not above the online rate" is the service's rule. */
+export const stallRateSchema = z.object({ stallRate: percentSchema }).strict();
+
 export const sellerRateSchema = z
   .object({ rate: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), percentSchema.optional()) })
   .strict();

@@ -5,6 +5,9 @@ import type { AuditService } from '../audit';
 import type { SellersService } from '../sellers';
 import { payoutsWaitForIdentification, type WithholdingSubject } from '../tax';
 
+/** Where a sale was made: the online store, or a stall at a market day (the till). */
+export type SalesChannel = 'online' | 'stall';
+
 export type LedgerKind = 'sale' | 'commission' | 'refund' | 'commission_reversal' | 'payout' | 'tax_vat' | 'tax_pit' | 'tax_vat_reversal' | 'tax_pit_reversal';
 
 export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {
@@ -67,6 +70,54 @@ export class PayoutsService {
     return row?.bp ?? 0;
   }
 
+  /** The platform's stall commission (basis points): a stall sale has no delivery to arrange, so it may cost less. */
+  async stallRateBp(manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row] = (await manager.query(`SELECT (value #>> '{}')::int AS bp FROM platform_settings WHERE key = 'stall_commission_rate_bp'`)) as {
+      bp: number;
+    }[];
+    return row?.bp ?? 0;
+  }
+
+  /**
+   * The commission rate (basis points) a seller's sale on this channel pays. Online: the seller's own
+   * rate, else the platform's. Stall: the stall rate, but never more than what the seller would pay
+   * online (a cooperative given a lower own rate keeps it at its stall too).
+   */
+  async commissionRateFor(manager: EntityManager, sellerId: number, channel: SalesChannel): Promise<number> {
+    const [seller] = (await manager.query(`SELECT commission_rate_bp FROM sellers WHERE id = $1`, [sellerId])) as { commission_rate_bp: number | null }[];
+    const online = seller?.commission_rate_bp ?? (await this.platformRateBp(manager));
+    if (channel === 'online') return online;
+    return Math.min(online, await this.stallRateBp(manager));
+  }
+
+  /** Sets the stall commission: at most the online rate (a stall is the cheaper channel). */
+  async setStallRate(actor: Actor, rateBp: number): Promise<void> {
+    assertAdmin(actor);
+    await this.dataSource.transaction(async (manager) => {
+      // Serialises against a concurrent change of either rate, so the "not above online" rule holds.
+      await manager.query(`SELECT key FROM platform_settings WHERE key IN ('commission_rate_bp', 'stall_commission_rate_bp') ORDER BY key FOR UPDATE`);
+      const online = await this.platformRateBp(manager);
+      if (rateBp > online) {
+        throw new ValidationError({
+          stallRate: `Phí sàn tại chợ phiên không được cao hơn phí sàn bán trực tuyến (${String(online / 100).replace('.', ',')} %).`,
+        });
+      }
+      const before = await this.stallRateBp(manager);
+      await manager.query(
+        `INSERT INTO platform_settings (key, value) VALUES ('stall_commission_rate_bp', to_jsonb($1::int))
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [rateBp],
+      );
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'settings.stall_commission',
+        targetType: 'user',
+        targetId: 'platform',
+        details: { before, after: rateBp },
+      });
+    });
+  }
+
   async setPlatformRate(actor: Actor, rateBp: number): Promise<void> {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
@@ -97,13 +148,13 @@ export class PayoutsService {
   /** Hook from the order module, in the delivering transaction: credit the part, take the commission. */
   async recordDelivered(manager: EntityManager, sellerOrderId: number): Promise<void> {
     const [part] = (await manager.query(
-      `SELECT so.seller_id, so.items_total_vnd, so.total_vnd, o.status AS order_status, s.commission_rate_bp
-       FROM seller_orders so JOIN orders o ON o.id = so.order_id JOIN sellers s ON s.id = so.seller_id WHERE so.id = $1`,
+      `SELECT so.seller_id, so.items_total_vnd, so.total_vnd, o.status AS order_status, o.channel
+       FROM seller_orders so JOIN orders o ON o.id = so.order_id WHERE so.id = $1`,
       [sellerOrderId],
-    )) as { seller_id: number; items_total_vnd: number; total_vnd: number; order_status: string; commission_rate_bp: number | null }[];
+    )) as { seller_id: number; items_total_vnd: number; total_vnd: number; order_status: string; channel: SalesChannel }[];
     // CASE: an order refunded in full while this parcel was on the road owes the cooperative nothing.
     if (!part || part.order_status === 'refunded') return;
-    const rate = part.commission_rate_bp ?? (await this.platformRateBp(manager));
+    const rate = await this.commissionRateFor(manager, part.seller_id, part.channel);
     await manager.query(`INSERT INTO seller_ledger (seller_id, kind, amount_vnd, seller_order_id) VALUES ($1, 'sale', $2, $3) ON CONFLICT DO NOTHING`, [
       part.seller_id,
       part.total_vnd,

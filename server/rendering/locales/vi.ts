@@ -202,6 +202,9 @@ export const vi = {
   'payouts.kind.tax_pit': 'Thuế TNCN khấu trừ',
   'payouts.kind.tax_vat_reversal': 'Hoàn thuế GTGT khấu trừ',
   'payouts.kind.tax_pit_reversal': 'Hoàn thuế TNCN khấu trừ',
+  'payouts.stallRate': 'Phí sàn tại chợ phiên (% trên tiền hàng bán tại quầy)',
+  'payouts.stallRateHint': 'Bán tại quầy chợ phiên không phải giao hàng nên phí có thể thấp hơn; không cao hơn phí bán trực tuyến. Hợp tác xã có phí sàn riêng thấp hơn thì dùng mức thấp hơn.',
+  'payouts.save': 'Lưu',
   'payouts.giveIdentification': 'Khai mã số thuế hoặc CCCD',
   'payouts.waitShort': 'Chờ mã số thuế/CCCD',
   'payouts.taxNote':
