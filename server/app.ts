@@ -99,7 +99,14 @@ export function createApp(container: Container): Express {
 
   app.use(accountsRoutes(container.accounts, csrf, (user) => container.orders.listForBuyer(user)));
   app.use(sellerApplicationRoutes(container.sellers, csrf));
-  app.use(sellerAreaRoutes(container.sellers, container.sellerProducts, (id) => container.orders.sellerOrderList(id, { limit: 5 })));
+  app.use(
+    sellerAreaRoutes(
+      container.sellers,
+      container.sellerProducts,
+      (id) => container.orders.sellerOrderList(id, { limit: 5 }),
+      (id) => container.reports.stallTakingsToday(id),
+    ),
+  );
   app.use(sellerOrderRoutes(container.orders));
   app.use(cartRoutes(container.cart));
   app.use(

@@ -31,9 +31,12 @@ export interface BarChartSpec {
 export interface DailyChartSpec {
   kind: 'daily';
   title: string;
-  data: { day: string; value: number }[];
+  /** `parts`, when `series` is given: the day's value split by series (stacked, first at the bottom). */
+  data: { day: string; value: number; parts?: number[] }[];
   format?: ChartValueFormat;
   unit?: string;
+  /** Names of the stacked series (e.g. online, stall), shown in a legend and read out. */
+  series?: string[];
 }
 
 export type ChartSpec = BarChartSpec | DailyChartSpec;
@@ -45,6 +48,8 @@ const PAD = 8;
 const INK = '#1d2321';
 const MUTED = '#5b6560';
 const BAR = '#2e7d32';
+/** Colours of stacked series, in order (the first is the usual bar green); each ≥ 3:1 against white. */
+const SERIES_COLOURS = [BAR, '#b35c00', '#1565c0'];
 const VALUE_INK = '#1b5e20';
 const GRID = '#dfe5e1';
 const MAX_LABEL_CHARS = 36;
@@ -133,7 +138,12 @@ export function barChart(spec: Omit<BarChartSpec, 'kind'>): string {
 /** One column per day; the total and the best day are written out, each column carries its own value as a tooltip. */
 export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
   const title = String(spec.title ?? '');
-  const data = (Array.isArray(spec.data) ? spec.data : []).map((d) => ({ day: String(d?.day ?? ''), value: finite(d?.value) }));
+  const series = Array.isArray(spec.series) ? spec.series.slice(0, SERIES_COLOURS.length).map(String) : [];
+  const data = (Array.isArray(spec.data) ? spec.data : []).map((d) => ({
+    day: String(d?.day ?? ''),
+    value: finite(d?.value),
+    parts: series.map((_, i) => finite(Array.isArray(d?.parts) ? d.parts[i] : 0)),
+  }));
   const max = Math.max(0, ...data.map((d) => d.value));
   if (data.length === 0 || max <= 0) return emptyChart(title);
 
@@ -153,10 +163,24 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
     if (d.value <= 0) return '';
     const h = Math.max(1, (d.value / max) * plotHeight);
     const x = PAD + i * slot + (slot - columnWidth) / 2;
-    return (
-      `<rect x="${num(x)}" y="${num(bottom - h)}" width="${num(columnWidth)}" height="${num(h)}" fill="${BAR}">` +
-      `<title>${escapeXml(`${longDay(d.day)}: ${fmt(d.value)}`)}</title></rect>`
-    );
+    const tip = `${longDay(d.day)}: ${fmt(d.value)}`;
+    if (series.length === 0) {
+      return (
+        `<rect x="${num(x)}" y="${num(bottom - h)}" width="${num(columnWidth)}" height="${num(h)}" fill="${BAR}">` + `<title>${escapeXml(tip)}</title></rect>`
+      );
+    }
+    // Stacked: each series' share of the column, the first at the bottom.
+    let y = bottom;
+    const pieces = d.parts.map((part, k) => {
+      if (part <= 0) return '';
+      const ph = (part / d.value) * h;
+      y -= ph;
+      return (
+        `<rect class="series-${k}" x="${num(x)}" y="${num(y)}" width="${num(columnWidth)}" height="${num(ph)}" fill="${SERIES_COLOURS[k]}">` +
+        `<title>${escapeXml(`${series[k]}: ${fmt(part)}`)}</title></rect>`
+      );
+    });
+    return `<g><title>${escapeXml(tip)}</title>${pieces.join('')}</g>`;
   });
   // Day labels: the first, every seventh and the last, so they never overlap on a phone.
   const labelled = new Set([0, data.length - 1]);
@@ -169,6 +193,17 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
       const ax = anchor === 'start' ? PAD : anchor === 'end' ? WIDTH - PAD : x;
       return `<text x="${num(ax)}" y="${bottom + 17}" font-size="12" fill="${MUTED}" text-anchor="${anchor}">${escapeXml(shortDay(data[i].day))}</text>`;
     });
+  const seriesTotals = series.map((_, k) => data.reduce((sum, d) => sum + d.parts[k], 0));
+  const legendY = bottom + 40;
+  const legend = series
+    .map((name, k) => {
+      const lx = PAD + k * 156;
+      return (
+        `<rect x="${lx}" y="${legendY - 11}" width="12" height="12" fill="${SERIES_COLOURS[k]}"/>` +
+        `<text x="${lx + 17}" y="${legendY}" font-size="12">${escapeXml(`${name}: ${fmt(seriesTotals[k])}`)}</text>`
+      );
+    })
+    .join('');
   const totalText = `Tổng: ${fmt(total)}`;
   const bestText = `Cao nhất: ${fmt(best.value)} (${shortDay(best.day)})`;
   const body =
@@ -178,10 +213,12 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
     `<line x1="${PAD}" y1="${top}" x2="${WIDTH - PAD}" y2="${top}" stroke="${GRID}" stroke-dasharray="4 3"/>` +
     `<line x1="${PAD}" y1="${bottom}" x2="${WIDTH - PAD}" y2="${bottom}" stroke="${MUTED}"/>` +
     columns.join('') +
-    dayLabels.join('');
+    dayLabels.join('') +
+    legend;
   const range = data.length > 1 ? ` từ ${longDay(data[0].day)} đến ${longDay(data[data.length - 1].day)}` : ` ngày ${longDay(data[0].day)}`;
-  const spoken = `${title}${range}: ${totalText}; cao nhất ${fmt(best.value)} ngày ${longDay(best.day)}`;
-  return svg(bottom + 26, spoken, title, body, 'chart-daily');
+  const split = series.length ? `; ${series.map((name, k) => `${name} ${fmt(seriesTotals[k])}`).join('; ')}` : '';
+  const spoken = `${title}${range}: ${totalText}${split}; cao nhất ${fmt(best.value)} ngày ${longDay(best.day)}`;
+  return svg(bottom + (series.length ? 50 : 26), spoken, title, body, series.length ? 'chart-daily chart-stacked' : 'chart-daily');
 }
 
 export function renderChart(spec: ChartSpec): string {

@@ -10,7 +10,7 @@ import type { Dashboard, ProvinceReport } from './reports.service';
  * two can never disagree. Numbers stay raw here (money in whole đồng); only the page formats them.
  */
 
-export type CellKind = 'text' | 'count' | 'vnd';
+export type CellKind = 'text' | 'count' | 'vnd' | 'percent';
 
 export interface ReportColumn {
   label: string;
@@ -32,6 +32,9 @@ export interface ReportTable {
 }
 
 const sum = <T>(rows: T[], pick: (row: T) => number) => rows.reduce((a, r) => a + pick(r), 0);
+
+/** part / whole as a percentage with one decimal (0 when there is no whole). */
+const share = (part: number, whole: number) => (whole > 0 ? Math.round((part * 1000) / whole) / 10 : 0);
 
 const TOTAL = 'Tổng cộng';
 const COMMUNE: ReportColumn = { label: 'Xã/phường', kind: 'text' };
@@ -161,6 +164,42 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
         data: r.taxByCommune.map((c) => ({ label: c.commune, value: c.vatVnd + c.pitVnd })),
       },
     },
+    {
+      key: 'market-day-sales',
+      title: 'Bán hàng tại chợ phiên trong kỳ',
+      note:
+        'Các phiên chợ bắt đầu trong kỳ (giờ Việt Nam). “Đơn bán tại quầy” là đơn quầy đã được thanh toán bằng chuyển khoản qua mã QR, ' +
+        'không tính đơn chưa thanh toán, đã huỷ hoặc đã hoàn tiền; doanh số là tiền hàng của các đơn đó. ' +
+        'Mọi đơn bán tại quầy đều là chuyển khoản, nên “tỷ lệ quầy không dùng tiền mặt” là số quầy có ít nhất một đơn bán tại quầy đã thanh toán chia cho số quầy tham gia phiên chợ.',
+      columns: [
+        { label: 'Phiên chợ', kind: 'text' },
+        { label: 'Ngày', kind: 'text' },
+        COMMUNE,
+        { label: 'Số quầy', kind: 'count' },
+        { label: 'Đơn bán tại quầy', kind: 'count' },
+        SALES,
+        { label: 'Tỷ lệ quầy không dùng tiền mặt', kind: 'percent', csvLabel: 'Tỷ lệ quầy không dùng tiền mặt (%)' },
+      ],
+      rows: r.marketDays.map((m) => [m.name, formatDate(m.day), m.commune, m.stalls, m.sales, m.salesVnd, share(m.sellingStalls, m.stalls)]),
+      total: [
+        TOTAL,
+        '',
+        '',
+        sum(r.marketDays, (m) => m.stalls),
+        sum(r.marketDays, (m) => m.sales),
+        sum(r.marketDays, (m) => m.salesVnd),
+        share(
+          sum(r.marketDays, (m) => m.sellingStalls),
+          sum(r.marketDays, (m) => m.stalls),
+        ),
+      ],
+      chart: {
+        kind: 'bar',
+        title: 'Doanh số bán tại quầy theo phiên chợ',
+        format: 'vnd',
+        data: r.marketDays.map((m) => ({ label: `${m.name} (${formatDate(m.day)})`, value: m.salesVnd })),
+      },
+    },
   ];
 }
 
@@ -181,6 +220,7 @@ const counts = new Intl.NumberFormat('vi-VN');
 
 function formatCell(value: ReportCell, kind: CellKind): string {
   if (kind === 'text' || typeof value !== 'number') return String(value);
+  if (kind === 'percent') return `${counts.format(value)} %`;
   return kind === 'vnd' ? formatVnd(value) : counts.format(value);
 }
 
@@ -206,7 +246,9 @@ export function dashboardCharts(d: Dashboard): { collected: ChartSpec; stars: Ch
       kind: 'daily',
       title: 'Doanh thu thực thu theo ngày, 30 ngày qua',
       format: 'vnd',
-      data: d.collectedByDay.map((x) => ({ day: x.day, value: x.collectedVnd })),
+      // Split into online orders and market-day stall sales, stacked (online at the bottom).
+      series: ['Trực tuyến', 'Tại quầy chợ phiên'],
+      data: d.collectedByDay.map((x) => ({ day: x.day, value: x.collectedVnd, parts: [x.collectedVnd - x.stallVnd, x.stallVnd] })),
     },
     stars: {
       kind: 'bar',

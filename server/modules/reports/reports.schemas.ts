@@ -10,6 +10,7 @@ export const REPORT_TABLES = [
   'sales-by-stars',
   'cooperatives',
   'tax-by-commune',
+  'market-day-sales',
 ] as const;
 export type ReportTableKey = (typeof REPORT_TABLES)[number];
 

@@ -72,7 +72,8 @@ export interface Dashboard {
   pendingSellers: number;
   flaggedOrders: number;
   flaggedPayments: number;
-  collectedByDay: { day: string; collectedVnd: number }[];
+  /** Collected revenue per day, and the part of it taken at market-day stalls (orders of channel 'stall'). */
+  collectedByDay: { day: string; collectedVnd: number; stallVnd: number }[];
   /** Paid orders of the last 30 days holding at least one product of each star bucket. */
   ordersByStars: { bucket: StarBucket; label: string; orders: number }[];
   /** The ten communes with the most sales in the last 30 days. */
@@ -91,6 +92,8 @@ export interface ProvinceReport {
   cooperativesByCommune: { commune: string; active: number; selling: number }[];
   /** Tax withheld from household sellers (Decree 117/2025) in the period, net of reversals, by the seller's commune. */
   taxByCommune: TaxByCommune[];
+  /** Market days that started in the period, with their stall sales. */
+  marketDays: MarketDaySales[];
   totals: {
     productsOnline: number;
     approvedSellers: number;
@@ -101,6 +104,30 @@ export interface ProvinceReport {
     quantity: number;
     salesVnd: number;
   };
+}
+
+/**
+ * One market day's stall sales. Sales follow the province report's definition (goods of paid, not
+ * cancelled parts of orders paid or completed), restricted to orders of channel 'stall' rung up at
+ * this market day, whenever they were paid. Every stall sale is a bank transfer, so the cashless
+ * measure is adoption: the share of the day's stalls that took at least one such sale.
+ */
+export interface MarketDaySales {
+  name: string;
+  /** First day (Vietnam), YYYY-MM-DD. */
+  day: string;
+  commune: string;
+  stalls: number;
+  /** Stalls with at least one counted (paid) stall sale. */
+  sellingStalls: number;
+  sales: number;
+  salesVnd: number;
+}
+
+/** Paid stall sales: count and sum (goods; a stall sale has no shipping). */
+export interface StallTakings {
+  sales: number;
+  totalVnd: number;
 }
 
 export interface TaxByCommune {
@@ -129,6 +156,21 @@ export class ReportsService {
     return todayInVietnam(this.clock.now());
   }
 
+  /**
+   * A seller's paid stall sales of today (Vietnam time, by paid_at): what the till took. Counted like
+   * sales (orders paid or completed, the part not cancelled); a refunded sale drops out.
+   */
+  async stallTakingsToday(sellerId: number): Promise<StallTakings> {
+    const today = this.today();
+    const [row] = (await this.dataSource.query(
+      `SELECT count(DISTINCT o.id)::int AS sales, coalesce(sum(so.total_vnd), 0)::bigint AS "totalVnd"
+       FROM ${SALE_FROM}
+       WHERE so.seller_id = $3 AND o.channel = 'stall' AND ${SALE_WHERE}`,
+      [today, today, sellerId],
+    )) as { sales: number; totalVnd: number }[];
+    return { sales: row.sales, totalVnd: toNumber(row.totalVnd) };
+  }
+
   async dashboard(actor: Actor): Promise<Dashboard> {
     assertAdmin(actor);
     const today = this.today();
@@ -151,16 +193,17 @@ export class ReportsService {
                 (SELECT count(*)::int FROM payments WHERE order_id IS NULL AND outcome = 'flagged') AS "flaggedPayments"`,
       ) as Promise<{ pendingSellers: number; flaggedOrders: number; flaggedPayments: number }[]>,
       q.query(
-        `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(r.collected, 0)::bigint AS "collectedVnd"
+        `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(r.collected, 0)::bigint AS "collectedVnd", coalesce(r.stall, 0)::bigint AS "stallVnd"
          FROM generate_series($1::date::timestamp, $2::date::timestamp, interval '1 day') AS d(day)
          LEFT JOIN (
-           SELECT ${PAID_DAY} AS day, sum(o.total_vnd - o.refunded_amount_vnd) AS collected
+           SELECT ${PAID_DAY} AS day, sum(o.total_vnd - o.refunded_amount_vnd) AS collected,
+                  sum(o.total_vnd - o.refunded_amount_vnd) FILTER (WHERE o.channel = 'stall') AS stall
            FROM orders o WHERE o.status = ANY($3) AND o.paid_at >= ${dayStart('$1')} AND o.paid_at < ${dayEnd('$2')}
            GROUP BY 1
          ) r ON r.day = d.day::date
          ORDER BY d.day`,
         [from30, today, COLLECTED_STATUSES],
-      ) as Promise<{ day: string; collectedVnd: number }[]>,
+      ) as Promise<{ day: string; collectedVnd: number; stallVnd: number }[]>,
       q.query(
         `SELECT ${starBucketOn(PAID_DAY)} AS bucket, count(DISTINCT o.id)::int AS orders
          FROM ${SALE_FROM} JOIN order_items i ON i.seller_order_id = so.id JOIN products p ON p.id = i.product_id
@@ -180,7 +223,7 @@ export class ReportsService {
       today,
       windows: windows.map((w) => ({ ...w, label: labels[w.key], from: addIsoDays(today, backs[w.key]), collectedVnd: toNumber(w.collectedVnd) })),
       ...counts,
-      collectedByDay: byDay.map((d) => ({ day: d.day, collectedVnd: toNumber(d.collectedVnd) })),
+      collectedByDay: byDay.map((d) => ({ day: d.day, collectedVnd: toNumber(d.collectedVnd), stallVnd: toNumber(d.stallVnd) })),
       ordersByStars: byBucket(byStars, (bucket) => ({ bucket, orders: 0 })).map((r) => ({ ...r, label: STAR_BUCKET_LABELS[r.bucket] })),
       topCommunes: communes.map((c) => ({ ...c, salesVnd: toNumber(c.salesVnd) })),
     };
@@ -196,7 +239,7 @@ export class ReportsService {
     const q = this.dataSource;
     const online = `products p JOIN sellers s ON s.id = p.seller_id WHERE ${LISTED}`;
     const sale = [period.from, period.to];
-    const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals], tax] = await Promise.all([
+    const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals], tax, marketDays] = await Promise.all([
       q.query(
         `SELECT g.code, g.name_vi AS name, count(p.id)::int AS products
          FROM categories g
@@ -260,6 +303,22 @@ export class ReportsService {
          GROUP BY s.commune ORDER BY sum(t.amount_vnd) DESC, s.commune`,
         sale,
       ) as Promise<TaxByCommune[]>,
+      q.query(
+        `SELECT md.name, to_char((md.starts_at AT TIME ZONE '${TZ}')::date, 'YYYY-MM-DD') AS day, md.commune,
+                (SELECT count(*)::int FROM market_day_stalls st WHERE st.market_day_id = md.id) AS stalls,
+                coalesce(x.selling, 0)::int AS "sellingStalls", coalesce(x.sales, 0)::int AS sales, coalesce(x.sales_vnd, 0)::bigint AS "salesVnd"
+         FROM market_days md
+         LEFT JOIN LATERAL (
+           SELECT count(DISTINCT so.seller_id) FILTER (WHERE EXISTS (
+                    SELECT 1 FROM market_day_stalls st WHERE st.market_day_id = md.id AND st.seller_id = so.seller_id)) AS selling, count(DISTINCT o.id) AS sales, sum(i.line_total_vnd) AS sales_vnd
+           FROM ${SALE_FROM} JOIN order_items i ON i.seller_order_id = so.id
+           WHERE o.market_day_id = md.id AND o.channel = 'stall'
+             AND o.status IN ('paid', 'completed') AND so.status IN ('to_ship', 'shipped', 'delivered')
+         ) x ON true
+         WHERE md.starts_at >= ${dayStart('$1')} AND md.starts_at < ${dayEnd('$2')}
+         ORDER BY md.starts_at, md.name`,
+        sale,
+      ) as Promise<MarketDaySales[]>,
     ]);
     return {
       period,
@@ -275,6 +334,7 @@ export class ReportsService {
       })),
       cooperativesByCommune: cooperatives,
       taxByCommune: tax,
+      marketDays: marketDays.map((m) => ({ ...m, salesVnd: toNumber(m.salesVnd) })),
       totals: { ...totals, salesVnd: toNumber(totals.salesVnd) },
     };
   }

@@ -50,6 +50,8 @@ export function sellerAreaRoutes(
   sellers: SellersService,
   sellerProducts: SellerProductsService,
   recentOrders: (sellerId: number) => Promise<unknown[]>,
+  /** Today's paid stall sales (Vietnam time): the till's takings, read by the reports module. */
+  stallTakings: (sellerId: number) => Promise<{ sales: number; totalVnd: number }> = async () => ({ sales: 0, totalVnd: 0 }),
 ): Router {
   const router = express.Router();
   router.use('/seller', requireRole('seller'));
@@ -67,6 +69,7 @@ export function sellerAreaRoutes(
       seller,
       ...(await sellerProducts.dashboard(req.user!)),
       recentOrders: seller.status === 'approved' ? await recentOrders(seller.id) : [],
+      stallTakings: seller.status === 'approved' ? await stallTakings(seller.id) : null,
       statusLabel: SELLER_STATUS_LABELS[seller.status],
       typeLabel: SELLER_TYPE_LABELS[seller.type],
       bank: bankName(seller.bankBin),

@@ -205,7 +205,12 @@ export const en: Record<keyof typeof vi, string> = {
   'payouts.kind.tax_vat_reversal': 'VAT withheld, reversed',
   'payouts.kind.tax_pit_reversal': 'Personal income tax withheld, reversed',
   'payouts.stallRate': 'Market-day stall commission (% of goods sold at the stall)',
-  'payouts.stallRateHint': 'A stall sale needs no delivery, so it may cost less; it is never above the online rate. A cooperative with a lower own rate pays the lower one.',
+  'payouts.stallRateHint':
+    'A stall sale needs no delivery, so it may cost less; it is never above the online rate. A cooperative with a lower own rate pays the lower one.',
+  'sellerDashboard.stallTakings': 'Stall sales today',
+  'sellerDashboard.stallTakingsFigure': '{count} paid sales, total',
+  'sellerDashboard.openTill': 'Open the till',
+  'reports.collectedSplit': 'Stacked columns: online orders at the bottom, market-day stall sales on top.',
   'payouts.save': 'Save',
   'payouts.giveIdentification': 'Give a tax code or citizen ID',
   'payouts.waitShort': 'Waiting for tax code/citizen ID',

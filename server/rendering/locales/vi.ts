@@ -203,7 +203,12 @@ export const vi = {
   'payouts.kind.tax_vat_reversal': 'Hoàn thuế GTGT khấu trừ',
   'payouts.kind.tax_pit_reversal': 'Hoàn thuế TNCN khấu trừ',
   'payouts.stallRate': 'Phí sàn tại chợ phiên (% trên tiền hàng bán tại quầy)',
-  'payouts.stallRateHint': 'Bán tại quầy chợ phiên không phải giao hàng nên phí có thể thấp hơn; không cao hơn phí bán trực tuyến. Hợp tác xã có phí sàn riêng thấp hơn thì dùng mức thấp hơn.',
+  'payouts.stallRateHint':
+    'Bán tại quầy chợ phiên không phải giao hàng nên phí có thể thấp hơn; không cao hơn phí bán trực tuyến. Hợp tác xã có phí sàn riêng thấp hơn thì dùng mức thấp hơn.',
+  'sellerDashboard.stallTakings': 'Bán tại quầy hôm nay',
+  'sellerDashboard.stallTakingsFigure': '{count} đơn đã nhận tiền, tổng',
+  'sellerDashboard.openTill': 'Mở quầy bán hàng',
+  'reports.collectedSplit': 'Cột chồng: phần dưới là đơn trực tuyến, phần trên là đơn bán tại quầy chợ phiên.',
   'payouts.save': 'Lưu',
   'payouts.giveIdentification': 'Khai mã số thuế hoặc CCCD',
   'payouts.waitShort': 'Chờ mã số thuế/CCCD',
