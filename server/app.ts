@@ -17,9 +17,9 @@ import { accountsRoutes, loadCurrentUser } from './modules/accounts';
 import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
+import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
-import { posRoutes, receiptRoutes } from './modules/pos';
 import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
@@ -71,17 +71,17 @@ export function createApp(container: Container): Express {
   app.use('/api/v1', catalogApiRoutes(container.catalog));
   app.use(seoRoutes(container.catalog, config.publicUrl));
   app.use(webhookRoutes(container.paymentIntake));
-  // A receipt is public behind its unguessable token: no session read or written.
-  app.use(receiptRoutes(container.pos));
 
   const csrf = createCsrf(config);
-  const catalog = catalogRoutes(container.catalog, config.publicUrl);
+  // The home page also shows the running or next market day (one indexed read).
+  const catalog = catalogRoutes(container.catalog, config.publicUrl, async () => ({ nextMarketDay: await container.marketDays.next() }));
+  const marketDays = marketDayPublicRoutes(container.marketDays, config.publicUrl);
   const sessionCookie = sessionCookieName(config);
-  // A visitor without a session cookie has no account, cart or flash to load: catalogue pages skip
-  // the session store for them (most of the traffic of a sale). Anything else falls through.
+  // A visitor without a session cookie has no account, cart or flash to load: catalogue and market-day
+  // pages skip the session store for them (most of the traffic of a sale). Anything else falls through.
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.cookies[sessionCookie]) return next();
-    csrf.provideToken(req, res, () => catalog(req, res, next));
+    csrf.provideToken(req, res, () => catalog(req, res, () => marketDays(req, res, next)));
   });
 
   // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
@@ -111,7 +111,6 @@ export function createApp(container: Container): Express {
     ),
   );
   app.use(sellerOrderRoutes(container.orders));
-  app.use(posRoutes(container.pos));
   app.use(cartRoutes(container.cart));
   app.use(
     orderRoutes({
@@ -127,8 +126,11 @@ export function createApp(container: Container): Express {
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(reportRoutes(container.reports));
   app.use(taxRoutes(container.taxReports));
+  app.use(marketDayAdminRoutes(container.marketDays));
+  app.use(marketDaySellerRoutes(container.marketDays));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalog);
+  app.use(marketDays);
 
   app.use(notFoundHandler);
   app.use(errorHandler(!config.isProduction));

@@ -10,6 +10,7 @@ import { runMigrations, withStartupLock } from './db/migrate';
 import type { Logger } from './logger';
 import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed/demo-accounts';
 import { seedDemoCatalogue } from './seed/demo-catalogue';
+import { seedDemoMarketDay } from './seed/demo-market-day';
 import { seedDemoTaxSale } from './seed/demo-tax';
 
 export interface RunningStore {
@@ -40,6 +41,8 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
         if (config.demo) await seedDemoAccounts(ds);
         // A household's paid order, withheld the real way, so /admin/tax has something to show.
         if (config.demo && config.vietqr) await seedDemoTaxSale(container);
+        // A market day running today in Sa Pa, again on a start on a later day.
+        await seedDemoMarketDay(ds);
         return count;
       });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');

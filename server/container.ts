@@ -10,11 +10,11 @@ import { AuditService } from './modules/audit';
 import { CartService } from './modules/cart';
 import { CatalogService, ProductService } from './modules/catalog';
 import { StockService } from './modules/inventory';
+import { MarketDaysService } from './modules/market';
 import { MailWorker } from './modules/notifications';
 import { OrderLifecycle, OrdersService } from './modules/orders';
 import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } from './modules/payments';
 import { PayoutsService } from './modules/payouts';
-import { PosService } from './modules/pos';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
@@ -46,14 +46,14 @@ export interface Container {
   refunds: RefundsService;
   payPage: PayPageService;
   payouts: PayoutsService;
-  /** The stall till at market days: stall sales (orders of channel 'stall') and their receipts. */
-  pos: PosService;
   /** Tax withheld for household sellers (Decree 117/2025): at paid, reversed by refunds. */
   tax: TaxService;
   /** The monthly declaration, the declared mark, a seller's year. */
   taxReports: TaxReportsService;
   adminOrders: AdminOrdersService;
   reports: ReportsService;
+  /** Market days (phiên chợ) and their stalls: the one writer of market_days and market_day_stalls. */
+  marketDays: MarketDaysService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
   photoSlots: ConcurrencyLimit;
 }
@@ -84,12 +84,9 @@ export function buildContainer(deps: {
   const payouts = new PayoutsService(deps.dataSource, audit, sellers);
   // Withholding happens in the paying transaction: the lifecycle calls the tax module, which writes the ledger through payouts.
   const tax = new TaxService(deps.dataSource, payouts, clock);
-  // A stall sale is handed over when paid: the lifecycle credits it to the payout ledger then.
-  const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl, payouts);
+  const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl);
   const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, tax, audit, stripe, deps.logger);
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
-  const paymentIntake = new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock);
-  const payPage = new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger);
   return {
     ...rest,
     clock,
@@ -106,14 +103,14 @@ export function buildContainer(deps: {
     cart,
     orders,
     orderLifecycle,
-    paymentIntake,
+    paymentIntake: new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock),
     refunds,
-    payPage,
-    pos: new PosService(deps.dataSource, sellers, orders, payPage, paymentIntake, deps.config.publicUrl, deps.config.stallSaleMinutes),
+    payPage: new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger),
     payouts,
     tax,
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
+    marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };

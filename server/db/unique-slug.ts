@@ -4,7 +4,7 @@ import { slugify } from '../lib/slug';
 /** "mat-ong", then "mat-ong-2", "mat-ong-3"… among the slugs already in `table`. */
 export async function uniqueSlug(
   manager: EntityManager,
-  table: 'products' | 'sellers',
+  table: 'products' | 'sellers' | 'market_days',
   name: string,
   reserved: ReadonlySet<string> = new Set(),
 ): Promise<string> {

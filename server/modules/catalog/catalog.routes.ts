@@ -12,13 +12,16 @@ function slugParam(req: Request): string {
   return parsed.data.slug;
 }
 
-/** Public HTML pages: they read only, and never start a session. */
-export function catalogRoutes(catalog: CatalogService, publicUrl: string): Router {
+/**
+ * Public HTML pages: they read only, and never start a session. `homeExtras` adds what other modules
+ * show on the home page (the next market day), read alongside the catalogue's sections.
+ */
+export function catalogRoutes(catalog: CatalogService, publicUrl: string, homeExtras: () => Promise<Record<string, unknown>> = async () => ({})): Router {
   const router = express.Router();
 
   router.get('/', async (_req, res) => {
-    const [{ roots }, sections] = await Promise.all([catalog.categories(), catalog.homeSections()]);
-    res.render('catalog/home', { groups: roots, ...sections, canonical: `${publicUrl}/` });
+    const [{ roots }, sections, extras] = await Promise.all([catalog.categories(), catalog.homeSections(), homeExtras()]);
+    res.render('catalog/home', { groups: roots, ...sections, ...extras, canonical: `${publicUrl}/` });
   });
 
   router.get('/products', async (req, res) => {

@@ -565,6 +565,29 @@ export class CatalogService {
     return { fiveStar, fourStar, newest };
   }
 
+  /** Up to `perSeller` listed products of each of these cooperatives, newest first (a market day's stalls). */
+  async cardsOfSellers(sellerIds: number[], perSeller: number): Promise<ProductCard[]> {
+    if (!sellerIds.length) return [];
+    const rows = await this.read<CardRow>(
+      `WITH picked AS (
+         SELECT id FROM (
+           SELECT p.id, row_number() OVER (PARTITION BY p.seller_id ORDER BY p.id DESC) AS n
+           FROM products p JOIN sellers s ON s.id = p.seller_id
+           WHERE p.seller_id = ANY($1::int[]) AND ${LISTED}
+         ) ranked WHERE n <= $2
+       )
+       SELECT ${CARD_COLUMNS}
+       FROM picked
+       JOIN products p ON p.id = picked.id
+       JOIN sellers s ON s.id = p.seller_id
+       JOIN categories c ON c.id = p.category_id
+       ${COVER_JOIN}
+       ORDER BY p.seller_id, p.id DESC`,
+      [sellerIds, perSeller],
+    );
+    return rows.map((r) => this.toCard(r));
+  }
+
   private toCard(row: CardRow): ProductCard {
     return toProductCard(row, this.media, this.clock.now());
   }

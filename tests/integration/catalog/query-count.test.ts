@@ -12,7 +12,8 @@ afterAll(() => ctx.close());
 
 describe('public pages stay cheap', () => {
   it.each([
-    ['the home page', 3, () => '/'],
+    // Three catalogue sections and the running or next market day (market_days_ends_at_idx).
+    ['the home page', 4, () => '/'],
     ['the listing', 2, () => '/products'],
     ['a deep listing page', 2, () => '/products?page=2'],
     ['a search', 2, () => '/products?q=dac san'],

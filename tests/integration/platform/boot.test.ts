@@ -173,6 +173,41 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
     expect(res.headers['content-type']).toBe('image/webp');
   });
 
+  it('runs a market day today in Sa Pa with the demo cooperative and its neighbours at their stalls', async () => {
+    const days = await query<{ slug: string; name: string; commune: string; running: boolean; stalls: string[] }>(
+      url,
+      `SELECT d.slug, d.name, d.commune, (now() >= d.starts_at AND now() < d.ends_at) AS running,
+              (SELECT array_agg(s.name ORDER BY s.name) FROM market_day_stalls st JOIN sellers s ON s.id = st.seller_id WHERE st.market_day_id = d.id) AS stalls
+       FROM market_days d`,
+    );
+    expect(days).toHaveLength(1);
+    const [day] = days;
+    expect(day).toMatchObject({ name: 'Phiên chợ 4.0 Sa Pa', commune: 'Phường Sa Pa' });
+    expect(day.stalls).toContain('HTX Ong mật xã Lương Thịnh');
+    expect(day.stalls.length).toBe(3);
+    const [{ startsAt, endsAt }] = await query<{ startsAt: string; endsAt: string }>(
+      url,
+      `SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') AS "startsAt",
+              to_char(ends_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') AS "endsAt"
+       FROM market_days`,
+    );
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    expect(startsAt).toBe(`${today} 07:00`);
+    // 17:00, or 23:00 when the demo started after 16:00 (an evening market).
+    expect([`${today} 17:00`, `${today} 23:00`]).toContain(endsAt);
+    const page = await request(store!.url).get(`/market-days/${day.slug}`).expect(200);
+    expect(page.text).toContain('Quảng trường Sa Pa');
+    expect(page.text).toContain('HTX Ong mật xã Lương Thịnh');
+    const hour = (new Date().getUTCHours() + 7) % 24;
+    if (hour >= 7 && hour < 23) {
+      // Started between 07:00 and 23:00 Vietnam time: running now, and on the home page.
+      expect(day.running).toBe(true);
+      expect(page.text).toMatch(/id="market-state">Đang diễn ra</);
+      const home = await request(store!.url).get('/').expect(200);
+      expect(home.text).toContain(`href="/market-days/${day.slug}"`);
+    }
+  });
+
   it('finds the honey with /products?q=mat%20ong', async () => {
     const res = await request(store!.url).get('/products?q=mat%20ong').expect(200);
     const names = cardNames(res.text);
@@ -192,6 +227,8 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       users: await count('users'),
       product_images: await count('product_images'),
       stock_movements: await count('stock_movements'),
+      market_days: await count('market_days'),
+      market_day_stalls: await count('market_day_stalls'),
     };
     const media = filesUnder(path.join(dir, 'media'));
     await store!.stop();
@@ -205,6 +242,8 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       users: await count('users'),
       product_images: await count('product_images'),
       stock_movements: await count('stock_movements'),
+      market_days: await count('market_days'),
+      market_day_stalls: await count('market_day_stalls'),
     }).toEqual(before);
     expect(before.products).toBe(DEMO_PRODUCTS);
     expect(filesUnder(path.join(dir, 'media'))).toEqual(media);

@@ -1,2 +1,0 @@
-export { PosService } from './pos.service';
-export { posRoutes, receiptRoutes } from './pos.routes';
