@@ -20,6 +20,7 @@ import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
+import { posRoutes, receiptRoutes } from './modules/pos';
 import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
@@ -71,6 +72,8 @@ export function createApp(container: Container): Express {
   app.use('/api/v1', catalogApiRoutes(container.catalog));
   app.use(seoRoutes(container.catalog, config.publicUrl));
   app.use(webhookRoutes(container.paymentIntake));
+  // A receipt is public behind its unguessable token: no session read or written.
+  app.use(receiptRoutes(container.pos));
 
   const csrf = createCsrf(config);
   // The home page also shows the running or next market day (one indexed read).
@@ -111,6 +114,7 @@ export function createApp(container: Container): Express {
     ),
   );
   app.use(sellerOrderRoutes(container.orders));
+  app.use(posRoutes(container.pos));
   app.use(cartRoutes(container.cart));
   app.use(
     orderRoutes({

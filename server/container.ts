@@ -15,6 +15,7 @@ import { MailWorker } from './modules/notifications';
 import { OrderLifecycle, OrdersService } from './modules/orders';
 import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } from './modules/payments';
 import { PayoutsService } from './modules/payouts';
+import { PosService } from './modules/pos';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
@@ -46,6 +47,8 @@ export interface Container {
   refunds: RefundsService;
   payPage: PayPageService;
   payouts: PayoutsService;
+  /** The stall till at market days: stall sales (orders of channel 'stall') and their receipts. */
+  pos: PosService;
   /** Tax withheld for household sellers (Decree 117/2025): at paid, reversed by refunds. */
   tax: TaxService;
   /** The monthly declaration, the declared mark, a seller's year. */
@@ -84,9 +87,12 @@ export function buildContainer(deps: {
   const payouts = new PayoutsService(deps.dataSource, audit, sellers);
   // Withholding happens in the paying transaction: the lifecycle calls the tax module, which writes the ledger through payouts.
   const tax = new TaxService(deps.dataSource, payouts, clock);
-  const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl);
+  // A stall sale is handed over when paid: the lifecycle credits it to the payout ledger then.
+  const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl, payouts);
   const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, tax, audit, stripe, deps.logger);
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
+  const paymentIntake = new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock);
+  const payPage = new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger);
   return {
     ...rest,
     clock,
@@ -103,9 +109,10 @@ export function buildContainer(deps: {
     cart,
     orders,
     orderLifecycle,
-    paymentIntake: new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock),
+    paymentIntake,
     refunds,
-    payPage: new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger),
+    payPage,
+    pos: new PosService(deps.dataSource, sellers, orders, payPage, paymentIntake, deps.config.publicUrl, deps.config.stallSaleMinutes),
     payouts,
     tax,
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),

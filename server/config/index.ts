@@ -23,6 +23,8 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
+  /** How long a stall sale at the till holds its stock while the customer transfers. */
+  STALL_SALE_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: z.string().url().optional(),
@@ -52,6 +54,8 @@ export interface Config {
   smtpUrl?: string;
   mailDir: string;
   reservationMinutes: number;
+  /** STALL_SALE_MINUTES: a stall sale's reservation (the till's QR waits this long). */
+  stallSaleMinutes: number;
   logLevel: string;
   /** Where links in emails point. */
   publicUrl: string;
@@ -113,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     smtpUrl: env.SMTP_URL,
     mailDir: path.join(dataDir, 'mail'),
     reservationMinutes: env.RESERVATION_MINUTES,
+    stallSaleMinutes: env.STALL_SALE_MINUTES,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     vietqr,

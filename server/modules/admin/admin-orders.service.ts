@@ -75,9 +75,9 @@ export class AdminOrdersService {
     const rows = (await this.dataSource.query(
       `SELECT o.id, o.code, o.status, o.payment_method AS "paymentMethod", o.total_vnd AS "totalVnd", o.paid_amount_vnd AS "paidAmountVnd",
               o.refunded_amount_vnd AS "refundedAmountVnd", o.needs_review AS "needsReview", o.review_reason AS "reviewReason",
-              u.full_name AS "buyerName", u.email AS "buyerEmail", o.created_at AS "createdAt",
+              CASE WHEN o.channel = 'stall' THEN 'Bán tại quầy (phiên chợ)' ELSE u.full_name END AS "buyerName", u.email AS "buyerEmail", o.created_at AS "createdAt",
               (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = o.id) AS sellers
-       FROM orders o JOIN users u ON u.id = o.buyer_user_id ${where}
+       FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id ${where}
        ORDER BY o.id DESC LIMIT ${Number(limit)}`,
       params.values,
     )) as Omit<AdminOrderRow, 'statusLabel'>[];
@@ -88,8 +88,9 @@ export class AdminOrdersService {
     assertAdmin(actor);
     const [row] = (await this.dataSource.query(
       `SELECT o.id, o.paid_amount_vnd AS "paidAmountVnd", o.refunded_amount_vnd AS "refundedAmountVnd", o.needs_review AS "needsReview",
-              o.review_reason AS "reviewReason", u.full_name AS "buyerName", u.email AS "buyerEmail"
-       FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.code = $1`,
+              o.review_reason AS "reviewReason", CASE WHEN o.channel = 'stall' THEN 'Bán tại quầy (phiên chợ)' ELSE u.full_name END AS "buyerName",
+              u.email AS "buyerEmail"
+       FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id WHERE o.code = $1`,
       [code],
     )) as {
       id: number;

@@ -1,5 +1,13 @@
-export { OrdersService, CheckoutBlockedError, type OrderView, type PartRefunds, type DeliveryLedger } from './orders.service';
+export {
+  OrdersService,
+  CheckoutBlockedError,
+  type OrderView,
+  type PartRefunds,
+  type DeliveryLedger,
+  type StallSaleLine,
+  type StallSaleView,
+} from './orders.service';
 export { OrderLifecycle, type Move, type MoveBy, type Moved, type PaidHook } from './order-lifecycle';
 export { orderRoutes, sellerOrderRoutes } from './orders.routes';
 export * from './order-state';
-export { ORDER_CODE_PATTERN } from './order-code';
+export { ORDER_CODE_PATTERN, STALL_SALE_CODE_PATTERN } from './order-code';

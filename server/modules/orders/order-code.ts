@@ -11,4 +11,11 @@ export function newOrderCode(): string {
   return `OCP-${code}`;
 }
 
-export const ORDER_CODE_PATTERN = /^OCP-[A-HJ-NP-Z2-9]{6}$/;
+/** QUAY-7K3M9Q: a stall sale made at the till ("quầy"), paid by the bank feed like an order code. */
+export function newStallSaleCode(): string {
+  return newOrderCode().replace(/^OCP-/, 'QUAY-');
+}
+
+/** Any order's code: online (OCP-) or a stall sale (QUAY-). */
+export const ORDER_CODE_PATTERN = /^(?:OCP|QUAY)-[A-HJ-NP-Z2-9]{6}$/;
+export const STALL_SALE_CODE_PATTERN = /^QUAY-[A-HJ-NP-Z2-9]{6}$/;

@@ -7,8 +7,10 @@ export type OrderEvent = 'placed' | 'paid' | 'shipped' | 'cancelled' | 'expired'
 interface OrderFacts {
   id: number;
   code: string;
-  buyerEmail: string;
-  buyerName: string;
+  /** null for a stall sale: nobody signed in bought it. */
+  buyerEmail: string | null;
+  buyerName: string | null;
+  channel: 'online' | 'stall';
   totalVnd: number;
   /** PUBLIC_URL, without a trailing slash: every link in a mail starts with it. */
   baseUrl: string;
@@ -30,13 +32,17 @@ const BUYER_TEXTS: Record<OrderEvent, string> = {
   expired: 'Đơn hàng đã hết thời gian giữ hàng mà chưa được thanh toán, nên đã được huỷ.',
 };
 
-/** Queues the buyer's mail and, for placed/paid/cancelled, one to each cooperative of the order. */
+/**
+ * Queues the buyer's mail and, for placed/paid/cancelled, one to each cooperative of the order. A
+ * stall sale queues none: it has no buyer, and its seller is watching the till's screen.
+ */
 export async function queueOrderEmails(
   manager: EntityManager,
   order: OrderFacts,
   event: OrderEvent,
   extra: { sellerOrderId?: number; trackingNo?: string; reason?: string } = {},
 ): Promise<void> {
+  if (order.channel === 'stall' || !order.buyerEmail) return;
   const link = `${order.baseUrl}/orders/${order.code}`;
   const tracking = extra.trackingNo ? `\nMã vận đơn: ${extra.trackingNo}` : '';
   await enqueueEmail(manager, {

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { SqlParams } from '../../db/sql-params';
 import type { StockService } from '../inventory';
 import { queueOrderEmails, type OrderEvent } from './order-emails';
+import type { DeliveryLedger } from './orders.service';
 import { ordersMovableTo, sellerOrdersMovableTo, type OrderStatus, type SellerOrderStatus } from './order-state';
 
 /**
@@ -76,6 +77,8 @@ export class OrderLifecycle {
     private readonly paidHook: PaidHook,
     /** PUBLIC_URL: links in mail must be absolute, a mail client has no site to resolve a path against. */
     private readonly publicUrl: string,
+    /** The payout ledger: a stall sale is handed over when it is paid, so its part is credited then. */
+    private readonly ledger?: DeliveryLedger,
   ) {}
 
   /**
@@ -127,7 +130,7 @@ export class OrderLifecycle {
   }
 
   /** Checkout created the order: its first event and the "placed" mail. */
-  async placed(manager: EntityManager, orderId: number, actorId: number): Promise<void> {
+  async placed(manager: EntityManager, orderId: number, actorId: number | null): Promise<void> {
     await manager.query(`INSERT INTO order_events (order_id, from_status, to_status, actor_user_id) VALUES ($1, NULL, 'pending_payment', $2)`, [
       orderId,
       actorId,
@@ -137,10 +140,10 @@ export class OrderLifecycle {
 
   private async facts(manager: EntityManager, orderId: number) {
     const [row] = (await manager.query(
-      `SELECT o.id, o.code, o.total_vnd AS "totalVnd", u.email AS "buyerEmail", u.full_name AS "buyerName"
-       FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
+      `SELECT o.id, o.code, o.total_vnd AS "totalVnd", o.channel, u.email AS "buyerEmail", u.full_name AS "buyerName"
+       FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
       [orderId],
-    )) as { id: number; code: string; totalVnd: number; buyerEmail: string; buyerName: string }[];
+    )) as { id: number; code: string; totalVnd: number; channel: 'online' | 'stall'; buyerEmail: string | null; buyerName: string | null }[];
     return { ...row, baseUrl: this.publicUrl };
   }
 
@@ -157,7 +160,26 @@ export class OrderLifecycle {
     await this.transition(manager, { kind: 'parts', orderId, to: 'to_ship', only: ['awaiting_payment'] }, { actorId: options.actorUserId ?? null });
     await this.paidHook.orderPaid(manager, orderId);
     await this.flagIfSellerSuspended(manager, orderId);
+    await this.handOverIfStallSale(manager, orderId, options.actorUserId ?? null);
     return true;
+  }
+
+  /**
+   * A stall sale paid is a sale handed over: the goods left the stall with the customer, so its part
+   * is delivered at once (to_ship → shipped → delivered, events included), credited to the payout
+   * ledger, and the order completes. Online orders are left alone.
+   */
+  private async handOverIfStallSale(manager: EntityManager, orderId: number, actorId: number | null): Promise<void> {
+    const [order] = (await manager.query(`SELECT channel FROM orders WHERE id = $1`, [orderId])) as { channel: string }[];
+    if (order?.channel !== 'stall') return;
+    const by = { actorId, note: 'Giao tại quầy' };
+    const parts = (await manager.query(`SELECT id FROM seller_orders WHERE order_id = $1 AND status = 'to_ship' ORDER BY id`, [orderId])) as { id: number }[];
+    for (const part of parts) {
+      await this.transition(manager, { kind: 'sellerOrder', sellerOrderId: part.id, to: 'shipped', only: ['to_ship'] }, by);
+      const delivered = await this.transition(manager, { kind: 'sellerOrder', sellerOrderId: part.id, to: 'delivered', only: ['shipped'] }, by);
+      if (delivered.length > 0) await this.ledger?.recordDelivered(manager, part.id);
+    }
+    await this.completeIfSettled(manager, orderId, actorId);
   }
 
   /**
@@ -180,7 +202,10 @@ export class OrderLifecycle {
    */
   async revivePaidLate(manager: EntityManager, orderId: number, amountVnd: number): Promise<boolean> {
     const late: OrderStatus[] = ['expired', 'cancelled'];
-    const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [orderId])) as { status: OrderStatus }[];
+    const [order] = (await manager.query(`SELECT status, channel FROM orders WHERE id = $1 FOR UPDATE`, [orderId])) as {
+      status: OrderStatus;
+      channel: 'online' | 'stall';
+    }[];
     if (!order || !late.includes(order.status)) return false;
     // CASE: a cooperative of the order was suspended (which is what cancelled it): it cannot ship, so the money goes back.
     const [notSelling] = (await manager.query(
@@ -204,7 +229,7 @@ export class OrderLifecycle {
       await this.stock.applyChange(manager, {
         productId: item.product_id,
         delta: -item.quantity,
-        reason: 'sale',
+        reason: order.channel === 'stall' ? 'stall_sale' : 'sale',
         orderId,
         note: 'Giữ lại hàng cho thanh toán đến muộn',
       });
@@ -216,6 +241,7 @@ export class OrderLifecycle {
     );
     await this.transition(manager, { kind: 'parts', orderId, to: 'to_ship', only: ['cancelled'] }, { actorId: null });
     await this.paidHook.orderPaid(manager, orderId);
+    await this.handOverIfStallSale(manager, orderId, null);
     return true;
   }
 
@@ -303,7 +329,7 @@ export class OrderLifecycle {
   // ---- completed and refunded ----
 
   /** Every part delivered or cancelled, at least one delivered → the order is completed. */
-  async completeIfSettled(manager: EntityManager, orderId: number, actorId: number): Promise<void> {
+  async completeIfSettled(manager: EntityManager, orderId: number, actorId: number | null): Promise<void> {
     const [state] = (await manager.query(
       `SELECT bool_and(status IN ('delivered', 'cancelled')) AS settled, bool_or(status = 'delivered') AS any_delivered
        FROM seller_orders WHERE order_id = $1`,

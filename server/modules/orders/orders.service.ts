@@ -6,7 +6,9 @@ import type { Actor } from '../accounts';
 import { assertWithinOrderLimit, type CartOwner, type CartService, type CartView } from '../cart';
 import { InsufficientStockError, type StockService } from '../inventory';
 import type { SellersService } from '../sellers';
-import { newOrderCode } from './order-code';
+import crypto from 'node:crypto';
+import { LISTED } from '../catalog';
+import { newOrderCode, newStallSaleCode } from './order-code';
 import type { OrderLifecycle } from './order-lifecycle';
 import { ORDER_STATUS_LABELS, SELLER_ORDER_STATUS_LABELS, type OrderStatus, type SellerOrderStatus } from './order-state';
 import type { CheckoutInput } from './orders.schemas';
@@ -76,6 +78,31 @@ export interface OrderSummary {
   totalVnd: number;
   createdAt: Date;
   parcels: number;
+}
+
+export interface StallSaleLine {
+  productId: number;
+  quantity: number;
+}
+
+export interface StallSaleView {
+  id: number;
+  code: string;
+  status: OrderStatus;
+  statusLabel: string;
+  paid: boolean;
+  totalVnd: number;
+  reservedUntil: Date;
+  paidAt: Date | null;
+  createdAt: Date;
+  receiptToken: string;
+  sellerId: number;
+  sellerName: string;
+  sellerSlug: string;
+  sellerCommune: string;
+  marketDayName: string | null;
+  marketDayPlace: string | null;
+  items: { productId: number; productName: string; unit: string; unitPriceVnd: number; quantity: number; lineTotalVnd: number; ocopStars: number | null }[];
 }
 
 interface OrderRow {
@@ -213,6 +240,127 @@ export class OrdersService {
       }
     }
     return { code };
+  }
+
+  // ---- stall sales (the till at a market day) ----
+
+  /**
+   * A stall sale: an order of channel 'stall' for the actor's own cooperative, no buyer and no
+   * address, paid by a VietQR transfer with its QUAY- code. Stock is reserved like checkout's
+   * (reason stall_sale, product-id order, never below zero), so a stall sale and an online checkout
+   * racing for the last unit cannot both get it. Another cooperative's product is "not found" and
+   * nothing is reserved.
+   */
+  async placeStallSale(actor: Actor, lines: readonly StallSaleLine[], reservedMinutes: number): Promise<{ code: string }> {
+    const seller = await this.sellers.activeSeller(actor);
+    const wanted = new Map<number, number>();
+    for (const line of lines) if (line.quantity > 0) wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity);
+    if (wanted.size === 0) throw new ValidationError({ _form: 'Chọn ít nhất một sản phẩm.' }, 'Chọn ít nhất một sản phẩm.');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((manager) => this.placeStall(manager, actor, seller.id, wanted, reservedMinutes));
+      } catch (err) {
+        if ((isUniqueViolation(err, 'orders_code_key') || isUniqueViolation(err, 'orders_receipt_token_key')) && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async placeStall(manager: EntityManager, actor: Actor, sellerId: number, wanted: Map<number, number>, reservedMinutes: number) {
+    await this.sellers.lockActiveSeller(manager, sellerId); // a suspension at the same instant wins or waits
+    const products = (await manager.query(
+      `SELECT p.id, p.seller_id, p.name, p.slug, p.unit, p.price_vnd, (${LISTED}) AS listed
+       FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.id = ANY($1::int[]) ORDER BY p.id`,
+      [[...wanted.keys()]],
+    )) as { id: number; seller_id: number; name: string; slug: string; unit: string; price_vnd: number; listed: boolean }[];
+    if (products.length !== wanted.size || products.some((p) => p.seller_id !== sellerId)) {
+      throw new NotFoundError('Không tìm thấy sản phẩm này trong gian hàng của bạn.');
+    }
+    const unlisted = products.filter((p) => !p.listed);
+    if (unlisted.length > 0) throw new ConflictError(`“${unlisted[0].name}” đang không được bán: hãy đăng bán lại trước khi bán tại quầy.`, 'not_listed');
+    const lines = products.map((p) => ({ ...p, quantity: wanted.get(p.id)!, lineTotalVnd: p.price_vnd * wanted.get(p.id)! }));
+    const totalVnd = lines.reduce((sum, l) => sum + l.lineTotalVnd, 0);
+    assertWithinOrderLimit(totalVnd);
+    const now = this.clock.now();
+    const [day] = (await manager.query(
+      `SELECT d.id FROM market_days d JOIN market_day_stalls st ON st.market_day_id = d.id AND st.seller_id = $1
+       WHERE d.starts_at <= $2 AND d.ends_at > $2 ORDER BY d.starts_at DESC, d.id DESC LIMIT 1`,
+      [sellerId, now],
+    )) as { id: number }[];
+    const code = newStallSaleCode();
+    const [order] = (await manager.query(
+      `INSERT INTO orders (code, buyer_user_id, status, payment_method, channel, market_day_id, receipt_token,
+                           items_total_vnd, shipping_total_vnd, total_vnd, reserved_until)
+       VALUES ($1, NULL, 'pending_payment', 'vietqr', 'stall', $2, $3, $4, 0, $4, $5) RETURNING id`,
+      [code, day?.id ?? null, crypto.randomBytes(24).toString('base64url'), totalVnd, new Date(now.getTime() + reservedMinutes * 60_000)],
+    )) as { id: number }[];
+    const [part] = (await manager.query(
+      `INSERT INTO seller_orders (order_id, seller_id, status, items_total_vnd, shipping_fee_vnd, total_vnd)
+       VALUES ($1, $2, 'awaiting_payment', $3, 0, $3) RETURNING id`,
+      [order.id, sellerId, totalVnd],
+    )) as { id: number }[];
+    for (const l of lines) {
+      await manager.query(
+        `INSERT INTO order_items (order_id, seller_order_id, product_id, product_name, product_slug, unit, unit_price_vnd, quantity, line_total_vnd)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [order.id, part.id, l.id, l.name, l.slug, l.unit, l.price_vnd, l.quantity, l.lineTotalVnd],
+      );
+    }
+    await this.lifecycle.placed(manager, order.id, actor.id);
+    // Stock last and in product-id order (the lines are): as checkout does.
+    for (const l of lines) {
+      try {
+        await this.stock.applyChange(manager, { productId: l.id, delta: -l.quantity, reason: 'stall_sale', orderId: order.id, actorUserId: actor.id });
+      } catch (err) {
+        if (err instanceof InsufficientStockError) {
+          throw new ConflictError(`“${l.name}” không còn đủ ${l.quantity} ${l.unit} trong kho. Chưa tạo đơn.`, 'insufficient_stock');
+        }
+        throw err;
+      }
+    }
+    return { code };
+  }
+
+  /** The cooperative's own stall sale (anyone else's, or an online order: "not found"). */
+  async stallSaleForSeller(actor: Actor, code: string): Promise<StallSaleView> {
+    const sellerId = await this.activeSellerId(actor);
+    const sale = await this.stallSale(`o.code = $1`, code);
+    if (!sale || sale.sellerId !== sellerId) throw new NotFoundError('Không tìm thấy đơn bán tại quầy này.');
+    return sale;
+  }
+
+  /** A paid stall sale by its receipt token, for the public receipt; unpaid or unknown: "not found". */
+  async stallReceipt(token: string): Promise<StallSaleView> {
+    const sale = await this.stallSale(`o.receipt_token = $1`, token);
+    if (!sale || !sale.paid) throw new NotFoundError('Không tìm thấy biên nhận này.');
+    return sale;
+  }
+
+  private async stallSale(where: string, value: string): Promise<StallSaleView | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT o.id, o.code, o.status, o.total_vnd AS "totalVnd", o.reserved_until AS "reservedUntil", o.paid_at AS "paidAt",
+              o.created_at AS "createdAt", o.receipt_token AS "receiptToken", so.seller_id AS "sellerId", s.name AS "sellerName",
+              s.slug AS "sellerSlug", s.commune AS "sellerCommune", d.name AS "marketDayName", d.place AS "marketDayPlace",
+              coalesce(json_agg(json_build_object('productId', i.product_id, 'productName', i.product_name, 'unit', i.unit,
+                'unitPriceVnd', i.unit_price_vnd, 'quantity', i.quantity, 'lineTotalVnd', i.line_total_vnd,
+                'ocopStars', CASE WHEN p.ocop_verified THEN p.ocop_stars END) ORDER BY i.id), '[]') AS items
+       FROM orders o JOIN seller_orders so ON so.order_id = o.id JOIN sellers s ON s.id = so.seller_id
+       JOIN order_items i ON i.seller_order_id = so.id JOIN products p ON p.id = i.product_id
+       LEFT JOIN market_days d ON d.id = o.market_day_id
+       WHERE ${where} AND o.channel = 'stall'
+       GROUP BY o.id, so.seller_id, s.name, s.slug, s.commune, d.name, d.place`,
+      [value],
+    )) as Omit<StallSaleView, 'paid' | 'statusLabel'>[];
+    if (!row) return null;
+    const paid = row.status === 'paid' || row.status === 'completed';
+    return { ...row, paid, statusLabel: ORDER_STATUS_LABELS[row.status] };
+  }
+
+  /** Cancels the cooperative's own unpaid stall sale: its stock goes back once (the sweeper or a payment may win instead). */
+  async cancelStallSale(actor: Actor, code: string): Promise<void> {
+    const sale = await this.stallSaleForSeller(actor, code);
+    const done = await this.dataSource.transaction((manager) => this.lifecycle.cancelUnpaid(manager, sale.id, actor.id, 'Huỷ tại quầy'));
+    if (!done) throw new ConflictError('Chỉ có thể huỷ đơn chưa thanh toán.');
   }
 
   /**

@@ -43,26 +43,39 @@ export class PayPageService {
     const base = { code: order.code, status: order.status, totalVnd: order.total_vnd, method: order.payment_method, reservedUntil: order.reserved_until };
     if (order.status !== 'pending_payment') return { ...base, payable: false as const };
     if (order.payment_method === 'vietqr') {
-      const qr = this.config.vietqr;
-      if (!qr) throw new ConflictError('Chuyển khoản VietQR hiện chưa được cấu hình.');
-      const payload = vietQrPayload({ bankBin: qr.bankBin, accountNo: qr.accountNo, amountVnd: order.total_vnd, purpose: order.code });
       return {
         ...base,
         payable: true as const,
-        vietqr: {
-          payload,
-          image: await QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, width: 320 }),
-          bank: bankName(qr.bankBin) ?? qr.bankBin,
-          accountNo: qr.accountNo,
-          accountName: qr.accountName,
-          content: order.code,
-        },
+        vietqr: await this.transferQr(order.code, order.total_vnd),
         simulate: this.config.demo,
         // Card instead of the transfer, only when the buyer asks for it (POST /pay with switchTo=stripe).
         switchToCard: this.stripe !== null,
       };
     }
     return { ...base, payable: true as const, stripe: { available: this.stripe !== null } };
+  }
+
+  /**
+   * The VietQR code for a transfer of exactly `amountVnd` with `code` as its content, and the details
+   * written out: the pay page's, and the stall till's (a stall sale's code is paid like an order's).
+   */
+  async transferQr(code: string, amountVnd: number) {
+    const qr = this.config.vietqr;
+    if (!qr) throw new ConflictError('Chuyển khoản VietQR hiện chưa được cấu hình.');
+    const payload = vietQrPayload({ bankBin: qr.bankBin, accountNo: qr.accountNo, amountVnd, purpose: code });
+    return {
+      payload,
+      image: await QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, width: 320 }),
+      bank: bankName(qr.bankBin) ?? qr.bankBin,
+      accountNo: qr.accountNo,
+      accountName: qr.accountName,
+      content: code,
+    };
+  }
+
+  /** Whether the demo's "simulate the bank transfer" button is shown (the embedded demo only). */
+  get simulateTransfers(): boolean {
+    return this.config.demo && this.config.vietqr !== undefined;
   }
 
   /**

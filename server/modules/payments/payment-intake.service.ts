@@ -38,7 +38,8 @@ interface IncomingPayment {
   actorUserId?: number | null;
 }
 
-const ORDER_CODE_IN_TEXT = /OCP[-\s_.]?([A-HJ-NP-Z2-9]{6})/i;
+/** An order code in a transfer's content, with or without its dash (banks strip punctuation): OCP- online, QUAY- a stall sale. */
+const ORDER_CODE_IN_TEXT = /(OCP|QUAY)[-\s_.]?([A-HJ-NP-Z2-9]{6})/i;
 
 /** Equal-time comparison of two secrets of any length. */
 function sameSecret(given: string, expected: string): boolean {
@@ -170,7 +171,7 @@ export class PaymentIntakeService {
   async receiveBankTransfer(tx: BankTransfer): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const match = ORDER_CODE_IN_TEXT.exec(`${tx.code ?? ''} ${tx.content}`);
-      const code = match ? `OCP-${match[1].toUpperCase()}` : null;
+      const code = match ? `${match[1].toUpperCase()}-${match[2].toUpperCase()}` : null;
       // CASE: two transfers for one order at once. The event and payment rows below take a key-share
       // lock on the order (their foreign key); two of those, each then asking for FOR UPDATE, deadlock.
       // Locking the order first makes the second transfer wait its turn (and be refunded as paid twice).
@@ -202,6 +203,22 @@ export class PaymentIntakeService {
   async simulateBankTransfer(actor: Actor, code: string): Promise<string> {
     if (!this.config.demo || !this.config.vietqr) throw new NotFoundError();
     const order = await buyersPayableOrder(this.dataSource.manager, actor, code);
+    return this.simulateTransferFor(order);
+  }
+
+  /**
+   * The demo's button on the stall till: the caller (the till, which checked the sale is the
+   * seller's own) names a stall sale; the transfer takes the real bank feed's path.
+   */
+  async simulateStallTransfer(code: string): Promise<string> {
+    if (!this.config.demo || !this.config.vietqr) throw new NotFoundError();
+    const order = await findPayableOrder(this.dataSource.manager, code);
+    if (!order || !code.startsWith('QUAY-')) throw new NotFoundError('Không tìm thấy đơn bán tại quầy này.');
+    return this.simulateTransferFor(order);
+  }
+
+  private simulateTransferFor(order: { id: number; code: string; total_vnd: number }): Promise<string> {
+    if (!this.config.vietqr) throw new NotFoundError();
     return this.receiveBankTransfer({
       id: `demo-${order.id}-${crypto.randomBytes(4).toString('hex')}`,
       gateway: 'Demo',

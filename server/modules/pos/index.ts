@@ -1,0 +1,2 @@
+export { PosService } from './pos.service';
+export { posRoutes, receiptRoutes } from './pos.routes';
