@@ -52,7 +52,9 @@ export interface SellerOrderView {
 export interface OrderView {
   id: number;
   code: string;
-  buyerUserId: number;
+  /** null for a stall sale (channel 'stall'), which has no buyer account and no address. */
+  buyerUserId: number | null;
+  channel: 'online' | 'stall';
   status: OrderStatus;
   statusLabel: string;
   paymentMethod: 'stripe' | 'vietqr';
@@ -425,7 +427,7 @@ export class OrdersService {
   /** The whole order in two queries: the order, then its parts with their items. */
   async loadView(orderId: number, onlySellerId?: number): Promise<OrderView> {
     const [o] = (await this.dataSource.query(
-      `SELECT id, code, buyer_user_id AS "buyerUserId", status, payment_method AS "paymentMethod", recipient_name AS "recipientName",
+      `SELECT id, code, buyer_user_id AS "buyerUserId", channel, status, payment_method AS "paymentMethod", recipient_name AS "recipientName",
               phone, province, commune, street, note, items_total_vnd AS "itemsTotalVnd", shipping_total_vnd AS "shippingTotalVnd",
               total_vnd AS "totalVnd", reserved_until AS "reservedUntil", paid_at AS "paidAt", created_at AS "createdAt"
        FROM orders WHERE id = $1`,
@@ -463,7 +465,7 @@ export class OrdersService {
 
   async sellerOrderList(sellerId: number, filter: { status?: SellerOrderStatus; limit?: number }) {
     const rows = (await this.dataSource.query(
-      `SELECT o.code, so.status, so.total_vnd AS "totalVnd", o.created_at AS "createdAt", o.recipient_name AS "recipientName",
+      `SELECT o.code, o.channel, so.status, so.total_vnd AS "totalVnd", o.created_at AS "createdAt", o.recipient_name AS "recipientName",
               o.province, so.tracking_no AS "trackingNo",
               (SELECT sum(quantity)::int FROM order_items i WHERE i.seller_order_id = so.id) AS "itemCount"
        FROM seller_orders so JOIN orders o ON o.id = so.order_id
@@ -472,6 +474,8 @@ export class OrdersService {
       filter.status ? [sellerId, filter.limit ?? 200, filter.status] : [sellerId, filter.limit ?? 200],
     )) as {
       code: string;
+      /** 'stall': a sale at the cooperative's stall (the till), handed over when paid; no recipient. */
+      channel: 'online' | 'stall';
       status: SellerOrderStatus;
       totalVnd: number;
       createdAt: Date;

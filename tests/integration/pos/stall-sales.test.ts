@@ -3,6 +3,7 @@ import { createTestContext, type TestContext } from '../../helpers/test-context'
 import { csrfFrom, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
 import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { decodeHtml } from '../../helpers/sales';
+import { buyerWithCart } from '../../helpers/shopping';
 import { formatVnd } from '../../../server/lib/money';
 
 /**
@@ -293,5 +294,29 @@ describe('receipts', () => {
     expect(res.text).toContain('src="data:image/png;base64,');
     expect((await request(ctx.app).get(`/receipts/${'x'.repeat(32)}`)).status).toBe(404);
     expect((await request(ctx.app).get(`/receipts/short`)).status).toBe(404);
+  });
+});
+
+describe('stall sales beside the online pages', () => {
+  it("the seller's order list labels a stall sale, its page shows no address; the buyer pages never see it", async () => {
+    const s = await seller();
+    const p = await ctx.factories.createProduct({ sellerId: s.sellerId, priceVnd: 60_000, stock: 3 });
+    const code = saleCodeFrom(await postSale(s.agent, [{ productId: p.id, quantity: 1 }]));
+    await sendBank(bankTransfer(code, 60_000)).expect(200);
+    const list = await s.agent.get('/seller/orders');
+    expect(list.status).toBe(200);
+    expect(decodeHtml(list.text)).toContain(code);
+    expect(decodeHtml(list.text)).toContain('Tại quầy');
+    const page = await s.agent.get(`/seller/orders/${code}`);
+    expect(page.status).toBe(200);
+    expect(decodeHtml(page.text)).not.toContain('Giao đến');
+    expect(decodeHtml(page.text)).toContain('Đã giao');
+    expect((await s.agent.get('/seller')).status).toBe(200);
+    // A buyer: their account lists their own orders only; the sale's pages are "not found".
+    const { agent } = await buyerWithCart(ctx, []);
+    expect((await agent.get('/account')).status).toBe(200);
+    expect(decodeHtml((await agent.get('/account')).text)).not.toContain(code);
+    expect((await agent.get(`/orders/${code}`)).status).toBe(404);
+    expect((await agent.get(`/orders/${code}/pay`)).status).toBe(404);
   });
 });
