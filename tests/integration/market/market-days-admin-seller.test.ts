@@ -57,6 +57,8 @@ describe('an admin creates a market day', () => {
     expect(page.text).toContain('20/12/2026 07:00 – 20/12/2026 17:30');
     const list = await agent.get('/admin/market-days').expect(200);
     expect(list.text).toContain(valid.name);
+    const dashboard = await agent.get('/admin').expect(200);
+    expect(dashboard.text).toContain('href="/admin/market-days"');
   });
 
   it.each([
