@@ -78,7 +78,7 @@ export class OrderLifecycle {
     /** PUBLIC_URL: links in mail must be absolute, a mail client has no site to resolve a path against. */
     private readonly publicUrl: string,
     /** The payout ledger: a stall sale is handed over when it is paid, so its part is credited then. */
-    private readonly ledger?: DeliveryLedger,
+    private readonly ledger: DeliveryLedger,
   ) {}
 
   /**
@@ -177,7 +177,7 @@ export class OrderLifecycle {
     for (const part of parts) {
       await this.transition(manager, { kind: 'sellerOrder', sellerOrderId: part.id, to: 'shipped', only: ['to_ship'] }, by);
       const delivered = await this.transition(manager, { kind: 'sellerOrder', sellerOrderId: part.id, to: 'delivered', only: ['shipped'] }, by);
-      if (delivered.length > 0) await this.ledger?.recordDelivered(manager, part.id);
+      if (delivered.length > 0) await this.ledger.recordDelivered(manager, part.id);
     }
     await this.completeIfSettled(manager, orderId, actorId);
   }
