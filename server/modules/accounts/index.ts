@@ -7,3 +7,4 @@ export type { User, UserRole } from './user.entity';
 export { assertAdmin, type Actor, type SessionUser } from './actor';
 export { registerSchema, emailSchema, phoneSchema, fullNameSchema } from './accounts.schemas';
 export { passwordSchema } from './password';
+export { normalisePhone } from './phone';
