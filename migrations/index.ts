@@ -9,6 +9,8 @@ import { MoneyAsBigint1764240000000 } from './1764240000000-MoneyAsBigint';
 import { CardPaymentWindow1764250000000 } from './1764250000000-CardPaymentWindow';
 import { TaxWithholding1764260000000 } from './1764260000000-TaxWithholding';
 import { MarketDays1764300000000 } from './1764300000000-MarketDays';
+import { DigitalTeams1764400000000 } from './1764400000000-DigitalTeams';
+import { PhoneSignIn1764410000000 } from './1764410000000-PhoneSignIn';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -23,4 +25,6 @@ export const migrations = [
   CardPaymentWindow1764250000000,
   TaxWithholding1764260000000,
   MarketDays1764300000000,
+  DigitalTeams1764400000000,
+  PhoneSignIn1764410000000,
 ];

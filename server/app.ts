@@ -18,6 +18,7 @@ import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
+import { teamAdminRoutes, teamMemberRoutes } from './modules/teams';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { posRoutes, receiptRoutes } from './modules/pos';
@@ -132,6 +133,8 @@ export function createApp(container: Container): Express {
   app.use(taxRoutes(container.taxReports));
   app.use(marketDayAdminRoutes(container.marketDays));
   app.use(marketDaySellerRoutes(container.marketDays));
+  app.use(teamAdminRoutes(container.teams));
+  app.use(teamMemberRoutes(container.teams));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalog);
   app.use(marketDays);

@@ -19,6 +19,7 @@ import { PosService } from './modules/pos';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
+import { TeamsService } from './modules/teams';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
 /** Composition root: every service is built once here and handed its dependencies. */
@@ -57,6 +58,8 @@ export interface Container {
   reports: ReportsService;
   /** Market days (phiên chợ) and their stalls: the one writer of market_days and market_day_stalls. */
   marketDays: MarketDaysService;
+  /** Community digital teams: the one writer of digital_teams, their members and the households they assist. */
+  teams: TeamsService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
   photoSlots: ConcurrencyLimit;
 }
@@ -118,6 +121,7 @@ export function buildContainer(deps: {
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
     marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
+    teams: new TeamsService(deps.dataSource, audit, clock),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };

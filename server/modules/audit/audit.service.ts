@@ -5,8 +5,8 @@ import { assertAdmin, type Actor } from '../accounts';
 export interface AuditEntryInput {
   actorUserId: number | null;
   action: string;
-  /** 'tax_period': a declaration month, targetId YYYY-MM. 'market_day': a phiên chợ by id. */
-  targetType: 'seller' | 'product' | 'order' | 'user' | 'tax_period' | 'market_day';
+  /** 'tax_period': a declaration month, targetId YYYY-MM. 'market_day': a phiên chợ by id. 'team': a digital team by id. */
+  targetType: 'seller' | 'product' | 'order' | 'user' | 'tax_period' | 'market_day' | 'team';
   targetId: string | number;
   reason?: string | null;
   details?: Record<string, unknown>;

@@ -1,0 +1,2 @@
+export { TeamsService, type TeamMembership, type TeamHousehold, type TeamSummary } from './teams.service';
+export { teamAdminRoutes, teamMemberRoutes } from './teams.routes';
