@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { passwordSchema } from './password';
+import { normalisePhone } from './phone';
 
 const required = (message: string) => z.string({ error: message }).trim().min(1, message);
 
@@ -8,20 +9,27 @@ export const emailSchema = required('Vui lòng nhập email.')
   .pipe(z.email('Email không hợp lệ.'))
   .transform((e) => e.toLowerCase());
 
-/** Vietnamese mobile numbers: 0 or +84, then 3/5/7/8/9 and 8 digits. Stored as 0xxxxxxxxx. */
-export const phoneSchema = z
-  .string({ error: 'Vui lòng nhập số điện thoại.' })
-  .transform((p) => p.replace(/[\s.-]/g, ''))
-  .pipe(z.string().regex(/^(0|\+84|84)[35789]\d{8}$/, 'Số điện thoại di động không hợp lệ (ví dụ 0912 345 678).'))
-  .transform((p) => p.replace(/^(\+84|84)/, '0'));
+/** Vietnamese mobile numbers as normalisePhone reads them. Stored as 0xxxxxxxxx. */
+export const phoneSchema = z.string({ error: 'Vui lòng nhập số điện thoại.' }).transform((p, ctx) => {
+  const phone = normalisePhone(p);
+  if (phone === null) {
+    ctx.addIssue({ code: 'custom', message: 'Số điện thoại di động không hợp lệ (ví dụ 0912 345 678).' });
+    return z.NEVER;
+  }
+  return phone;
+});
 
 export const fullNameSchema = required('Vui lòng nhập họ và tên.').max(100, 'Họ và tên tối đa 100 ký tự.');
+
+/** An empty email field means none: a household without email signs in with its phone. */
+const optionalEmailSchema = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), emailSchema.optional());
 
 export const registerSchema = z
   .object({
     fullName: fullNameSchema,
-    email: emailSchema,
+    email: optionalEmailSchema,
     password: passwordSchema,
+    // The phone stays required (deliveries need it), so every account has one of the two.
     phone: phoneSchema,
   })
   .strict();

@@ -4,6 +4,7 @@ import { AppError, ValidationError } from '../../lib/errors';
 import type { Actor, SessionUser } from './actor';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
+import { normalisePhone } from './phone';
 import type { RegisterInput } from './accounts.schemas';
 import { USER_COLUMNS, type User, type UserRole } from './user.entity';
 
@@ -23,18 +24,25 @@ export class AccountsService {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  /** Creates an account inside the caller's transaction; role is decided by the caller, never by the form. */
+  /**
+   * Creates an account inside the caller's transaction; role is decided by the caller, never by the
+   * form. An account without email signs in with its phone: the phone becomes its login phone.
+   */
   async createUser(manager: EntityManager, input: RegisterInput, role: UserRole): Promise<User> {
     const passwordHash = await hashPassword(input.password);
+    const loginPhone = input.email === undefined ? input.phone : null;
     try {
       const [user] = (await manager.query(
-        `INSERT INTO users (email, full_name, phone, password_hash, role) VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
-        [input.email, input.fullName, input.phone, passwordHash, role],
+        `INSERT INTO users (email, full_name, phone, login_phone, password_hash, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+        [input.email ?? null, input.fullName, input.phone, loginPhone, passwordHash, role],
       )) as User[];
       return user;
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_key')) {
         throw new ValidationError({ email: 'Email này đã được dùng cho một tài khoản khác.' });
+      }
+      if (isUniqueViolation(err, 'users_login_phone_key')) {
+        throw new ValidationError({ phone: 'Số điện thoại này đã được dùng để đăng nhập cho một tài khoản khác.' });
       }
       throw err;
     }
@@ -45,16 +53,22 @@ export class AccountsService {
     return toSessionUser(user);
   }
 
-  async authenticate(email: string, password: string, ip: string): Promise<SessionUser> {
-    const typed = email.trim();
-    const [user = null] = typed
-      ? ((await this.dataSource.query(`SELECT ${USER_COLUMNS}, password_hash AS "passwordHash" FROM users WHERE email = $1`, [typed])) as UserWithHash[])
-      : [];
+  /** `login` is what the sign-in form's one field holds: an email, or a mobile number in any spelling. */
+  async authenticate(login: string, password: string, ip: string): Promise<SessionUser> {
+    const typed = login.trim();
+    const phone = normalisePhone(typed);
+    const [user = null] = !typed
+      ? []
+      : phone !== null
+        ? ((await this.dataSource.query(`SELECT ${USER_COLUMNS}, password_hash AS "passwordHash" FROM users WHERE login_phone = $1`, [
+            phone,
+          ])) as UserWithHash[])
+        : ((await this.dataSource.query(`SELECT ${USER_COLUMNS}, password_hash AS "passwordHash" FROM users WHERE email = $1`, [typed])) as UserWithHash[]);
     const claim = await this.throttle.claim(this.throttle.accountKey(user?.id ?? null, typed), ip);
     // CASE: citext matches some spellings JavaScript folds apart (U+0130 İ finds "i"): only the
     // stored address, folded as the registration form folds it, signs in. Verified anyway, so the
-    // answer takes the same time.
-    const sameSpelling = user !== null && user.email.toLowerCase() === typed.toLowerCase();
+    // answer takes the same time. A phone was found by its normalised form, so every spelling counts.
+    const sameSpelling = user !== null && (phone !== null || user.email?.toLowerCase() === typed.toLowerCase());
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !sameSpelling || !ok) throw new LoginFailedError();
     await this.throttle.succeeded(claim);

@@ -8,7 +8,8 @@ export interface Actor {
 }
 
 export interface SessionUser extends Actor {
-  email: string;
+  /** Null for an account that signs in with its phone. */
+  email: string | null;
   fullName: string;
   phone: string | null;
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '../../lib/errors';
+import { normalisePhone } from './phone';
 
 export class TooManyAttemptsError extends AppError {
   constructor() {
@@ -41,10 +42,13 @@ export class LoginThrottle {
   /**
    * A known account is counted by its id: PostgreSQL's citext folds some spellings (U+0130 İ) that
    * JavaScript does not, and each spelling must not get a bucket of its own. An unknown email is
-   * counted as typed, so probing is limited too.
+   * counted as typed, so probing is limited too; an unknown phone by its normalised number, so
+   * `0912 345 678` and `+84912345678` share one bucket.
    */
-  accountKey(userId: number | null, typedEmail: string): string {
-    return userId === null ? `email:${typedEmail.trim().toLowerCase()}` : `user:${userId}`;
+  accountKey(userId: number | null, typedLogin: string): string {
+    if (userId !== null) return `user:${userId}`;
+    const phone = normalisePhone(typedLogin);
+    return phone !== null ? `phone:${phone}` : `email:${typedLogin.trim().toLowerCase()}`;
   }
 
   /** Takes one slot for the account and one for the address, both or neither; throws when either is used up. */

@@ -3,9 +3,13 @@ export type UserRole = 'buyer' | 'seller' | 'admin';
 /** A row of `users` as services read it (USER_COLUMNS); the password hash is never part of it. */
 export interface User {
   id: number;
-  email: string;
+  /** Null for an account that signs in with its phone (`loginPhone`); the database requires one of the two. */
+  email: string | null;
   fullName: string;
+  /** A contact number; several accounts may share one. */
   phone: string | null;
+  /** The normalised mobile number that signs in, unique among accounts. */
+  loginPhone: string | null;
   role: UserRole;
   /** Written with the app's clock, like a session's signedInAt: a session signed in before it is over. */
   passwordChangedAt: Date | null;
@@ -14,4 +18,4 @@ export interface User {
 }
 
 /** The SELECT (or RETURNING) list that reads a User from `users`. password_hash is asked for by name where it is checked. */
-export const USER_COLUMNS = `id, email, full_name AS "fullName", phone, role, password_changed_at AS "passwordChangedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+export const USER_COLUMNS = `id, email, full_name AS "fullName", phone, login_phone AS "loginPhone", role, password_changed_at AS "passwordChangedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;

@@ -29,7 +29,8 @@ export interface AdminOrderRow {
   needsReview: boolean;
   reviewReason: string | null;
   buyerName: string;
-  buyerEmail: string;
+  /** Null for a buyer who signs in with a phone. */
+  buyerEmail: string | null;
   createdAt: Date;
   sellers: string;
 }
@@ -99,7 +100,7 @@ export class AdminOrdersService {
       needsReview: boolean;
       reviewReason: string | null;
       buyerName: string;
-      buyerEmail: string;
+      buyerEmail: string | null;
     }[];
     if (!row) throw new NotFoundError('Không tìm thấy đơn hàng này.');
     const [order, payments, events, refunds, history] = await Promise.all([

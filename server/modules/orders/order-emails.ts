@@ -42,6 +42,8 @@ export async function queueOrderEmails(
   event: OrderEvent,
   extra: { sellerOrderId?: number; trackingNo?: string; reason?: string } = {},
 ): Promise<void> {
+  // CASE: a stall sale has no buyer account, and a household that signs in with its phone has no
+  // email: neither gets the mail (the order page shows the same news).
   if (order.channel === 'stall' || !order.buyerEmail) return;
   const link = `${order.baseUrl}/orders/${order.code}`;
   const tracking = extra.trackingNo ? `\nMã vận đơn: ${extra.trackingNo}` : '';

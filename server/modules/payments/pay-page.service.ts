@@ -158,13 +158,13 @@ export class PayPageService {
     const [{ shipping, email }] = (await this.dataSource.query(
       `SELECT o.shipping_total_vnd AS shipping, u.email FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
       [order.id],
-    )) as { shipping: number; email: string }[];
+    )) as { shipping: number; email: string | null }[];
     if (shipping > 0) lines.push({ name: 'Phí giao hàng', unitAmountVnd: shipping, quantity: 1 });
     const session = await this.stripe!.createCheckoutSession({
       orderId: order.id,
       orderCode: order.code,
       attempt,
-      email,
+      email: email ?? undefined,
       lines,
       expiresAt,
       successUrl: `${this.config.publicUrl}/orders/${order.code}/pay/success?session_id={CHECKOUT_SESSION_ID}`,

@@ -29,7 +29,8 @@ export class StripeGateway {
     orderId: number;
     orderCode: string;
     attempt: number;
-    email: string;
+    /** Absent for a buyer who signs in with a phone: Stripe then asks for one on its page. */
+    email?: string;
     lines: CheckoutLine[];
     expiresAt: Date;
     successUrl: string;
