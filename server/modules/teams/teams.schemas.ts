@@ -12,10 +12,14 @@ export const teamSchema = z
   .strict();
 export type TeamInput = z.infer<typeof teamSchema>;
 
-/** POST /admin/teams/:id/members: an existing account, named by its email (or its phone, once accounts sign in by phone). */
+/** POST /admin/teams/:id/members: an existing account, named by its email or its sign-in phone. */
 export const addMemberSchema = z
   .object({
-    account: z.string({ error: 'Vui lòng nhập email của tài khoản.' }).trim().min(1, 'Vui lòng nhập email của tài khoản.').max(254, 'Email quá dài.'),
+    account: z
+      .string({ error: 'Vui lòng nhập email hoặc số điện thoại của tài khoản.' })
+      .trim()
+      .min(1, 'Vui lòng nhập email hoặc số điện thoại của tài khoản.')
+      .max(254, 'Email quá dài.'),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../lib/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
-import { assertAdmin, type Actor } from '../accounts';
+import { assertAdmin, normalisePhone, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import type { TeamInput } from './teams.schemas';
 
@@ -114,19 +114,20 @@ export class TeamsService {
   }
 
   /**
-   * Adds an existing account as an active member (audited). `account` is its email; an unknown one
+   * Adds an existing account as an active member (audited). `account` is its email or its sign-in phone; an unknown one
    * is a field error. Already an active member: nothing changes and `added` is false.
    */
   async addMember(actor: Actor, teamId: number, account: string): Promise<{ added: boolean; fullName: string }> {
     assertAdmin(actor);
     return this.dataSource.transaction(async (manager) => {
       await this.lockTeam(manager, teamId);
-      // users.email is citext: the lookup ignores case.
-      const [user] = (await manager.query(`SELECT id, full_name AS "fullName" FROM users WHERE email = $1`, [account])) as {
-        id: number;
-        fullName: string;
-      }[];
-      if (!user) throw new ValidationError({ account: 'Không có tài khoản nào với email này. Người này cần đăng ký tài khoản trước.' });
+      // An email (citext: any case) or a sign-in phone in any spelling (0912 345 678, +84912345678…).
+      const phone = normalisePhone(account);
+      const [user] = (await manager.query(
+        phone ? `SELECT id, full_name AS "fullName" FROM users WHERE login_phone = $1` : `SELECT id, full_name AS "fullName" FROM users WHERE email = $1`,
+        [phone ?? account],
+      )) as { id: number; fullName: string }[];
+      if (!user) throw new ValidationError({ account: 'Không có tài khoản nào với email hoặc số điện thoại này. Người này cần đăng ký tài khoản trước.' });
       const inserted = (await manager.query(
         `INSERT INTO digital_team_members (team_id, user_id, added_at, added_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (team_id, user_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,

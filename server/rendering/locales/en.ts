@@ -302,7 +302,7 @@ export const en: Record<keyof typeof vi, string> = {
   'teams.admin.create': 'Create team',
   'teams.admin.none': 'No digital teams yet.',
   'teams.admin.created': 'Team “{name}” created.',
-  'teams.admin.addMember': 'Add a member (account email)',
+  'teams.admin.addMember': 'Add a member (account email or phone)',
   'teams.admin.addMemberHint': 'The person needs an account on Chợ OCOP first.',
   'teams.admin.add': 'Add member',
   'teams.admin.memberAdded': '{name} is now a member of the team.',

@@ -300,7 +300,7 @@ export const vi = {
   'teams.admin.create': 'Tạo tổ',
   'teams.admin.none': 'Chưa có tổ công nghệ số nào.',
   'teams.admin.created': 'Đã tạo tổ “{name}”.',
-  'teams.admin.addMember': 'Thêm thành viên (email tài khoản)',
+  'teams.admin.addMember': 'Thêm thành viên (email hoặc số điện thoại của tài khoản)',
   'teams.admin.addMemberHint': 'Người này cần có tài khoản trên Chợ OCOP trước.',
   'teams.admin.add': 'Thêm thành viên',
   'teams.admin.memberAdded': '{name} đã là thành viên của tổ.',

@@ -75,7 +75,7 @@ describe('an admin manages digital teams', () => {
     expect(await ctx.ds.query(`SELECT count(*)::int AS n FROM digital_team_members WHERE team_id = $1`, [team.id])).toEqual([{ n: 1 }]);
 
     const unknown = await agent.post(`/admin/teams/${team.id}/members`).type('form').send({ _csrf, account: 'khong-co@example.vn' }).expect(422);
-    expect(unknown.text).toContain('Không có tài khoản nào với email này.');
+    expect(unknown.text).toContain('Không có tài khoản nào với email hoặc số điện thoại này.');
     expect(unknown.text).toContain('value="khong-co@example.vn"');
     await agent.post(`/admin/teams/999999/members`).type('form').send({ _csrf, account: member.email }).expect(404);
 
@@ -104,6 +104,21 @@ describe('an admin manages digital teams', () => {
     // Added again later: a new active membership beside the ended one.
     await agent.post(`/admin/teams/${team.id}/members`).type('form').send({ _csrf, account: member.email }).expect(303);
     expect(await ctx.ds.query(`SELECT count(*)::int AS n FROM digital_team_members WHERE team_id = $1 AND removed_at IS NULL`, [team.id])).toEqual([{ n: 1 }]);
+  });
+
+  it('adds a household-side account by its sign-in phone, in any spelling', async () => {
+    const { agent } = await signInAsAdmin(ctx.app, ctx.ds);
+    await createTeam(agent, { name: 'Tổ CNS thôn Hầu Thào', commune: 'Phường Sa Pa' }, 303);
+    const [team] = await ctx.ds.query(`SELECT id FROM digital_teams WHERE name = 'Tổ CNS thôn Hầu Thào'`);
+    const [user] = await ctx.ds.query(
+      `INSERT INTO users (email, full_name, password_hash, role, phone, login_phone) VALUES (NULL, 'Thào Thị Sua', 'x', 'buyer', '0987654321', '0987654321') RETURNING id`,
+    );
+    const _csrf = await csrfToken(agent, `/admin/teams/${team.id}`);
+    await agent.post(`/admin/teams/${team.id}/members`).type('form').send({ _csrf, account: '+84 987 654 321' }).expect(303);
+    expect(await ctx.ds.query(`SELECT user_id FROM digital_team_members WHERE team_id = $1`, [team.id])).toEqual([{ user_id: user.id }]);
+    await agent.post(`/admin/teams/${team.id}/members`).type('form').send({ _csrf, account: '0987.654.321' }).expect(303);
+    expect(await ctx.ds.query(`SELECT count(*)::int AS n FROM digital_team_members WHERE team_id = $1`, [team.id])).toEqual([{ n: 1 }]);
+    await agent.post(`/admin/teams/${team.id}/members`).type('form').send({ _csrf, account: '0911111119' }).expect(422);
   });
 
   it('is for admins only', async () => {
