@@ -200,6 +200,39 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
         data: r.marketDays.map((m) => ({ label: `${m.name} (${formatDate(m.day)})`, value: m.salesVnd })),
       },
     },
+    {
+      key: 'digital-teams',
+      title: 'Tổ công nghệ số cộng đồng',
+      note:
+        `Hộ do tổ hướng dẫn đăng ký bán hàng; “đã duyệt” và “có sản phẩm đang bán” tính tại ngày ${asOf}. ` +
+        `Doanh số của các hộ đó trong kỳ: ${saleNote.charAt(0).toLowerCase()}${saleNote.slice(1)} ` +
+        '“Đơn tổ viên giao” là số phần đơn của hộ được tổ hỗ trợ mà người chuyển sang “đã gửi” hoặc “đã giao” trong kỳ là tổ viên của tổ lúc đó (kể cả người nay đã rời tổ).',
+      columns: [
+        { label: 'Tổ', kind: 'text' },
+        COMMUNE,
+        { label: 'Hộ đã hướng dẫn đăng ký', kind: 'count' },
+        { label: 'Hộ đã được duyệt', kind: 'count' },
+        { label: 'Hộ có sản phẩm đang bán', kind: 'count' },
+        SALES,
+        { label: 'Đơn tổ viên giao', kind: 'count' },
+      ],
+      rows: r.digitalTeams.map((t) => [t.name, t.commune, t.households, t.approved, t.listing, t.salesVnd, t.fulfilled]),
+      total: [
+        TOTAL,
+        '',
+        sum(r.digitalTeams, (t) => t.households),
+        sum(r.digitalTeams, (t) => t.approved),
+        sum(r.digitalTeams, (t) => t.listing),
+        sum(r.digitalTeams, (t) => t.salesVnd),
+        sum(r.digitalTeams, (t) => t.fulfilled),
+      ],
+      chart: {
+        kind: 'bar',
+        title: 'Doanh số trong kỳ của các hộ theo tổ công nghệ số',
+        format: 'vnd',
+        data: r.digitalTeams.map((t) => ({ label: t.name, value: t.salesVnd })),
+      },
+    },
   ];
 }
 

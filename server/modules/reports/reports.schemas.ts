@@ -11,6 +11,7 @@ export const REPORT_TABLES = [
   'cooperatives',
   'tax-by-commune',
   'market-day-sales',
+  'digital-teams',
 ] as const;
 export type ReportTableKey = (typeof REPORT_TABLES)[number];
 

@@ -94,6 +94,8 @@ export interface ProvinceReport {
   taxByCommune: TaxByCommune[];
   /** Market days that started in the period, with their stall sales. */
   marketDays: MarketDaySales[];
+  /** Community digital teams: the households they onboarded and assist, and what those sold. */
+  digitalTeams: DigitalTeamFigures[];
   totals: {
     productsOnline: number;
     approvedSellers: number;
@@ -104,6 +106,24 @@ export interface ProvinceReport {
     quantity: number;
     salesVnd: number;
   };
+}
+
+/**
+ * One community digital team (tổ công nghệ số cộng đồng). Households: sellers whose
+ * onboarded_by_team_id is the team, judged today (approved; with a listed product). Sales: the
+ * province report's sales of those households in the period. Fulfilled: their distinct seller orders
+ * that moved to shipped or delivered in the period by a user who was a member of the team at that
+ * moment (still a member today or not) for a household the team assisted at that moment (a grant
+ * in team_households not yet revoked then).
+ */
+export interface DigitalTeamFigures {
+  name: string;
+  commune: string;
+  households: number;
+  approved: number;
+  listing: number;
+  salesVnd: number;
+  fulfilled: number;
 }
 
 /**
@@ -239,7 +259,7 @@ export class ReportsService {
     const q = this.dataSource;
     const online = `products p JOIN sellers s ON s.id = p.seller_id WHERE ${LISTED}`;
     const sale = [period.from, period.to];
-    const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals], tax, marketDays] = await Promise.all([
+    const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals], tax, marketDays, teams] = await Promise.all([
       q.query(
         `SELECT g.code, g.name_vi AS name, count(p.id)::int AS products
          FROM categories g
@@ -319,6 +339,29 @@ export class ReportsService {
          ORDER BY md.starts_at, md.name`,
         sale,
       ) as Promise<MarketDaySales[]>,
+      q.query(
+        `SELECT t.name, t.commune,
+                (SELECT count(*)::int FROM sellers s WHERE s.onboarded_by_team_id = t.id) AS households,
+                (SELECT count(*)::int FROM sellers s WHERE s.onboarded_by_team_id = t.id AND s.status = 'approved') AS approved,
+                (SELECT count(*)::int FROM sellers s WHERE s.onboarded_by_team_id = t.id
+                   AND EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND ${LISTED})) AS listing,
+                (SELECT coalesce(sum(i.line_total_vnd), 0)::bigint
+                   FROM ${SALE_FROM} JOIN sellers s ON s.id = so.seller_id JOIN order_items i ON i.seller_order_id = so.id
+                   WHERE ${SALE_WHERE} AND s.onboarded_by_team_id = t.id) AS "salesVnd",
+                (SELECT count(DISTINCT e.seller_order_id)::int
+                   FROM order_events e JOIN seller_orders so ON so.id = e.seller_order_id
+                   WHERE e.to_status IN ('shipped', 'delivered')
+                     AND e.created_at >= ${dayStart('$1')} AND e.created_at < ${dayEnd('$2')}
+                     AND EXISTS (SELECT 1 FROM digital_team_members m
+                                 WHERE m.team_id = t.id AND m.user_id = e.actor_user_id
+                                   AND m.added_at <= e.created_at AND (m.removed_at IS NULL OR m.removed_at > e.created_at))
+                     AND EXISTS (SELECT 1 FROM team_households th
+                                 WHERE th.team_id = t.id AND th.seller_id = so.seller_id
+                                   AND th.granted_at <= e.created_at AND (th.revoked_at IS NULL OR th.revoked_at > e.created_at))) AS fulfilled
+         FROM digital_teams t
+         ORDER BY t.commune, t.name, t.id`,
+        sale,
+      ) as Promise<DigitalTeamFigures[]>,
     ]);
     return {
       period,
@@ -335,6 +378,7 @@ export class ReportsService {
       cooperativesByCommune: cooperatives,
       taxByCommune: tax,
       marketDays: marketDays.map((m) => ({ ...m, salesVnd: toNumber(m.salesVnd) })),
+      digitalTeams: teams.map((t) => ({ ...t, salesVnd: toNumber(t.salesVnd) })),
       totals: { ...totals, salesVnd: toNumber(totals.salesVnd) },
     };
   }

@@ -239,7 +239,7 @@ describe('GET /admin/reports — the province report', () => {
 
   it('draws a chart for every table and escapes a commune named like a script in the SVG', () => {
     const svgs = (html.match(/<svg [\s\S]*?<\/svg>/g) ?? []).filter((svg) => svg.includes('class="chart'));
-    expect(svgs).toHaveLength(8);
+    expect(svgs).toHaveLength(9);
     for (const svg of svgs) expect(svg).toMatch(/role="img" aria-label="[^"]+"[^>]*><title>[^<]+<\/title>/);
     expect(html).not.toContain(EVIL);
     // The layout's own enhancement script aside, no script element anywhere.
