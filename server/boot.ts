@@ -12,6 +12,7 @@ import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed
 import { seedDemoCatalogue } from './seed/demo-catalogue';
 import { seedDemoMarketDay } from './seed/demo-market-day';
 import { seedDemoTaxSale } from './seed/demo-tax';
+import { seedDemoTeam } from './seed/demo-team';
 
 export interface RunningStore {
   url: string;
@@ -39,6 +40,8 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
         const count = await seedDemoCatalogue(ds, container.media);
         // Production may load the catalogue, never the logins the README publishes.
         if (config.demo) await seedDemoAccounts(ds);
+        // A digital team in Sa Pa with the demo member and a household it assists (the member is a published login).
+        if (config.demo) await seedDemoTeam(ds);
         // A household's paid order, withheld the real way, so /admin/tax has something to show.
         if (config.demo && config.vietqr) await seedDemoTaxSale(container);
         // A market day running today in Sa Pa, again on a start on a later day.

@@ -10,17 +10,20 @@ export const DEMO_ACCOUNTS = {
   admin: { email: 'quantri@cho-ocop.vn', password: 'QuanTri@Demo2026', fullName: 'Quản trị viên Chợ OCOP' },
   seller: { email: 'hoptacxa@cho-ocop.vn', password: 'HopTacXa@Demo2026', fullName: 'Đại diện HTX Ong mật Lương Thịnh' },
   buyer: { email: 'nguoimua@cho-ocop.vn', password: 'NguoiMua@Demo2026', fullName: 'Nguyễn Thị Mai' },
+  /** A buyer who is a member of the demo's community digital team (server/seed/demo-team.ts). */
+  team: { email: 'tocongnghe@cho-ocop.vn', password: 'ToCongNghe@Demo2026', fullName: 'Lò Văn Tâm' },
 } as const;
 
 /** The demo seller takes over the owner account of this demo cooperative. */
 const DEMO_SELLER_NAME = 'HTX Ong mật xã Lương Thịnh';
 
 export async function seedDemoAccounts(dataSource: DataSource): Promise<void> {
-  const { admin, seller, buyer } = DEMO_ACCOUNTS;
+  const { admin, seller, buyer, team } = DEMO_ACCOUNTS;
   await dataSource.transaction(async (m) => {
     for (const [account, role] of [
       [admin, 'admin'],
       [buyer, 'buyer'],
+      [team, 'buyer'],
     ] as const) {
       await m.query(
         `INSERT INTO users (email, full_name, password_hash, role, phone) VALUES ($1, $2, $3, $4, '0912345678')

@@ -8,6 +8,8 @@ import { startStore, type RunningStore } from '../../../server/boot';
 import { loadConfig } from '../../../server/config';
 import { createLogger } from '../../../server/logger';
 import { taxAmount } from '../../../server/modules/tax';
+import { DEMO_ACCOUNTS, demoLoginsWithPublishedPasswords } from '../../../server/seed/demo-accounts';
+import { DEMO_TEAM } from '../../../server/seed/demo-team';
 import { adminQuery, databaseUrl } from '../../helpers/test-context';
 
 const DEMO_PRODUCTS = 77;
@@ -208,6 +210,29 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
     }
   });
 
+  it('has a digital team in Sa Pa with the demo member (a buyer who signs in) and one household it onboarded and assists', async () => {
+    const rows = await query<{ team: string; commune: string; member: string; role: string; household: string; type: string; onboarded: boolean }>(
+      url,
+      `SELECT t.name AS team, t.commune, u.email AS member, u.role, s.name AS household, s.type, s.onboarded_by_team_id = t.id AS onboarded
+       FROM digital_teams t
+       JOIN digital_team_members m ON m.team_id = t.id AND m.removed_at IS NULL JOIN users u ON u.id = m.user_id
+       JOIN team_households th ON th.team_id = t.id AND th.revoked_at IS NULL JOIN sellers s ON s.id = th.seller_id`,
+    );
+    expect(rows).toEqual([
+      {
+        team: DEMO_TEAM.name,
+        commune: 'Phường Sa Pa',
+        member: DEMO_ACCOUNTS.team.email,
+        role: 'buyer',
+        household: DEMO_TEAM.household,
+        type: 'ho_san_xuat',
+        onboarded: true,
+      },
+    ]);
+    // The member's login is one of the published ones: a production start on this database would refuse it.
+    expect(await demoLoginsWithPublishedPasswords(store!.container.dataSource)).toContain(DEMO_ACCOUNTS.team.email);
+  });
+
   it('finds the honey with /products?q=mat%20ong', async () => {
     const res = await request(store!.url).get('/products?q=mat%20ong').expect(200);
     const names = cardNames(res.text);
@@ -229,6 +254,9 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       stock_movements: await count('stock_movements'),
       market_days: await count('market_days'),
       market_day_stalls: await count('market_day_stalls'),
+      digital_teams: await count('digital_teams'),
+      digital_team_members: await count('digital_team_members'),
+      team_households: await count('team_households'),
     };
     const media = filesUnder(path.join(dir, 'media'));
     await store!.stop();
@@ -244,7 +272,11 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       stock_movements: await count('stock_movements'),
       market_days: await count('market_days'),
       market_day_stalls: await count('market_day_stalls'),
+      digital_teams: await count('digital_teams'),
+      digital_team_members: await count('digital_team_members'),
+      team_households: await count('team_households'),
     }).toEqual(before);
+    expect(before.digital_teams).toBe(1);
     expect(before.products).toBe(DEMO_PRODUCTS);
     expect(filesUnder(path.join(dir, 'media'))).toEqual(media);
   }, 120_000);

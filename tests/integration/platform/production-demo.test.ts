@@ -86,11 +86,12 @@ describe('a production start on a database holding demo logins', () => {
   afterAll(() => db.drop());
 
   it('refuses to start while a demo login still has its published password, naming the accounts and the fix', async () => {
-    const { admin, seller, buyer } = DEMO_ACCOUNTS;
-    // As an earlier start of the embedded demo left them: the admin and buyer unchanged, the seller's password changed.
+    const { admin, seller, buyer, team } = DEMO_ACCOUNTS;
+    // As an earlier start of the embedded demo left them: the admin, buyer and team member unchanged, the seller's password changed.
     for (const [account, role, password] of [
       [admin, 'admin', admin.password],
       [buyer, 'buyer', buyer.password],
+      [team, 'buyer', team.password],
       [seller, 'seller', 'a-password-of-their-own-2026'],
     ] as const) {
       await query(db.url, `INSERT INTO users (email, full_name, password_hash, role) VALUES ($1, $2, $3, $4)`, [
@@ -114,9 +115,10 @@ describe('a production start on a database holding demo logins', () => {
     expect(message).toContain('published passwords');
     expect(message).toContain(admin.email);
     expect(message).toContain(buyer.email);
+    expect(message).toContain(team.email);
     expect(message).not.toContain(seller.email);
     // The fix, ready to paste: no login for these accounts, and none of their sessions left.
-    expect(message).toContain(`UPDATE users SET password_hash = NULL WHERE email IN ('${admin.email}', '${buyer.email}');`);
+    expect(message).toContain(`UPDATE users SET password_hash = NULL WHERE email IN ('${admin.email}', '${buyer.email}', '${team.email}');`);
     expect(message).toContain('DELETE FROM sessions');
     for (const { password } of Object.values(DEMO_ACCOUNTS)) expect(message).not.toContain(password);
     // Nothing was changed on the way.
@@ -141,6 +143,7 @@ describe('a production start on a database holding demo logins', () => {
           { email: seller.email, disabled: false },
           { email: admin.email, disabled: true },
           { email: buyer.email, disabled: true },
+          { email: team.email, disabled: true },
         ].sort((a, b) => a.email.localeCompare(b.email)),
       );
     } finally {
