@@ -121,7 +121,7 @@ export function buildContainer(deps: {
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
     marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
-    teams: new TeamsService(deps.dataSource, audit, clock),
+    teams: new TeamsService(deps.dataSource, audit, clock, sellers),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };

@@ -26,11 +26,12 @@ export class AccountsService {
 
   /**
    * Creates an account inside the caller's transaction; role is decided by the caller, never by the
-   * form. An account without email signs in with its phone: the phone becomes its login phone.
+   * form. An account without email signs in with its phone: the phone becomes its login phone
+   * (`phoneSignIn`: also when it has an email, as a household onboarded by a digital team does).
    */
-  async createUser(manager: EntityManager, input: RegisterInput, role: UserRole): Promise<User> {
+  async createUser(manager: EntityManager, input: RegisterInput, role: UserRole, options: { phoneSignIn?: boolean } = {}): Promise<User> {
     const passwordHash = await hashPassword(input.password);
-    const loginPhone = input.email === undefined ? input.phone : null;
+    const loginPhone = input.email === undefined || options.phoneSignIn ? input.phone : null;
     try {
       const [user] = (await manager.query(
         `INSERT INTO users (email, full_name, phone, login_phone, password_hash, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,

@@ -25,6 +25,7 @@ import { TAX_WITHHOLDING_MODES, isWithheld, payoutsWaitForIdentification } from 
 const DECISION_LABELS = { approve: 'Duyệt', reject: 'Từ chối', suspend: 'Tạm ngừng', reinstate: 'Khôi phục' } as const;
 const ACTION_LABELS: Record<string, string> = {
   'seller.applied': 'Nộp hồ sơ',
+  'team.household_onboarded': 'Tổ công nghệ số hỗ trợ nộp hồ sơ',
   'seller.resubmitted': 'Gửi lại hồ sơ',
   'seller.approve': 'Duyệt hợp tác xã',
   'seller.reject': 'Từ chối hồ sơ',

@@ -70,7 +70,7 @@ export const sellerProfileShape = {
 };
 
 type BankFields = { bankBin?: string; bankAccountNo?: string; bankAccountName?: string };
-const bankDetailsComplete = (v: BankFields, ctx: z.RefinementCtx) => {
+export const bankDetailsComplete = (v: BankFields, ctx: z.RefinementCtx) => {
   const given = [v.bankBin, v.bankAccountNo, v.bankAccountName].filter(Boolean).length;
   if (given > 0 && given < 3) {
     for (const key of ['bankBin', 'bankAccountNo', 'bankAccountName'] as const) {

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { uniqueSlug } from '../../db/unique-slug';
-import { assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
+import { ACTING_LIMIT_MESSAGE, assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
 import type { AuditEntry, AuditService } from '../audit';
 import type { TaxWithholdingMode } from '../tax';
 import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
@@ -28,9 +28,14 @@ export type SuspensionHandler = (
   reason: string,
 ) => Promise<{ cancelled: string[]; flagged: string[] }>;
 
+/** A seller application whose email is optional (a household onboarded by a digital team signs in with its phone). */
+export type HouseholdApplication = Omit<SellerApplicationInput, 'email'> & { email?: string };
+
 export interface SellerOwnerView {
   seller: Seller;
   owner: { id: number; fullName: string; email: string; phone: string | null };
+  /** The digital team that helped the household apply, if one did. */
+  onboardedByTeam: string | null;
 }
 
 export class SellersService {
@@ -60,36 +65,56 @@ export class SellersService {
   /** A new seller account and its cooperative profile, pending review. Role and status are ours to set. */
   async apply(input: SellerApplicationInput): Promise<SessionUser> {
     return this.dataSource.transaction(async (manager) => {
-      const user = await this.accounts.createUser(manager, input, 'seller');
-      const cols = this.profileColumns(input);
-      const slug = await uniqueSlug(manager, 'sellers', input.cooperativeName, RESERVED_SLUGS);
-      const [seller] = (await manager.query(
-        `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, phone, tax_code,
-           bank_bin, bank_account_no, bank_account_name, citizen_id, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending') RETURNING id`,
-        [
-          user.id,
-          cols.name,
-          slug,
-          cols.type,
-          cols.commune,
-          cols.address,
-          cols.description,
-          input.phone,
-          cols.taxCode,
-          cols.bankBin,
-          cols.bankAccountNo,
-          cols.bankAccountName,
-          cols.citizenId,
-        ],
-      )) as { id: number }[];
-      await this.audit.record(manager, { actorUserId: user.id, action: 'seller.applied', targetType: 'seller', targetId: seller.id });
+      const { user, sellerId } = await this.createApplication(manager, input, null);
+      await this.audit.record(manager, { actorUserId: user.id, action: 'seller.applied', targetType: 'seller', targetId: sellerId });
       return { id: user.id, email: user.email, fullName: user.fullName, phone: user.phone, role: user.role };
     });
   }
 
+  /**
+   * In the digital team's transaction (TeamsService.onboardHousehold): a household's seller account, which signs in
+   * with its phone (email optional), and its profile pending the normal review, marked as onboarded by the team.
+   */
+  async applyForHousehold(manager: EntityManager, input: HouseholdApplication, teamId: number): Promise<{ userId: number; sellerId: number }> {
+    const { user, sellerId } = await this.createApplication(manager, input, teamId);
+    return { userId: user.id, sellerId };
+  }
+
+  private async createApplication(manager: EntityManager, input: HouseholdApplication, onboardedByTeamId: number | null) {
+    const user = await this.accounts.createUser(manager, input, 'seller', { phoneSignIn: onboardedByTeamId !== null });
+    const cols = this.profileColumns(input);
+    const slug = await uniqueSlug(manager, 'sellers', input.cooperativeName, RESERVED_SLUGS);
+    const [seller] = (await manager.query(
+      `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, phone, tax_code,
+         bank_bin, bank_account_no, bank_account_name, citizen_id, status, onboarded_by_team_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending', $14) RETURNING id`,
+      [
+        user.id,
+        cols.name,
+        slug,
+        cols.type,
+        cols.commune,
+        cols.address,
+        cols.description,
+        input.phone,
+        cols.taxCode,
+        cols.bankBin,
+        cols.bankAccountNo,
+        cols.bankAccountName,
+        cols.citizenId,
+        onboardedByTeamId,
+      ],
+    )) as { id: number }[];
+    return { user, sellerId: seller.id };
+  }
+
+  /** The actor's own cooperative, or the household a team member is acting for. */
   async findOwnSeller(actor: Actor): Promise<Seller | null> {
-    const [seller] = (await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE owner_user_id = $1`, [actor.id])) as Seller[];
+    const [seller] = (
+      actor.actingForSellerId !== undefined
+        ? await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE id = $1`, [actor.actingForSellerId])
+        : await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE owner_user_id = $1`, [actor.id])
+    ) as Seller[];
     return seller ?? null;
   }
 
@@ -101,7 +126,7 @@ export class SellersService {
 
   /** The actor's cooperative, which must be approved to sell or change anything (products, orders, settings). */
   async activeSeller(actor: Actor): Promise<Seller> {
-    if (actor.role !== 'seller') throw new ForbiddenError();
+    if (actor.role !== 'seller' && actor.actingForSellerId === undefined) throw new ForbiddenError();
     const seller = await this.getOwnSeller(actor);
     if (seller.status !== 'approved') throw notSelling(seller.status);
     return seller;
@@ -120,6 +145,21 @@ export class SellersService {
   async lockActiveSeller(manager: EntityManager, sellerId: number): Promise<void> {
     const [row] = (await manager.query(`SELECT status FROM sellers WHERE id = $1 FOR SHARE`, [sellerId])) as { status: SellerStatus }[];
     if (row?.status !== 'approved') throw notSelling(row?.status);
+  }
+
+  /**
+   * A write in the seller area by a digital-team member acting for the household (issue 19): one audit row in the
+   * write's transaction naming both, the member as actor and the household as target ("thay mặt"). Nothing otherwise.
+   */
+  async recordActedFor(manager: EntityManager, actor: Actor, sellerId: number, what: string, details: Record<string, unknown> = {}): Promise<void> {
+    if (actor.actingForSellerId === undefined) return;
+    await this.audit.record(manager, {
+      actorUserId: actor.id,
+      action: 'team.acted_for',
+      targetType: 'seller',
+      targetId: sellerId,
+      details: { what, ...details, onBehalfOfSellerId: sellerId },
+    });
   }
 
   /** A rejected cooperative corrects its profile and goes back to the review queue. */
@@ -172,7 +212,7 @@ export class SellersService {
    * a withheld seller's payouts wait until one is given. Refused while suspended, like every write.
    */
   async updateTaxIdentification(actor: Actor, input: TaxIdentificationInput): Promise<void> {
-    if (actor.role !== 'seller') throw new ForbiddenError();
+    if (actor.role !== 'seller' || actor.actingForSellerId !== undefined) throw new ForbiddenError(ACTING_LIMIT_MESSAGE);
     const seller = await this.getOwnSeller(actor);
     // Conditional on the status: a suspension committed since the middleware's check wins.
     const [, changed] = (await this.dataSource.query(
@@ -235,15 +275,16 @@ export class SellersService {
     return counts;
   }
 
-  async listForAdmin(actor: Actor, status?: SellerStatus): Promise<(Seller & { productCount: number })[]> {
+  async listForAdmin(actor: Actor, status?: SellerStatus): Promise<(Seller & { productCount: number; onboardedByTeam: string | null })[]> {
     assertAdmin(actor);
     const rows = (await this.dataSource.query(
       `SELECT s.id, s.name, s.slug, s.type, s.commune, s.status, s.status_reason AS "statusReason", s.submitted_at AS "submittedAt",
-              (SELECT count(*)::int FROM products p WHERE p.seller_id = s.id) AS "productCount"
+              (SELECT count(*)::int FROM products p WHERE p.seller_id = s.id) AS "productCount",
+              (SELECT t.name FROM digital_teams t WHERE t.id = s.onboarded_by_team_id) AS "onboardedByTeam"
        FROM sellers s ${status ? 'WHERE s.status = $1' : ''}
        ORDER BY s.status = 'pending' DESC, s.submitted_at ASC, s.id ASC LIMIT 500`,
       status ? [status] : [],
-    )) as (Seller & { productCount: number })[];
+    )) as (Seller & { productCount: number; onboardedByTeam: string | null })[];
     return rows;
   }
 
@@ -254,7 +295,11 @@ export class SellersService {
     const [owner] = (await this.dataSource.query(`SELECT id, full_name AS "fullName", email, phone FROM users WHERE id = $1`, [
       seller.ownerUserId,
     ])) as SellerOwnerView['owner'][];
-    return { seller, owner, history: await this.audit.forTarget('seller', id) };
+    const [team] = (await this.dataSource.query(
+      `SELECT t.name FROM sellers s JOIN digital_teams t ON t.id = s.onboarded_by_team_id WHERE s.id = $1`,
+      [id],
+    )) as { name: string }[];
+    return { seller, owner, onboardedByTeam: team?.name ?? null, history: await this.audit.forTarget('seller', id) };
   }
 
   /**

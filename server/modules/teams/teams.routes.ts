@@ -3,10 +3,19 @@ import { formBody, formValues, renderFormError } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { laoCaiCommunes } from '../../lib/admin-units';
+import { BANKS } from '../../lib/banks';
 import { NotFoundError } from '../../lib/errors';
 import { translate, type Language } from '../../rendering/i18n';
 import { requireRole, requireSignedIn } from '../accounts';
-import { addMemberSchema, memberParamsSchema, removeMemberSchema, teamParamsSchema, teamSchema } from './teams.schemas';
+import {
+  HOUSEHOLD_TYPES,
+  addMemberSchema,
+  householdOnboardingSchema,
+  memberParamsSchema,
+  removeMemberSchema,
+  teamParamsSchema,
+  teamSchema,
+} from './teams.schemas';
 import type { TeamsService } from './teams.service';
 
 const langOf = (res: Response) => (res.locals.lang ?? 'vi') as Language;
@@ -91,6 +100,38 @@ export function teamMemberRoutes(teams: TeamsService): Router {
   router.get('/team', requireSignedIn, async (req, res) => {
     const memberships = await teams.memberArea(req.user!);
     res.render('teams/member-home', { title: translate(langOf(res), 'teams.member.title'), teams: memberships, notice: takeFlash(req) });
+  });
+
+  // Assisted onboarding: the form never carries the password back (formValues drops it).
+  const onboardingLocals = async (req: Request, res: Response, values: Record<string, unknown>) => {
+    const memberships = await teams.memberArea(req.user!);
+    const teamId = String(values.teamId ?? memberships[0].teamId);
+    const type = String(values.type ?? 'ho_san_xuat');
+    return {
+      title: translate(langOf(res), 'teams.onboard.title'),
+      values,
+      teamOptions: memberships.map((t) => ({ id: t.teamId, name: t.name, selected: String(t.teamId) === teamId })),
+      singleTeam: memberships.length === 1 ? memberships[0] : null,
+      typeOptions: HOUSEHOLD_TYPES.map((value) => ({ value, label: translate(langOf(res), `teams.onboard.type.${value}`), selected: value === type })),
+      communeOptions: laoCaiCommunes.map((name) => ({ name, selected: name === values.commune })),
+      bankOptions: BANKS.map((b) => ({ ...b, selected: b.bin === values.bankBin })),
+      consentChecked: values.consent === 'yes',
+    };
+  };
+
+  router.get('/team/households/new', requireSignedIn, async (req, res) => {
+    res.render('teams/onboard-household', await onboardingLocals(req, res, {}));
+  });
+
+  router.post('/team/households/new', requireSignedIn, async (req, res) => {
+    try {
+      const input = parseInput(householdOnboardingSchema, formBody(req));
+      await teams.onboardHousehold(req.user!, input);
+      await setFlash(req, translate(langOf(res), 'teams.onboard.done', { name: input.cooperativeName }));
+      res.redirect(303, '/team');
+    } catch (err) {
+      renderFormError(res, 'teams/onboard-household', err, await onboardingLocals(req, res, formValues(req)));
+    }
   });
 
   return router;

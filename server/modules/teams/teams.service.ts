@@ -3,7 +3,8 @@ import type { Clock } from '../../lib/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { assertAdmin, normalisePhone, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
-import type { TeamInput } from './teams.schemas';
+import type { SellersService } from '../sellers';
+import type { HouseholdOnboardingInput, TeamInput } from './teams.schemas';
 
 export interface TeamSummary {
   id: number;
@@ -59,7 +60,37 @@ export class TeamsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly sellers: SellersService,
   ) {}
+
+  /**
+   * Assisted onboarding: in ONE transaction, the household's seller account (phone sign-in) and profile pending review
+   * marked as onboarded by the team (SellersService), the team's active grant over it, consented by the household's own
+   * new account, and an audit row naming the member and the team. Only an active member of the team.
+   */
+  async onboardHousehold(actor: Actor, input: HouseholdOnboardingInput): Promise<{ sellerId: number; userId: number }> {
+    const { teamId, confirmPassword: _confirm, consent: _consent, ...application } = input;
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockTeam(manager, teamId);
+      if (!(await this.isActiveMember(actor.id, teamId, manager))) throw new ForbiddenError('Bạn không phải thành viên của tổ này.');
+      const { userId, sellerId } = await this.sellers.applyForHousehold(manager, application, teamId);
+      const now = this.clock.now();
+      await manager.query(`INSERT INTO team_households (team_id, seller_id, granted_at, granted_by_user_id) VALUES ($1, $2, $3, $4)`, [
+        teamId,
+        sellerId,
+        now,
+        userId,
+      ]);
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'team.household_onboarded',
+        targetType: 'seller',
+        targetId: sellerId,
+        details: { teamId, memberUserId: actor.id, householdUserId: userId },
+      });
+      return { sellerId, userId };
+    });
+  }
 
   /** Every team with its counts, by commune then name. */
   async listForAdmin(actor: Actor): Promise<TeamSummary[]> {
