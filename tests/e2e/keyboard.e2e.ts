@@ -57,7 +57,7 @@ test('a buyer shops with the keyboard only: search, product, add to cart, sign i
   await focusVisible(proceed, '"Tiến hành đặt hàng"');
   await screenshot(page, journey, '03-cart-focus-checkout');
   await pressAndWait(page, 'Enter', /\/login\?next=%2Fcheckout$/);
-  await tabTo(page, 'the email field', (f) => f.tag === 'input' && f.type === 'email');
+  await tabTo(page, 'the email or phone field', (f) => f.tag === 'input' && f.id === 'f-email');
   await page.keyboard.type(DEMO_ACCOUNTS.buyer.email);
   await page.keyboard.press('Tab');
   const password = await describeFocused(page);
