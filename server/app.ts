@@ -18,7 +18,7 @@ import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
-import { teamAdminRoutes, teamMemberRoutes } from './modules/teams';
+import { actingRoutes, loadActingContext, teamAdminRoutes, teamMemberRoutes } from './modules/teams';
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { posRoutes, receiptRoutes } from './modules/pos';
@@ -100,6 +100,7 @@ export function createApp(container: Container): Express {
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
   app.use(sessionMiddleware(config, pool));
   app.use(loadCurrentUser(container.accounts));
+  app.use(loadActingContext(container.teams));
   app.use(cartMiddleware(container.cart));
   app.use(csrf.provideToken);
   app.use(csrf.protect);
@@ -135,6 +136,7 @@ export function createApp(container: Container): Express {
   app.use(marketDaySellerRoutes(container.marketDays));
   app.use(teamAdminRoutes(container.teams));
   app.use(teamMemberRoutes(container.teams));
+  app.use(actingRoutes(container.teams));
   app.use(adminRoutes({ sellers: container.sellers, audit: container.audit, products: container.productModeration }));
   app.use(catalog);
   app.use(marketDays);

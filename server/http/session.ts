@@ -15,6 +15,8 @@ declare module 'express-session' {
     cartId: number;
     /** One message for the next page (post/redirect/get). */
     flash: string;
+    /** A digital-team member acting for this household (issue 19); the grant is re-checked on every request. */
+    actingForSellerId: number;
   }
 }
 

@@ -5,6 +5,11 @@ import type { UserRole } from './user.entity';
 export interface Actor {
   id: number;
   role: UserRole;
+  /**
+   * A digital-team member acting for a household (issue 19): the seller area resolves to this
+   * cooperative instead of the actor's own; the actor stays the member (ledgers and audit name them).
+   */
+  actingForSellerId?: number;
 }
 
 export interface SessionUser extends Actor {
@@ -13,6 +18,10 @@ export interface SessionUser extends Actor {
   fullName: string;
   phone: string | null;
 }
+
+/** What a team member acting for a household may never do: bank details, tax identification, password, phone, payouts. */
+export const ACTING_LIMIT_MESSAGE =
+  'Khi đang hỗ trợ một hộ, bạn không thể thay đổi tài khoản ngân hàng, mã số thuế, mật khẩu, số điện thoại hay yêu cầu chi trả của hộ.';
 
 /** The service-level check behind every admin route (the route guard is only the first line). */
 export function assertAdmin(actor: Actor): void {

@@ -4,7 +4,7 @@ export { loadCurrentUser, requireRole, requireSignedIn } from './auth.middleware
 export { signUpHandler } from './sign-in';
 export { LoginThrottle, TooManyAttemptsError } from './login-throttle';
 export type { User, UserRole } from './user.entity';
-export { assertAdmin, type Actor, type SessionUser } from './actor';
+export { ACTING_LIMIT_MESSAGE, assertAdmin, type Actor, type SessionUser } from './actor';
 export { registerSchema, emailSchema, phoneSchema, fullNameSchema } from './accounts.schemas';
 export { passwordSchema } from './password';
 export { normalisePhone } from './phone';

@@ -1,6 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SqlParams, whereAll } from '../../db/sql-params';
 import { assertAdmin, type Actor } from '../accounts';
+
+/** The household a team member is acting for during this request (issue 19): every audit row written then names it. */
+const onBehalfOf = new AsyncLocalStorage<{ sellerId: number }>();
+
+/** Runs a request's handlers with the household it acts for; the audit rows they write carry `onBehalfOfSellerId`. */
+export function runOnBehalfOf<T>(sellerId: number, fn: () => T): T {
+  return onBehalfOf.run({ sellerId }, fn);
+}
 
 export interface AuditEntryInput {
   actorUserId: number | null;
@@ -21,6 +30,8 @@ export interface AuditEntry {
   targetType: string;
   targetId: string;
   targetLabel: string | null;
+  /** Written by a digital-team member acting for this household (details.onBehalfOfSellerId): its name. */
+  onBehalfOfName: string | null;
   reason: string | null;
   details: Record<string, unknown>;
   createdAt: Date;
@@ -29,11 +40,13 @@ export interface AuditEntry {
 const SELECT_ENTRIES = `
   SELECT a.id, a.actor_user_id AS "actorUserId", u.full_name AS "actorName", u.email AS "actorEmail",
          a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.reason, a.details, a.created_at AS "createdAt",
-         CASE a.target_type WHEN 'seller' THEN s.name WHEN 'product' THEN p.name ELSE a.target_id END AS "targetLabel"
+         CASE a.target_type WHEN 'seller' THEN s.name WHEN 'product' THEN p.name ELSE a.target_id END AS "targetLabel",
+         ob.name AS "onBehalfOfName"
   FROM audit_log a
   LEFT JOIN users u ON u.id = a.actor_user_id
   LEFT JOIN sellers s ON a.target_type = 'seller' AND s.id::text = a.target_id
-  LEFT JOIN products p ON a.target_type = 'product' AND p.id::text = a.target_id`;
+  LEFT JOIN products p ON a.target_type = 'product' AND p.id::text = a.target_id
+  LEFT JOIN sellers ob ON ob.id::text = a.details->>'onBehalfOfSellerId'`;
 
 /** Append-only record of decisions: written in the same transaction as the change it describes. */
 export class AuditService {
@@ -46,8 +59,13 @@ export class AuditService {
       entry.targetType,
       String(entry.targetId),
       entry.reason ?? null,
-      entry.details ?? {},
+      this.withActingContext(entry.details ?? {}),
     ]);
+  }
+
+  private withActingContext(details: Record<string, unknown>): Record<string, unknown> {
+    const acting = onBehalfOf.getStore();
+    return acting ? { ...details, onBehalfOfSellerId: acting.sellerId } : details;
   }
 
   async forTarget(targetType: string, targetId: string | number): Promise<AuditEntry[]> {

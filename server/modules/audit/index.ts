@@ -1,1 +1,1 @@
-export { AuditService, type AuditEntry, type AuditEntryInput } from './audit.service';
+export { AuditService, runOnBehalfOf, type AuditEntry, type AuditEntryInput } from './audit.service';

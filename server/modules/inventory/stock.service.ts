@@ -44,6 +44,8 @@ export interface LedgerRow {
   note: string | null;
   orderId: number | null;
   actorName: string | null;
+  /** The actor is not the cooperative's owner (a digital-team member acting for the household, an admin). */
+  byOtherThanOwner: boolean;
   createdAt: Date;
 }
 
@@ -74,8 +76,10 @@ export class StockService {
   async ledger(productId: number, limit = 100): Promise<LedgerRow[]> {
     const rows = (await this.dataSource.query(
       `SELECT m.id, m.delta, m.reason, m.balance_after AS "balanceAfter", m.note, m.order_id AS "orderId",
-              u.full_name AS "actorName", m.created_at AS "createdAt"
+              u.full_name AS "actorName", m.created_at AS "createdAt",
+              (m.actor_user_id IS NOT NULL AND m.actor_user_id <> s.owner_user_id) AS "byOtherThanOwner"
        FROM stock_movements m LEFT JOIN users u ON u.id = m.actor_user_id
+       JOIN products p ON p.id = m.product_id JOIN sellers s ON s.id = p.seller_id
        WHERE m.product_id = $1 ORDER BY m.id DESC LIMIT $2`,
       [productId, limit],
     )) as Omit<LedgerRow, 'reasonLabel'>[];

@@ -111,12 +111,13 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
 
   const renderPart = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const { code } = parseOrderCode(req);
-    const order = await orders.getForSeller(req.user!, code);
+    const [order, history] = await Promise.all([orders.getForSeller(req.user!, code), orders.sellerPartHistory(req.user!, code)]);
     const part = order.parts[0];
     res.render('orders/seller-order', {
       title: `Đơn hàng ${order.code}`,
       order,
       part,
+      history,
       canShip: part.status === 'to_ship',
       canDeliver: part.status === 'shipped',
       canCancel: part.status === 'to_ship',

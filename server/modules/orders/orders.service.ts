@@ -128,6 +128,16 @@ export interface DeliveryLedger {
   recordDelivered(manager: EntityManager, sellerOrderId: number): Promise<void>;
 }
 
+/** One step of a cooperative's part of an order, as its history shows it. */
+export interface SellerPartEvent {
+  status: string;
+  statusLabel: string;
+  note: string | null;
+  createdAt: Date;
+  actorName: string | null;
+  byOtherThanOwner: boolean;
+}
+
 /**
  * Checkout, the buyer's and the cooperative's order pages and moves. Stock is reserved by
  * conditional updates in product-id order (so two carts never deadlock) and returned exactly once,
@@ -498,6 +508,23 @@ export class OrdersService {
     return this.loadView(row.id, sellerId);
   }
 
+  /**
+   * The history of the cooperative's part of an order, oldest first: who moved it and when. An actor other than the
+   * cooperative's owner (a digital-team member acting for the household, an admin) is flagged for "Do … thực hiện".
+   */
+  async sellerPartHistory(actor: Actor, code: string): Promise<SellerPartEvent[]> {
+    const sellerId = await this.activeSellerId(actor);
+    const rows = (await this.dataSource.query(
+      `SELECT e.to_status AS "status", e.note, e.created_at AS "createdAt", u.full_name AS "actorName",
+              (e.actor_user_id IS NOT NULL AND e.actor_user_id <> s.owner_user_id) AS "byOtherThanOwner"
+       FROM orders o JOIN seller_orders so ON so.order_id = o.id AND so.seller_id = $2 JOIN sellers s ON s.id = so.seller_id
+       JOIN order_events e ON e.seller_order_id = so.id LEFT JOIN users u ON u.id = e.actor_user_id
+       WHERE o.code = $1 ORDER BY e.id LIMIT 200`,
+      [code, sellerId],
+    )) as (Omit<SellerPartEvent, 'statusLabel'> & { status: SellerOrderStatus })[];
+    return rows.map((r) => ({ ...r, statusLabel: SELLER_ORDER_STATUS_LABELS[r.status] ?? r.status }));
+  }
+
   /** shipped (with a tracking number), delivered, or cancelled by the cooperative; the order completes when every part is settled. */
   async updateSellerOrder(
     actor: Actor,
@@ -507,6 +534,7 @@ export class OrdersService {
     const sellerId = await this.activeSellerId(actor);
     await this.dataSource.transaction(async (manager) => {
       await this.sellers.lockActiveSeller(manager, sellerId); // a suspension at the same instant wins or waits
+      await this.sellers.recordActedFor(manager, actor, sellerId, `order.${input.status}`, { orderCode: code });
       const [part] = (await manager.query(
         `SELECT so.id, so.order_id, so.status, o.status AS order_status FROM seller_orders so JOIN orders o ON o.id = so.order_id
          WHERE o.code = $1 AND so.seller_id = $2 FOR UPDATE OF so`,

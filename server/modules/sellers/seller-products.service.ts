@@ -82,11 +82,15 @@ export class SellerProductsService {
    * held (FOR SHARE) for the whole transaction, so a suspension never slips between check and change.
    * The seller row is taken before any product row, in the same order as a suspension.
    */
-  private async write<T>(actor: Actor, work: (manager: EntityManager, seller: Seller) => Promise<T>): Promise<T> {
+  private async write<T>(actor: Actor, what: string, work: (manager: EntityManager, seller: Seller) => Promise<T>, productId?: number): Promise<T> {
     const seller = await this.approvedSeller(actor);
     return this.dataSource.transaction(async (manager) => {
       await this.sellers.lockActiveSeller(manager, seller.id);
-      return work(manager, seller);
+      const result = await work(manager, seller);
+      // A team member acting for the household: audited, naming both (the product created has its id only now).
+      const id = productId ?? (result as { id?: number } | undefined)?.id;
+      await this.sellers.recordActedFor(manager, actor, seller.id, what, id === undefined ? {} : { productId: id });
+      return result;
     });
   }
 
@@ -151,7 +155,7 @@ export class SellerProductsService {
   }
 
   async create(actor: Actor, input: NewProductInput): Promise<Product> {
-    return this.write(actor, async (manager, seller) => {
+    return this.write(actor, 'product.create', async (manager, seller) => {
       await this.assertCategory(input.categoryId);
       const product = await this.products.createDraft(manager, seller.id, input);
       if (input.stock > 0) {
@@ -167,7 +171,7 @@ export class SellerProductsService {
    * minh" (ProductService.saveDetails); price, description, unit and stock leave it alone.
    */
   async update(actor: Actor, productId: number, input: EditProductInput): Promise<void> {
-    return this.write(actor, (manager, seller) => this.saveForm(manager, seller, productId, input));
+    return this.write(actor, 'product.edit', (manager, seller) => this.saveForm(manager, seller, productId, input), productId);
   }
 
   private async saveForm(manager: EntityManager, seller: Seller, productId: number, input: EditProductInput): Promise<void> {
@@ -182,30 +186,45 @@ export class SellerProductsService {
   }
 
   async publish(actor: Actor, productId: number): Promise<void> {
-    await this.write(actor, async (manager, seller) => {
-      await this.products.publish(manager, await this.ownProduct(manager, seller.id, productId, true));
-    });
+    await this.write(
+      actor,
+      'product.publish',
+      async (manager, seller) => {
+        await this.products.publish(manager, await this.ownProduct(manager, seller.id, productId, true));
+      },
+      productId,
+    );
   }
 
   async unpublish(actor: Actor, productId: number): Promise<void> {
-    await this.write(actor, async (manager, seller) => {
-      await this.ownProduct(manager, seller.id, productId);
-      await this.products.unpublish(manager, { productId, sellerId: seller.id });
-    });
+    await this.write(
+      actor,
+      'product.unpublish',
+      async (manager, seller) => {
+        await this.ownProduct(manager, seller.id, productId);
+        await this.products.unpublish(manager, { productId, sellerId: seller.id });
+      },
+      productId,
+    );
   }
 
   async adjustStock(actor: Actor, productId: number, input: { delta: number; reason: AdjustmentReason; note?: string }): Promise<number> {
-    return this.write(actor, async (manager, seller) => {
-      await this.ownProduct(manager, seller.id, productId);
-      return this.stock
-        .applyChange(manager, { productId, delta: input.delta, reason: input.reason, note: input.note || null, actorUserId: actor.id })
-        .catch((err) => {
-          if ((err as { code?: string }).code === 'insufficient_stock') {
-            throw new ValidationError({ delta: 'Không thể giảm quá số lượng đang có trong kho.' });
-          }
-          throw err;
-        });
-    });
+    return this.write(
+      actor,
+      'product.stock',
+      async (manager, seller) => {
+        await this.ownProduct(manager, seller.id, productId);
+        return this.stock
+          .applyChange(manager, { productId, delta: input.delta, reason: input.reason, note: input.note || null, actorUserId: actor.id })
+          .catch((err) => {
+            if ((err as { code?: string }).code === 'insufficient_stock') {
+              throw new ValidationError({ delta: 'Không thể giảm quá số lượng đang có trong kho.' });
+            }
+            throw err;
+          });
+      },
+      productId,
+    );
   }
 
   async ledgerCsv(actor: Actor, productId: number): Promise<{ fileName: string; csv: string }> {
@@ -244,6 +263,7 @@ export class SellerProductsService {
       }
       await this.dataSource.transaction(async (manager) => {
         await this.sellers.lockActiveSeller(manager, seller.id);
+        await this.sellers.recordActedFor(manager, actor, seller.id, 'product.photo_upload', { productId });
         await this.ownProduct(manager, seller.id, productId, true); // serialises concurrent uploads
         const [{ n, last }] = (await manager.query(
           `SELECT count(*)::int AS n, coalesce(max(position), -1)::int AS last FROM product_images WHERE product_id = $1`,
@@ -271,37 +291,47 @@ export class SellerProductsService {
   }
 
   async deletePhoto(actor: Actor, productId: number, imageId: number): Promise<void> {
-    const removed = await this.write(actor, async (manager, seller) => {
-      const product = await this.ownProduct(manager, seller.id, productId, true);
-      const [image] = (await manager.query(`SELECT storage_key AS "storageKey", sizes FROM product_images WHERE id = $1 AND product_id = $2`, [
-        imageId,
-        productId,
-      ])) as Pick<ProductImage, 'storageKey' | 'sizes'>[];
-      if (!image) throw new NotFoundError('Không tìm thấy ảnh này.');
-      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [productId])) as { n: number }[];
-      if (product.status === 'active' && n === 1) {
-        throw new ConflictError('Sản phẩm đang bán cần ít nhất một ảnh: hãy thêm ảnh khác trước, hoặc ngừng bán.');
-      }
-      await manager.query(`DELETE FROM product_images WHERE id = $1`, [imageId]);
-      return image;
-    });
+    const removed = await this.write(
+      actor,
+      'product.photo_delete',
+      async (manager, seller) => {
+        const product = await this.ownProduct(manager, seller.id, productId, true);
+        const [image] = (await manager.query(`SELECT storage_key AS "storageKey", sizes FROM product_images WHERE id = $1 AND product_id = $2`, [
+          imageId,
+          productId,
+        ])) as Pick<ProductImage, 'storageKey' | 'sizes'>[];
+        if (!image) throw new NotFoundError('Không tìm thấy ảnh này.');
+        const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [productId])) as { n: number }[];
+        if (product.status === 'active' && n === 1) {
+          throw new ConflictError('Sản phẩm đang bán cần ít nhất một ảnh: hãy thêm ảnh khác trước, hoặc ngừng bán.');
+        }
+        await manager.query(`DELETE FROM product_images WHERE id = $1`, [imageId]);
+        return image;
+      },
+      productId,
+    );
     // Files go after the row, so a crash in between leaves an unused file, never a broken image.
     await Promise.all(removed.sizes.map((w) => this.media.remove(imageVariantName(removed.storageKey, w)).catch(() => undefined)));
   }
 
   /** Moves a photo to the front (cover) or one step up/down; positions are renumbered 0…n-1. */
   async reorderPhoto(actor: Actor, productId: number, imageId: number, move: 'cover' | 'up' | 'down'): Promise<void> {
-    await this.write(actor, async (manager, seller) => {
-      await this.ownProduct(manager, seller.id, productId, true);
-      const images = await this.photos(manager, productId);
-      const index = images.findIndex((i) => i.id === imageId);
-      if (index < 0) throw new NotFoundError('Không tìm thấy ảnh này.');
-      const [image] = images.splice(index, 1);
-      const target = move === 'cover' ? 0 : move === 'up' ? Math.max(0, index - 1) : Math.min(images.length, index + 1);
-      images.splice(target, 0, image);
-      for (const [position, img] of images.entries()) {
-        if (img.position !== position) await manager.query(`UPDATE product_images SET position = $2 WHERE id = $1`, [img.id, position]);
-      }
-    });
+    await this.write(
+      actor,
+      `product.photo_${move}`,
+      async (manager, seller) => {
+        await this.ownProduct(manager, seller.id, productId, true);
+        const images = await this.photos(manager, productId);
+        const index = images.findIndex((i) => i.id === imageId);
+        if (index < 0) throw new NotFoundError('Không tìm thấy ảnh này.');
+        const [image] = images.splice(index, 1);
+        const target = move === 'cover' ? 0 : move === 'up' ? Math.max(0, index - 1) : Math.min(images.length, index + 1);
+        images.splice(target, 0, image);
+        for (const [position, img] of images.entries()) {
+          if (img.position !== position) await manager.query(`UPDATE product_images SET position = $2 WHERE id = $1`, [img.id, position]);
+        }
+      },
+      productId,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { uniqueSlug } from '../../db/unique-slug';
-import { assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
+import { ACTING_LIMIT_MESSAGE, assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
 import type { AuditEntry, AuditService } from '../audit';
 import type { TaxWithholdingMode } from '../tax';
 import { SELLER_TRANSITIONS, type SellerDecision } from './seller-state';
@@ -108,8 +108,13 @@ export class SellersService {
     return { user, sellerId: seller.id };
   }
 
+  /** The actor's own cooperative, or the household a team member is acting for. */
   async findOwnSeller(actor: Actor): Promise<Seller | null> {
-    const [seller] = (await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE owner_user_id = $1`, [actor.id])) as Seller[];
+    const [seller] = (
+      actor.actingForSellerId !== undefined
+        ? await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE id = $1`, [actor.actingForSellerId])
+        : await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE owner_user_id = $1`, [actor.id])
+    ) as Seller[];
     return seller ?? null;
   }
 
@@ -121,7 +126,7 @@ export class SellersService {
 
   /** The actor's cooperative, which must be approved to sell or change anything (products, orders, settings). */
   async activeSeller(actor: Actor): Promise<Seller> {
-    if (actor.role !== 'seller') throw new ForbiddenError();
+    if (actor.role !== 'seller' && actor.actingForSellerId === undefined) throw new ForbiddenError();
     const seller = await this.getOwnSeller(actor);
     if (seller.status !== 'approved') throw notSelling(seller.status);
     return seller;
@@ -140,6 +145,21 @@ export class SellersService {
   async lockActiveSeller(manager: EntityManager, sellerId: number): Promise<void> {
     const [row] = (await manager.query(`SELECT status FROM sellers WHERE id = $1 FOR SHARE`, [sellerId])) as { status: SellerStatus }[];
     if (row?.status !== 'approved') throw notSelling(row?.status);
+  }
+
+  /**
+   * A write in the seller area by a digital-team member acting for the household (issue 19): one audit row in the
+   * write's transaction naming both, the member as actor and the household as target ("thay mặt"). Nothing otherwise.
+   */
+  async recordActedFor(manager: EntityManager, actor: Actor, sellerId: number, what: string, details: Record<string, unknown> = {}): Promise<void> {
+    if (actor.actingForSellerId === undefined) return;
+    await this.audit.record(manager, {
+      actorUserId: actor.id,
+      action: 'team.acted_for',
+      targetType: 'seller',
+      targetId: sellerId,
+      details: { what, ...details, onBehalfOfSellerId: sellerId },
+    });
   }
 
   /** A rejected cooperative corrects its profile and goes back to the review queue. */
@@ -192,6 +212,7 @@ export class SellersService {
    * a withheld seller's payouts wait until one is given. Refused while suspended, like every write.
    */
   async updateTaxIdentification(actor: Actor, input: TaxIdentificationInput): Promise<void> {
+    if (actor.actingForSellerId !== undefined) throw new ForbiddenError(ACTING_LIMIT_MESSAGE);
     if (actor.role !== 'seller') throw new ForbiddenError();
     const seller = await this.getOwnSeller(actor);
     // Conditional on the status: a suspension committed since the middleware's check wins.

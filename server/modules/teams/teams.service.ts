@@ -35,6 +35,20 @@ export interface TeamHousehold {
   grantedAt: Date;
 }
 
+/** A member acting for a household: who, for whom (re-read on every request). */
+export interface ActingContext {
+  sellerId: number;
+  sellerName: string;
+}
+
+/** A team helping a household, as the household sees it. */
+export interface HelperTeam {
+  teamId: number;
+  name: string;
+  commune: string;
+  grantedAt: Date;
+}
+
 export interface TeamMembership {
   teamId: number;
   name: string;
@@ -221,6 +235,94 @@ export class TeamsService {
     const teams = await this.activeMemberships(actor.id);
     if (teams.length === 0) throw new ForbiddenError('Bạn không thuộc tổ công nghệ số nào.');
     return teams;
+  }
+
+  /**
+   * The household a user may act for right now: an active member of a team with an active grant for it. One query, run
+   * on every request while acting, so a revoke or a member's removal ends access at the member's next request.
+   */
+  async actingContext(userId: number, sellerId: number): Promise<ActingContext | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT s.id AS "sellerId", s.name AS "sellerName"
+       FROM team_households h
+       JOIN digital_team_members m ON m.team_id = h.team_id AND m.user_id = $1 AND m.removed_at IS NULL
+       JOIN sellers s ON s.id = h.seller_id
+       WHERE h.seller_id = $2 AND h.revoked_at IS NULL
+       LIMIT 1`,
+      [userId, sellerId],
+    )) as ActingContext[];
+    return row ?? null;
+  }
+
+  /** Starts acting for a household (audited): not a member of a team assisting it → 404, like an unknown household. */
+  async startActing(actor: Actor, sellerId: number): Promise<ActingContext> {
+    const context = await this.actingContext(actor.id, sellerId);
+    if (!context) throw new NotFoundError('Không tìm thấy hộ này trong các hộ tổ của bạn hỗ trợ.');
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(manager, { actorUserId: actor.id, action: 'team.acting_started', targetType: 'seller', targetId: sellerId }),
+    );
+    return context;
+  }
+
+  /** The teams helping the actor's own cooperative (the household's "Tổ hỗ trợ" list). */
+  async helpersOfOwnSeller(actor: Actor): Promise<HelperTeam[]> {
+    if (actor.actingForSellerId !== undefined) return [];
+    return this.dataSource.query(
+      `SELECT t.id AS "teamId", t.name, t.commune, h.granted_at AS "grantedAt"
+       FROM sellers s JOIN team_households h ON h.seller_id = s.id AND h.revoked_at IS NULL JOIN digital_teams t ON t.id = h.team_id
+       WHERE s.owner_user_id = $1 ORDER BY h.granted_at, t.id LIMIT 100`,
+      [actor.id],
+    );
+  }
+
+  /**
+   * The household's owner withdraws a team's access (audited): effective at the members' next request. Only the owner
+   * signed in as themself: a member acting for the household cannot. No active grant for the owner's cooperative → 404.
+   */
+  async revokeByOwner(actor: Actor, teamId: number): Promise<void> {
+    if (actor.actingForSellerId !== undefined || actor.role !== 'seller') throw new ForbiddenError('Chỉ chủ hộ mới có thể dừng quyền hỗ trợ của tổ.');
+    await this.dataSource.transaction(async (manager) => {
+      const revoked = (await manager.query(
+        `UPDATE team_households h SET revoked_at = $3, revoked_by_user_id = $2
+         FROM sellers s WHERE s.id = h.seller_id AND s.owner_user_id = $2 AND h.team_id = $1 AND h.revoked_at IS NULL
+         RETURNING h.seller_id AS "sellerId"`,
+        [teamId, actor.id, this.clock.now()],
+      )) as [{ sellerId: number }[], number];
+      const [row] = revoked[0];
+      if (!row) throw new NotFoundError('Tổ này không còn quyền hỗ trợ hộ của bạn.');
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'team.household_revoked',
+        targetType: 'team',
+        targetId: teamId,
+        details: { sellerId: row.sellerId },
+      });
+    });
+  }
+
+  /** An admin grants a team access to a household (audited); an existing active grant changes nothing. */
+  async grantHousehold(actor: Actor, teamId: number, sellerId: number): Promise<{ granted: boolean }> {
+    assertAdmin(actor);
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockTeam(manager, teamId);
+      const [seller] = (await manager.query(`SELECT id FROM sellers WHERE id = $1`, [sellerId])) as unknown[];
+      if (!seller) throw new ValidationError({ sellerId: 'Không tìm thấy hộ này.' });
+      const inserted = (await manager.query(
+        `INSERT INTO team_households (team_id, seller_id, granted_at, granted_by_user_id)
+         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM team_households WHERE team_id = $1 AND seller_id = $2 AND revoked_at IS NULL)
+         RETURNING id`,
+        [teamId, sellerId, this.clock.now(), actor.id],
+      )) as unknown[];
+      if (inserted.length === 0) return { granted: false };
+      await this.audit.record(manager, {
+        actorUserId: actor.id,
+        action: 'team.household_granted',
+        targetType: 'team',
+        targetId: teamId,
+        details: { sellerId },
+      });
+      return { granted: true };
+    });
   }
 
   private async householdsOf(manager: EntityManager, teamId: number): Promise<TeamHousehold[]> {
