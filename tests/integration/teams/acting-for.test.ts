@@ -54,6 +54,9 @@ describe('a digital-team member acts for a household', () => {
 
     const dashboard = await member.get('/seller').expect(200);
     expect(dashboard.text).toContain(`Đang hỗ trợ: Hộ Lý Seo Chử ${teamSeq} — Giàng Thị Mai`);
+    // The dashboard offers none of the pages a member may not open for the household.
+    for (const path of ['/seller/tax-identification', '/seller/application', '/seller/payouts', '/seller/helpers'])
+      expect(dashboard.text).not.toContain(`href="${path}"`);
     expect(dashboard.text).toContain('Dừng hỗ trợ');
 
     const created = await post(
