@@ -93,15 +93,7 @@ export class AdminOrdersService {
               u.email AS "buyerEmail"
        FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id WHERE o.code = $1`,
       [code],
-    )) as {
-      id: number;
-      paidAmountVnd: number;
-      refundedAmountVnd: number;
-      needsReview: boolean;
-      reviewReason: string | null;
-      buyerName: string;
-      buyerEmail: string | null;
-    }[];
+    )) as Pick<AdminOrderRow, 'id' | 'paidAmountVnd' | 'refundedAmountVnd' | 'needsReview' | 'reviewReason' | 'buyerName' | 'buyerEmail'>[];
     if (!row) throw new NotFoundError('Không tìm thấy đơn hàng này.');
     const [order, payments, events, refunds, history] = await Promise.all([
       this.orders.loadView(row.id),

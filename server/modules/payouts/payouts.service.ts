@@ -102,39 +102,25 @@ export class PayoutsService {
           stallRate: `Phí sàn tại chợ phiên không được cao hơn phí sàn bán trực tuyến (${String(online / 100).replace('.', ',')} %).`,
         });
       }
-      const before = await this.stallRateBp(manager);
-      await manager.query(
-        `INSERT INTO platform_settings (key, value) VALUES ('stall_commission_rate_bp', to_jsonb($1::int))
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [rateBp],
-      );
-      await this.audit.record(manager, {
-        actorUserId: actor.id,
-        action: 'settings.stall_commission',
-        targetType: 'user',
-        targetId: 'platform',
-        details: { before, after: rateBp },
-      });
+      await this.writeRate(manager, actor, 'stall_commission_rate_bp', 'settings.stall_commission', await this.stallRateBp(manager), rateBp);
     });
   }
 
   async setPlatformRate(actor: Actor, rateBp: number): Promise<void> {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
-      const before = await this.platformRateBp(manager);
-      await manager.query(
-        `INSERT INTO platform_settings (key, value) VALUES ('commission_rate_bp', to_jsonb($1::int))
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [rateBp],
-      );
-      await this.audit.record(manager, {
-        actorUserId: actor.id,
-        action: 'settings.commission',
-        targetType: 'user',
-        targetId: 'platform',
-        details: { before, after: rateBp },
-      });
+      await this.writeRate(manager, actor, 'commission_rate_bp', 'settings.commission', await this.platformRateBp(manager), rateBp);
     });
+  }
+
+  /** Stores a platform rate and audits the change, in the caller's transaction. */
+  private async writeRate(manager: EntityManager, actor: Actor, key: string, action: string, before: number, rateBp: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO platform_settings (key, value) VALUES ($1, to_jsonb($2::int))
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [key, rateBp],
+    );
+    await this.audit.record(manager, { actorUserId: actor.id, action, targetType: 'user', targetId: 'platform', details: { before, after: rateBp } });
   }
 
   async setSellerRate(actor: Actor, sellerId: number, rateBp: number | null): Promise<void> {
