@@ -11,6 +11,7 @@ import { TaxWithholding1764260000000 } from './1764260000000-TaxWithholding';
 import { MarketDays1764300000000 } from './1764300000000-MarketDays';
 import { DigitalTeams1764400000000 } from './1764400000000-DigitalTeams';
 import { PhoneSignIn1764410000000 } from './1764410000000-PhoneSignIn';
+import { TrustAndSupply1764500000000 } from './1764500000000-TrustAndSupply';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   MarketDays1764300000000,
   DigitalTeams1764400000000,
   PhoneSignIn1764410000000,
+  TrustAndSupply1764500000000,
 ];

@@ -1,4 +1,4 @@
-export const STOCK_REASONS = ['initial', 'restock', 'damage', 'stocktake', 'other', 'sale', 'stall_sale', 'release'] as const;
+export const STOCK_REASONS = ['initial', 'restock', 'damage', 'stocktake', 'other', 'sale', 'stall_sale', 'release', 'batch', 'import'] as const;
 export type StockReason = (typeof STOCK_REASONS)[number];
 
 /** The stock ledger (`stock_movements`): append-only, one row for every change of products.stock. */

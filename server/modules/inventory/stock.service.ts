@@ -15,6 +15,8 @@ export const STOCK_REASON_LABELS: Record<StockReason, string> = {
   sale: 'Bán hàng',
   stall_sale: 'Bán tại quầy (phiên chợ)',
   release: 'Hoàn kho',
+  batch: 'Nhập lô hàng',
+  import: 'Nhập từ tệp CSV',
 };
 
 export class InsufficientStockError extends ConflictError {
