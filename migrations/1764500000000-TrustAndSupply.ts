@@ -10,7 +10,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - A batch (lô) is a seller's lot of a product; `trace_code` is the global, printable code of its
  *   public trace page (the seller's own `code` is unique only per seller). An order item records the
  *   batch it was shipped from.
- * - `sku` matches an import row to an existing product (unique per seller, any case).
+ * - `sku` matches an import row to an existing product (unique per seller, any case). An uploaded CSV
+ *   is kept in `product_imports` between its preview and the seller's confirmation, so confirming
+ *   applies exactly the file that was previewed, once.
  */
 export class TrustAndSupply1764500000000 implements MigrationInterface {
   name = 'TrustAndSupply1764500000000';
@@ -81,6 +83,21 @@ export class TrustAndSupply1764500000000 implements MigrationInterface {
     await q.query(`ALTER TABLE products ADD COLUMN sku text CHECK (char_length(sku) BETWEEN 1 AND 64)`);
     await q.query(`CREATE UNIQUE INDEX products_seller_sku_key ON products (seller_id, lower(sku)) WHERE sku IS NOT NULL`);
 
+    await q.query(`
+      CREATE TABLE product_imports (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        seller_id integer NOT NULL REFERENCES sellers(id),
+        file_name text NOT NULL DEFAULT '' CHECK (char_length(file_name) <= 255),
+        content text NOT NULL CHECK (octet_length(content) <= 4194304),
+        created_by integer REFERENCES users(id),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        applied_at timestamptz,
+        applied_by integer REFERENCES users(id),
+        summary jsonb,
+        CHECK ((applied_at IS NULL) = (summary IS NULL))
+      )`);
+    await q.query(`CREATE INDEX product_imports_seller_idx ON product_imports (seller_id, created_at DESC)`);
+
     await q.query(`ALTER TABLE stock_movements DROP CONSTRAINT stock_movements_reason_check`);
     await q.query(`
       ALTER TABLE stock_movements ADD CONSTRAINT stock_movements_reason_check
@@ -93,6 +110,7 @@ export class TrustAndSupply1764500000000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE stock_movements ADD CONSTRAINT stock_movements_reason_check
         CHECK (reason IN ('initial', 'restock', 'damage', 'stocktake', 'other', 'sale', 'stall_sale', 'release'))`);
+    await q.query(`DROP TABLE product_imports`);
     await q.query(`DROP INDEX products_seller_sku_key`);
     await q.query(`ALTER TABLE products DROP COLUMN sku`);
     await q.query(`DROP INDEX order_items_batch_idx`);
