@@ -26,6 +26,7 @@ import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
 import { taxRoutes } from './modules/tax';
+import { sellerBatchRoutes, traceRoutes } from './modules/traceability';
 import { setupViews } from './rendering/view-engine';
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -75,6 +76,8 @@ export function createApp(container: Container): Express {
   app.use(webhookRoutes(container.paymentIntake));
   // A receipt is public behind its unguessable token: no session read or written.
   app.use(receiptRoutes(container.pos));
+  // A batch's trace page (the QR on its label) is public too: no session read or written.
+  app.use(traceRoutes(container.traceability));
 
   const csrf = createCsrf(config);
   // The home page also shows the running or next market day (one indexed read).
@@ -130,6 +133,7 @@ export function createApp(container: Container): Express {
   app.use(adminOrderRoutes({ adminOrders: container.adminOrders, intake: container.paymentIntake, refunds: container.refunds }));
   app.use(payoutRoutes(container.payouts));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
+  app.use(sellerBatchRoutes(container.traceability));
   app.use(reportRoutes(container.reports));
   app.use(taxRoutes(container.taxReports));
   app.use(marketDayAdminRoutes(container.marketDays));

@@ -20,6 +20,7 @@ import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
 import { TeamsService } from './modules/teams';
+import { TraceabilityService } from './modules/traceability';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
 
 /** Composition root: every service is built once here and handed its dependencies. */
@@ -60,6 +61,8 @@ export interface Container {
   marketDays: MarketDaysService;
   /** Community digital teams: the one writer of digital_teams, their members and the households they assist. */
   teams: TeamsService;
+  /** Batches (lô) of products, their public trace pages and QR labels: the one writer of product_batches. */
+  traceability: TraceabilityService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
   photoSlots: ConcurrencyLimit;
 }
@@ -93,6 +96,7 @@ export function buildContainer(deps: {
   // A stall sale is handed over when paid: the lifecycle credits it to the payout ledger then.
   const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl, payouts);
   const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, tax, audit, stripe, deps.logger);
+  const traceability = new TraceabilityService(deps.dataSource, sellers, stock, clock, deps.config.publicUrl);
   const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
   const paymentIntake = new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock);
   const payPage = new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger);
@@ -121,6 +125,7 @@ export function buildContainer(deps: {
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
     reports: new ReportsService(deps.dataSource, clock),
     marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
+    traceability,
     teams: new TeamsService(deps.dataSource, audit, clock, sellers),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),

@@ -1,0 +1,3 @@
+export { TraceabilityService, type BatchChoice, type BatchView, type ShipmentItem, type TraceView } from './traceability.service';
+export { sellerBatchRoutes, traceRoutes } from './traceability.routes';
+export { newTraceCode } from './trace-code';
