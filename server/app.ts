@@ -22,6 +22,7 @@ import { actingRoutes, loadActingContext, teamAdminRoutes, teamMemberRoutes } fr
 import { orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { posRoutes, receiptRoutes } from './modules/pos';
+import { productImportRoutes } from './modules/product-import';
 import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
@@ -132,6 +133,8 @@ export function createApp(container: Container): Express {
   app.use(payRoutes({ payPage: container.payPage, intake: container.paymentIntake }));
   app.use(adminOrderRoutes({ adminOrders: container.adminOrders, intake: container.paymentIntake, refunds: container.refunds }));
   app.use(payoutRoutes(container.payouts));
+  // Before the seller's product routes: /seller/products/import is not a product id.
+  app.use(productImportRoutes({ imports: container.productImports, csrf }));
   app.use(sellerProductRoutes({ sellerProducts: container.sellerProducts, catalog: container.catalog, csrf }));
   app.use(sellerBatchRoutes(container.traceability));
   app.use(reportRoutes(container.reports));

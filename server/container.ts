@@ -16,6 +16,7 @@ import { OrderLifecycle, OrdersService } from './modules/orders';
 import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } from './modules/payments';
 import { PayoutsService } from './modules/payouts';
 import { PosService } from './modules/pos';
+import { ProductImportService } from './modules/product-import';
 import { ReportsService } from './modules/reports';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
@@ -63,6 +64,8 @@ export interface Container {
   teams: TeamsService;
   /** Batches (lô) of products, their public trace pages and QR labels: the one writer of product_batches. */
   traceability: TraceabilityService;
+  /** The seller's product spreadsheet: export, upload, preview, confirm (the one writer of product_imports). */
+  productImports: ProductImportService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
   photoSlots: ConcurrencyLimit;
 }
@@ -113,6 +116,7 @@ export function buildContainer(deps: {
     sellerProducts: new SellerProductsService(deps.dataSource, sellers, stock, media, catalog, products, clock, photoSlots),
     photoSlots,
     productModeration: new ProductModerationService(deps.dataSource, products, audit, clock),
+    productImports: new ProductImportService(deps.dataSource, sellers, catalog, products, stock),
     cart,
     orders,
     orderLifecycle,

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 const VISITOR_COOKIE = 'cho.vid';
 
 /** Multipart forms: their body (and _csrf) is parsed by multer in the route, which then calls csrf.protect itself. */
-const MULTIPART_ROUTES = [/^\/seller\/products\/\d+\/images$/];
+const MULTIPART_ROUTES = [/^\/seller\/products\/\d+\/images$/, /^\/seller\/products\/import$/];
 export function isCheckedInRoute(req: Request): boolean {
   return req.method === 'POST' && !!req.is('multipart/form-data') && MULTIPART_ROUTES.some((r) => r.test(req.path));
 }

@@ -2,7 +2,7 @@ export { CatalogService } from './catalog.service';
 export type { ProductCard, ProductDetail, ProductPage, CategoryNode } from './catalog.service';
 export { catalogRoutes, catalogApiRoutes } from './catalog.routes';
 export { seoRoutes } from './seo.routes';
-export { ProductService } from './product.service';
+export { ProductService, DUPLICATE_SKU_MESSAGE } from './product.service';
 export type { ProductDetails, VerifiedClaim } from './product.service';
 export {
   PRODUCT_STATUSES,

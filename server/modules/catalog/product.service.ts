@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { uniqueSlug } from '../../db/unique-slug';
-import { ConflictError, NotFoundError } from '../../lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import { PRODUCT_COLUMNS, type Product } from './product.entity';
 import { OCOP_CLAIM_COLUMNS, PRODUCT_TRANSITIONS, canMoveProduct, ocopClaimWhere, productsMovableBy, restoredStatus } from './product-state';
 
@@ -16,7 +16,12 @@ export interface ProductDetails {
   ocopStars?: number | null;
   ocopCertificateNo?: string | null;
   ocopDecisionDate?: string | null;
+  /** The seller's own code, unique per seller in any case; null clears it, undefined (an edit) keeps it. */
+  sku?: string | null;
 }
+
+/** A SKU another product of the seller already has: refused before writing (the unique index backs it). */
+export const DUPLICATE_SKU_MESSAGE = 'Mã sản phẩm (SKU) này đã dùng cho một sản phẩm khác của bạn. Hãy chọn mã khác.';
 
 /** The claim as the admin verified it, for the audit row. */
 export interface VerifiedClaim {
@@ -35,11 +40,12 @@ export interface VerifiedClaim {
 export class ProductService {
   /** A new listing is a draft with an unverified claim. */
   async createDraft(manager: EntityManager, sellerId: number, details: ProductDetails): Promise<Product> {
+    await this.assertSkuFree(manager, sellerId, details.sku, null);
     const insert = (slug: string, onConflict: string) =>
       manager.query(
         `INSERT INTO products AS p (seller_id, category_id, name, slug, description, price_vnd, unit, low_stock_threshold, status,
-           ocop_stars, ocop_certificate_no, ocop_decision_date, ocop_verified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, false)
+           ocop_stars, ocop_certificate_no, ocop_decision_date, ocop_verified, sku)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, false, $12)
          ${onConflict} RETURNING ${PRODUCT_COLUMNS}`,
         [
           sellerId,
@@ -53,6 +59,7 @@ export class ProductService {
           details.ocopStars ?? null,
           details.ocopCertificateNo ?? null,
           details.ocopDecisionDate ?? null,
+          details.sku ?? null,
         ],
       ) as Promise<Product[]>;
     const slug = await uniqueSlug(manager, 'products', details.name);
@@ -68,6 +75,7 @@ export class ProductService {
    * claim's `claim` move: verification gone, claim version + 1. Price, description, unit leave it alone.
    */
   async saveDetails(manager: EntityManager, ref: { productId: number; sellerId: number; version: number }, details: ProductDetails): Promise<boolean> {
+    await this.assertSkuFree(manager, ref.sellerId, details.sku, ref.productId);
     const posted: Record<(typeof OCOP_CLAIM_COLUMNS)[number], string> = {
       name: '$4',
       category_id: '$5',
@@ -85,6 +93,7 @@ export class ProductService {
          ocop_verified_at = CASE WHEN ${claimUnchanged} THEN ocop_verified_at END,
          ocop_verified_by = CASE WHEN ${claimUnchanged} THEN ocop_verified_by END,
          ocop_claim_version = ocop_claim_version + CASE WHEN ${claimUnchanged} THEN 0 ELSE 1 END,
+         sku = CASE WHEN $13 THEN $14 ELSE sku END,
          version = version + 1, updated_at = now()
        WHERE id = $1 AND seller_id = $2 AND version = $3
        RETURNING id`,
@@ -101,6 +110,8 @@ export class ProductService {
         details.ocopStars ?? null,
         details.ocopCertificateNo ?? null,
         details.ocopDecisionDate ?? null,
+        details.sku !== undefined,
+        details.sku ?? null,
       ],
     )) as [{ id: number }[], number];
     return rows.length === 1;
@@ -176,6 +187,20 @@ export class ProductService {
       );
     }
     throw new ConflictError(current.ocop_verified ? 'Chứng nhận OCOP này đã được xác minh.' : 'Sản phẩm chưa khai báo đủ chứng nhận OCOP để xác minh.');
+  }
+
+  /**
+   * CASE: a SKU the seller already uses on another product. Checked first so the caller's transaction
+   * stays usable; two saves racing for one SKU still meet products_seller_sku_key.
+   */
+  private async assertSkuFree(manager: EntityManager, sellerId: number, sku: string | null | undefined, productId: number | null): Promise<void> {
+    if (!sku) return;
+    const [taken] = (await manager.query(`SELECT 1 FROM products WHERE seller_id = $1 AND lower(sku) = lower($2) AND id IS DISTINCT FROM $3`, [
+      sellerId,
+      sku,
+      productId,
+    ])) as unknown[];
+    if (taken) throw new ValidationError({ sku: DUPLICATE_SKU_MESSAGE });
   }
 
   private async explainMiss(manager: EntityManager, productId: number, conflict: string): Promise<never> {

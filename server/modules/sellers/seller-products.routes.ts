@@ -83,6 +83,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     ocopStars: p.ocopStars ?? '',
     ocopCertificateNo: p.ocopCertificateNo ?? '',
     ocopDecisionDate: p.ocopDecisionDate ?? '',
+    sku: p.sku ?? '',
     version: String(p.version),
   });
 

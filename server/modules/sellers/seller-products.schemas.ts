@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDay } from '../../lib/dates';
 import { parseVnd } from '../../lib/money';
+import { SKU_MAX_LENGTH, SKU_PATTERN } from '../../lib/sku';
 import { ADJUSTMENT_REASONS } from '../inventory';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -50,6 +51,15 @@ const productFields = {
   ocopStars: z.preprocess(blankToUndefined, z.coerce.number().int().min(3, 'Hạng sao OCOP từ 3 đến 5.').max(5, 'Hạng sao OCOP từ 3 đến 5.').optional()),
   ocopCertificateNo: z.preprocess(blankToUndefined, z.string().trim().max(100, 'Số giấy chứng nhận tối đa 100 ký tự.').optional()),
   ocopDecisionDate: z.preprocess(blankToUndefined, isoDate.optional()),
+  sku: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(SKU_MAX_LENGTH, `Mã sản phẩm (SKU) tối đa ${SKU_MAX_LENGTH} ký tự.`)
+      .regex(SKU_PATTERN, 'Mã sản phẩm (SKU) chỉ gồm chữ không dấu, số và . _ / - (bắt đầu bằng chữ hoặc số), ví dụ MO-500.')
+      .optional(),
+  ),
 };
 
 /** Stars, certificate number and decision date come together or not at all. */

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../db/errors';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { toCsv } from '../../lib/csv';
@@ -8,6 +9,7 @@ import type { MediaStorage } from '../../storage/media-storage';
 import type { Actor } from '../accounts';
 import {
   COVER_JOIN,
+  DUPLICATE_SKU_MESSAGE,
   PRODUCT_COLUMNS,
   PRODUCT_STATUSES,
   imageVariantName,
@@ -52,6 +54,12 @@ export interface SellerProductDetail {
 export interface UploadedFile {
   originalname: string;
   buffer: Buffer;
+}
+
+/** CASE: two saves raced for one SKU; the loser's transaction is gone, and the form says why. */
+function skuTaken(err: unknown): never {
+  if (isUniqueViolation(err, 'products_seller_sku_key')) throw new ValidationError({ sku: DUPLICATE_SKU_MESSAGE });
+  throw err;
 }
 
 /**
@@ -157,12 +165,12 @@ export class SellerProductsService {
   async create(actor: Actor, input: NewProductInput): Promise<Product> {
     return this.write(actor, 'product.create', async (manager, seller) => {
       await this.assertCategory(input.categoryId);
-      const product = await this.products.createDraft(manager, seller.id, input);
+      const product = await this.products.createDraft(manager, seller.id, { ...input, sku: input.sku ?? null });
       if (input.stock > 0) {
         product.stock = await this.stock.applyChange(manager, { productId: product.id, delta: input.stock, reason: 'initial', actorUserId: actor.id });
       }
       return product;
-    });
+    }).catch(skuTaken);
   }
 
   /**
@@ -171,13 +179,13 @@ export class SellerProductsService {
    * minh" (ProductService.saveDetails); price, description, unit and stock leave it alone.
    */
   async update(actor: Actor, productId: number, input: EditProductInput): Promise<void> {
-    return this.write(actor, 'product.edit', (manager, seller) => this.saveForm(manager, seller, productId, input), productId);
+    return this.write(actor, 'product.edit', (manager, seller) => this.saveForm(manager, seller, productId, input), productId).catch(skuTaken);
   }
 
   private async saveForm(manager: EntityManager, seller: Seller, productId: number, input: EditProductInput): Promise<void> {
     await this.assertCategory(input.categoryId);
     const { version, ...details } = input;
-    if (await this.products.saveDetails(manager, { productId, sellerId: seller.id, version }, details)) return;
+    if (await this.products.saveDetails(manager, { productId, sellerId: seller.id, version }, { ...details, sku: details.sku ?? null })) return;
     await this.ownProduct(manager, seller.id, productId); // 404 when not ours
     throw new ConflictError(
       'Sản phẩm vừa được lưu ở một nơi khác (có thể ở tab khác). Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem bản mới nhất rồi sửa lại.',

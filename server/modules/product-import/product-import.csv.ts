@@ -1,0 +1,297 @@
+import { parse } from 'csv-parse/sync';
+import { formatDate, isCalendarDay } from '../../lib/dates';
+import { toCsv, type CsvCell } from '../../lib/csv';
+import { SKU_MAX_LENGTH, SKU_PATTERN } from '../../lib/sku';
+import { foldVietnamese } from '../../lib/text';
+import type { MessageKey } from '../../rendering/i18n';
+
+/**
+ * The seller's product spreadsheet (issue 20): the export, the template and the import read and write
+ * the same ten columns, so export → edit in Excel → import works. Parsing here is pure (no database):
+ * file-level problems refuse the upload, cell problems become row errors the preview lists.
+ */
+export const IMPORT_COLUMNS = ['name', 'category', 'description', 'price', 'unit', 'stock', 'stars', 'certificateNo', 'decisionDate', 'sku'] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** The headers exactly as exported (the file format is Vietnamese whatever the page's language). */
+export const IMPORT_HEADERS: Record<ImportColumn, string> = {
+  name: 'tên',
+  category: 'nhóm OCOP',
+  description: 'mô tả',
+  price: 'giá',
+  unit: 'đơn vị',
+  stock: 'tồn kho',
+  stars: 'số sao',
+  certificateNo: 'số giấy chứng nhận',
+  decisionDate: 'ngày quyết định',
+  sku: 'mã sản phẩm (SKU)',
+};
+
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 2000;
+export const MAX_PRICE_VND = 100_000_000;
+export const MAX_STOCK = 1_000_000;
+
+/** A header folded: no accents, case, spaces or punctuation ("Mã sản phẩm (SKU)" → "masanphamsku"). */
+const headerKey = (header: string) => foldVietnamese(header).replace(/[^a-z0-9]/g, '');
+const HEADER_KEYS = new Map<string, ImportColumn>([
+  ...IMPORT_COLUMNS.map((c) => [headerKey(IMPORT_HEADERS[c]), c] as [string, ImportColumn]),
+  ['masanpham', 'sku'],
+  ['sku', 'sku'],
+]);
+
+/** A message for the page: a key of the locale files and its placeholders. */
+export interface ImportMessage {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+export interface RowError extends ImportMessage {
+  /** The spreadsheet row (the header is row 1; a cell with line breaks stays one row, as in Excel). */
+  line: number;
+  column: ImportColumn | null;
+}
+
+/** A group the form offers (levels 2 and 3), as the matcher needs it. */
+export interface ImportCategory {
+  id: number;
+  code: string;
+  nameVi: string;
+}
+
+/** One data row, its cells checked: `values` holds what parsed, `errors` the rest. */
+export interface ParsedRow {
+  line: number;
+  values: {
+    name: string;
+    categoryId: number | null;
+    description: string;
+    priceVnd: number | null;
+    unit: string;
+    stock: number | null;
+    ocopStars: number | null;
+    ocopCertificateNo: string | null;
+    ocopDecisionDate: string | null;
+    sku: string | null;
+  };
+  errors: RowError[];
+}
+
+export type ParsedFile = { ok: true; text: string; rows: ParsedRow[]; ignoredColumns: string[] } | { ok: false; error: ImportMessage };
+
+const fail = (key: MessageKey, params?: Record<string, string | number>): ParsedFile => ({ ok: false, error: { key, params } });
+
+/**
+ * UTF-8 text of an upload, or null: a NUL byte or invalid UTF-8 is not a CSV this store reads (a
+ * spreadsheet, an image; Excel's plain "CSV" in Windows-1258 also lands here and the page says which
+ * "Save as" type to pick).
+ */
+export function decodeUpload(buffer: Buffer): string | null {
+  if (buffer.includes(0)) return null;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    return text.replace(/^\uFEFF/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** The separator is whichever of ; , or tab the header line uses most (Excel in Vietnamese writes ;). */
+function detectDelimiter(text: string): string {
+  const header = text.slice(0, text.search(/\r?\n|$/));
+  const counts = [';', ',', '\t'].map((d) => [d, header.split(d).length - 1] as const);
+  const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+  return best[1] > 0 ? best[0] : ',';
+}
+
+/** toCsv adds ' before a text starting = + - @ (or tab/CR) so Excel never runs it; the import takes it off again. */
+const unneutralise = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+/**
+ * Whole đồng: 125000, 125.000, 125 000, 125,000 (groups of three after any one of . , or space) with
+ * an optional ₫ / đ / VND; decimals (125.5, 125.000,50) are refused: there is no smaller unit.
+ */
+export function parseWholeNumber(input: string, allowCurrency: boolean): number | null {
+  let s = input.replace(/\u00a0/g, ' ').trim();
+  if (allowCurrency) s = s.replace(/\s*(₫|đ|vnđ|vnd|đồng)$/i, '').trim();
+  if (/^\d+$/.test(s)) return Number.isSafeInteger(Number(s)) ? Number(s) : null;
+  const grouped = /^\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*$/.exec(s);
+  if (!grouped) return null;
+  const value = Number(s.replace(/[., ]/g, ''));
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** 26/11/2026, 26-11-2026, 6/1/2026 or 2026-11-26 → '2026-11-26'; null when not a real day. */
+export function parseDay(input: string): string | null {
+  const s = input.trim();
+  let iso: string | null = null;
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (dmy) iso = `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}`;
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(s)) iso = s;
+  return iso && isCalendarDay(iso) ? iso : null;
+}
+
+/** "I.2.b", "I.2.b Mật ong…" or the name alone, any case or accents; a name two groups share needs its code. */
+function matchCategory(value: string, categories: ImportCategory[]): { id: number } | { error: MessageKey } {
+  const folded = foldVietnamese(value);
+  const byCode = categories.find((c) => foldVietnamese(c.code) === folded || foldVietnamese(`${c.code} ${c.nameVi}`) === folded);
+  if (byCode) return { id: byCode.id };
+  const byName = categories.filter((c) => foldVietnamese(c.nameVi) === folded);
+  if (byName.length === 1) return { id: byName[0].id };
+  return { error: byName.length > 1 ? 'import.error.categoryAmbiguous' : 'import.error.category' };
+}
+
+/** Reads the file's header and rows, checking each cell; nothing here knows the seller's products. */
+export function parseImport(text: string, categories: ImportCategory[]): ParsedFile {
+  if (text.trim() === '') return fail('import.file.empty');
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+  } catch (err) {
+    return fail('import.file.malformed', { line: (err as { lines?: number }).lines ?? 1 });
+  }
+
+  const [header = []] = records;
+  const positions = new Map<ImportColumn, number>();
+  const ignoredColumns: string[] = [];
+  for (const [index, raw] of header.entries()) {
+    const title = unneutralise(raw).trim();
+    if (title === '') continue;
+    const column = HEADER_KEYS.get(headerKey(title));
+    if (!column) ignoredColumns.push(title.slice(0, 60));
+    else if (positions.has(column)) return fail('import.file.duplicateColumn', { column: IMPORT_HEADERS[column] });
+    else positions.set(column, index);
+  }
+  const missing = IMPORT_COLUMNS.filter((c) => !positions.has(c));
+  if (missing.length === IMPORT_COLUMNS.length) return fail('import.file.noHeader');
+  if (missing.length > 0) return fail('import.file.missingColumns', { columns: missing.map((c) => IMPORT_HEADERS[c]).join(', ') });
+
+  const rows: ParsedRow[] = [];
+  for (const [index, record] of records.entries()) {
+    if (index === 0) continue;
+    // CASE: Excel writes an emptied row as ;;;;;;;;; and a blank line at the end: not rows.
+    if (record.every((c) => c.trim() === '')) continue;
+    if (rows.length === MAX_IMPORT_ROWS) return fail('import.file.tooManyRows', { max: MAX_IMPORT_ROWS });
+    const cells = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, unneutralise(record[positions.get(c)!] ?? '')])) as Record<ImportColumn, string>;
+    rows.push(parseRow(index + 1, cells, categories));
+  }
+  if (rows.length === 0) return fail('import.file.noRows');
+  return { ok: true, text, rows, ignoredColumns };
+}
+
+function parseRow(line: number, cells: Record<ImportColumn, string>, categories: ImportCategory[]): ParsedRow {
+  const errors: RowError[] = [];
+  const err = (column: ImportColumn, key: MessageKey, params?: Record<string, string | number>) => errors.push({ line, column, key, params });
+  const text = (column: ImportColumn) => cells[column].trim();
+  const optional = (column: ImportColumn) => text(column) || null;
+
+  const name = text('name').replace(/\s+/g, ' ');
+  if (name === '') err('name', 'import.error.required');
+  else if (name.length < 2) err('name', 'import.error.nameShort');
+  else if (name.length > 200) err('name', 'import.error.tooLong', { max: 200 });
+
+  let categoryId: number | null = null;
+  if (text('category') === '') err('category', 'import.error.required');
+  else {
+    const match = matchCategory(text('category'), categories);
+    if ('id' in match) categoryId = match.id;
+    else err('category', match.error, { value: text('category').slice(0, 80) });
+  }
+
+  // Line ends inside a cell: Excel writes LF, a browser's textarea CRLF; one form is kept.
+  const description = cells.description.replace(/\r\n?/g, '\n').trim();
+  if (description.length > 5000) err('description', 'import.error.tooLong', { max: 5000 });
+
+  let priceVnd: number | null = null;
+  if (text('price') === '') err('price', 'import.error.required');
+  else {
+    priceVnd = parseWholeNumber(text('price'), true);
+    if (priceVnd === null) err('price', 'import.error.price');
+    else if (priceVnd < 1 || priceVnd > MAX_PRICE_VND) {
+      err('price', 'import.error.priceRange', { max: '100.000.000 ₫' });
+      priceVnd = null;
+    }
+  }
+
+  const unit = text('unit');
+  if (unit === '') err('unit', 'import.error.required');
+  else if (unit.length > 50) err('unit', 'import.error.tooLong', { max: 50 });
+
+  let stock: number | null = null;
+  if (text('stock') === '') err('stock', 'import.error.stockRequired');
+  else {
+    stock = parseWholeNumber(text('stock'), false);
+    if (stock === null || stock > MAX_STOCK) {
+      err('stock', 'import.error.stock', { max: '1.000.000' });
+      stock = null;
+    }
+  }
+
+  let ocopStars: number | null = null;
+  if (text('stars') !== '') {
+    const stars = /^([345])(?:\s*(?:sao|★))?$/i.exec(text('stars'));
+    if (stars) ocopStars = Number(stars[1]);
+    else err('stars', 'import.error.stars');
+  }
+
+  const ocopCertificateNo = optional('certificateNo');
+  if (ocopCertificateNo && ocopCertificateNo.length > 100) err('certificateNo', 'import.error.tooLong', { max: 100 });
+
+  let ocopDecisionDate: string | null = null;
+  if (text('decisionDate') !== '') {
+    ocopDecisionDate = parseDay(text('decisionDate'));
+    if (!ocopDecisionDate) err('decisionDate', 'import.error.date');
+  }
+
+  // Stars, certificate and decision date come together or not at all (as on the form).
+  const claim = { stars: text('stars'), certificateNo: text('certificateNo'), decisionDate: text('decisionDate') } as const;
+  const given = Object.values(claim).filter((v) => v !== '').length;
+  if (given > 0 && given < 3) {
+    for (const [column, value] of Object.entries(claim)) if (value === '') err(column as ImportColumn, 'import.error.claimIncomplete');
+  }
+
+  const sku = optional('sku');
+  if (sku && (sku.length > SKU_MAX_LENGTH || !SKU_PATTERN.test(sku))) err('sku', 'import.error.sku', { max: SKU_MAX_LENGTH });
+
+  return {
+    line,
+    values: { name, categoryId, description, priceVnd, unit, stock, ocopStars, ocopCertificateNo, ocopDecisionDate, sku },
+    errors,
+  };
+}
+
+/** One product as a spreadsheet row (the export). */
+export interface ExportedProduct {
+  name: string;
+  categoryCode: string;
+  categoryName: string;
+  description: string;
+  priceVnd: number;
+  unit: string;
+  stock: number;
+  ocopStars: number | null;
+  ocopCertificateNo: string | null;
+  ocopDecisionDate: string | null;
+  sku: string | null;
+}
+
+const exportRow = (p: ExportedProduct): CsvCell[] => [
+  p.name,
+  `${p.categoryCode} ${p.categoryName}`,
+  p.description,
+  p.priceVnd,
+  p.unit,
+  p.stock,
+  p.ocopStars,
+  p.ocopCertificateNo,
+  p.ocopDecisionDate ? formatDate(p.ocopDecisionDate) : '',
+  p.sku,
+];
+
+/** UTF-8 with BOM, formula-looking text neutralised (toCsv): what Excel opens and the import reads back. */
+export function productsCsv(products: ExportedProduct[]): string {
+  return toCsv(
+    IMPORT_COLUMNS.map((c) => IMPORT_HEADERS[c]),
+    products.map(exportRow),
+  );
+}
