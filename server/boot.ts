@@ -10,6 +10,7 @@ import { runMigrations, withStartupLock } from './db/migrate';
 import type { Logger } from './logger';
 import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed/demo-accounts';
 import { seedDemoCatalogue } from './seed/demo-catalogue';
+import { seedDemoBatches } from './seed/demo-batches';
 import { seedDemoMarketDay } from './seed/demo-market-day';
 import { seedDemoTaxSale } from './seed/demo-tax';
 import { seedDemoTeam } from './seed/demo-team';
@@ -46,6 +47,8 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
         if (config.demo && config.vietqr) await seedDemoTaxSale(container);
         // A market day running today in Sa Pa, again on a start on a later day.
         await seedDemoMarketDay(ds);
+        // Batches with trace pages for the demo cooperative's honey (/trace/DEMO-LT1-2604).
+        await seedDemoBatches(ds);
         return count;
       });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');

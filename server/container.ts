@@ -18,7 +18,6 @@ import { PayoutsService } from './modules/payouts';
 import { PosService } from './modules/pos';
 import { ProductImportService } from './modules/product-import';
 import { ReportsService } from './modules/reports';
-import { ReviewsService } from './modules/reviews';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
 import { TeamsService } from './modules/teams';
@@ -69,8 +68,6 @@ export interface Container {
   productImports: ProductImportService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
   photoSlots: ConcurrencyLimit;
-  /** Verified-buyer reviews: the one writer of reviews and of the product_ratings aggregate. */
-  reviews: ReviewsService;
 }
 
 export function buildContainer(deps: {
@@ -103,7 +100,18 @@ export function buildContainer(deps: {
   const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl, payouts);
   const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, tax, audit, stripe, deps.logger);
   const traceability = new TraceabilityService(deps.dataSource, sellers, stock, clock, deps.config.publicUrl);
-  const orders = new OrdersService(deps.dataSource, cart, stock, sellers, orderLifecycle, refunds, payouts, clock, deps.config.reservationMinutes);
+  const orders = new OrdersService(
+    deps.dataSource,
+    cart,
+    stock,
+    sellers,
+    orderLifecycle,
+    refunds,
+    payouts,
+    clock,
+    deps.config.reservationMinutes,
+    traceability,
+  );
   const paymentIntake = new PaymentIntakeService(deps.dataSource, orderLifecycle, refunds, audit, deps.config, stripe, clock);
   const payPage = new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger);
   return {
@@ -134,7 +142,6 @@ export function buildContainer(deps: {
     marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
     traceability,
     teams: new TeamsService(deps.dataSource, audit, clock, sellers),
-    reviews: new ReviewsService(deps.dataSource, sellers, audit, clock),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };

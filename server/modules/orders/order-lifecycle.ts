@@ -129,6 +129,17 @@ export class OrderLifecycle {
     return moved;
   }
 
+  /** A part shipped: the batch (lô) each item left from, by item id (null: none), as traceability chose it. */
+  async recordBatches(manager: EntityManager, sellerOrderId: number, batches: ReadonlyMap<number, number | null>): Promise<void> {
+    if (batches.size === 0) return;
+    await manager.query(
+      `UPDATE order_items i SET batch_id = v.batch_id
+       FROM unnest($2::int[], $3::int[]) AS v(item_id, batch_id)
+       WHERE i.id = v.item_id AND i.seller_order_id = $1`,
+      [sellerOrderId, [...batches.keys()], [...batches.values()]],
+    );
+  }
+
   /** Checkout created the order: its first event and the "placed" mail. */
   async placed(manager: EntityManager, orderId: number, actorId: number | null): Promise<void> {
     await manager.query(`INSERT INTO order_events (order_id, from_status, to_status, actor_user_id) VALUES ($1, NULL, 'pending_payment', $2)`, [

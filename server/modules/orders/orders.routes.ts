@@ -8,7 +8,7 @@ import { requireRole, requireSignedIn, type SessionUser } from '../accounts';
 import { cartOwner, type CartService, type CartView } from '../cart';
 import { SELLER_ORDER_STATUSES, SELLER_ORDER_STATUS_LABELS } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
-import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema } from './orders.schemas';
+import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema, takeBatchPicks } from './orders.schemas';
 
 const PAYMENT_LABELS = { stripe: 'Thẻ quốc tế (Stripe)', vietqr: 'Chuyển khoản VietQR' } as const;
 
@@ -18,12 +18,9 @@ export function orderRoutes(deps: {
   paymentMethods: readonly ('stripe' | 'vietqr')[];
   /** Where to send the buyer once the order exists (the payment module decides). */
   startPayment: (actor: SessionUser, code: string, method: 'stripe' | 'vietqr') => Promise<string>;
-  /** What other modules show under each item of a delivered part (the reviews module's form). */
-  itemExtras?: OrderItemExtras;
 }): Router {
   const { orders, cart, paymentMethods, startPayment } = deps;
   const router = express.Router();
-  const renderOrder = buyerOrderPage(orders, deps.itemExtras);
 
   const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => ({
     title: 'Thanh toán',
@@ -66,7 +63,17 @@ export function orderRoutes(deps: {
     }
   });
 
-  router.get('/orders/:code', requireSignedIn, (req, res) => renderOrder(req, res));
+  router.get('/orders/:code', requireSignedIn, async (req, res) => {
+    const { code } = parseOrderCode(req);
+    const order = await orders.getForBuyer(req.user!, code);
+    res.render('orders/order', {
+      title: `Đơn hàng ${order.code}`,
+      order,
+      paymentLabel: PAYMENT_LABELS[order.paymentMethod],
+      canCancel: order.status === 'pending_payment',
+      notice: takeFlash(req),
+    });
+  });
 
   router.post('/orders/:code/cancel', requireSignedIn, async (req, res) => {
     const { code } = parseOrderCode(req);
@@ -76,31 +83,6 @@ export function orderRoutes(deps: {
   });
 
   return router;
-}
-
-/**
- * Extras keyed `${sellerOrderId}:${productId}` for the items of the order's delivered parts; `form` is a
- * rejected form to show again (opaque here: the module that posted it reads it).
- */
-export type OrderItemExtras = (actor: SessionUser, orderId: number, form?: unknown) => Promise<Map<string, unknown>>;
-
-/** The buyer's order page; other modules' forms posted from it re-render it through this (422). */
-export function buyerOrderPage(orders: OrdersService, itemExtras?: OrderItemExtras) {
-  return async (req: Request, res: Response, form?: unknown): Promise<void> => {
-    const { code } = parseOrderCode(req);
-    const order = await orders.getForBuyer(req.user!, code);
-    // Only a delivered part has extras (a review form): no query for an order still on its way.
-    const extras = itemExtras && order.parts.some((p) => p.status === 'delivered') ? await itemExtras(req.user!, order.id, form) : null;
-    res.render('orders/order', {
-      title: `Đơn hàng ${order.code}`,
-      order: extras
-        ? { ...order, parts: order.parts.map((p) => ({ ...p, items: p.items.map((i) => ({ ...i, extra: extras.get(`${p.id}:${i.productId}`) })) })) }
-        : order,
-      paymentLabel: PAYMENT_LABELS[order.paymentMethod],
-      canCancel: order.status === 'pending_payment',
-      notice: takeFlash(req),
-    });
-  };
 }
 
 /** An impossible code is an unknown order: 404, like someone else's. */
@@ -131,6 +113,7 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
     const { code } = parseOrderCode(req);
     const [order, history] = await Promise.all([orders.getForSeller(req.user!, code), orders.sellerPartHistory(req.user!, code)]);
     const part = order.parts[0];
+    const choices = part.status === 'to_ship' ? await orders.shipmentChoices(part) : new Map();
     res.render('orders/seller-order', {
       title: `Đơn hàng ${order.code}`,
       order,
@@ -139,6 +122,10 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
       canShip: part.status === 'to_ship',
       canDeliver: part.status === 'shipped',
       canCancel: part.status === 'to_ship',
+      // The batch (lô) each item leaves from: a select per item whose product has batches, the default chosen.
+      shipBatches: part.items
+        .filter((i) => choices.has(i.itemId))
+        .map((i) => ({ itemId: i.itemId, productName: i.productName, options: choices.get(i.itemId) })),
       notice: takeFlash(req),
       ...extra,
     });
@@ -149,7 +136,8 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
   router.post('/seller/orders/:code/status', async (req, res) => {
     const { code } = parseOrderCode(req);
     try {
-      await orders.updateSellerOrder(req.user!, code, parseInput(sellerOrderStatusSchema, formBody(req)));
+      const { rest, batches } = takeBatchPicks(formBody(req));
+      await orders.updateSellerOrder(req.user!, code, { ...parseInput(sellerOrderStatusSchema, rest), batches });
       await setFlash(req, 'Đã cập nhật trạng thái đơn hàng.');
       res.redirect(303, `/seller/orders/${code}`);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../../lib/errors';
 import { isLaoCaiCommune, provinces } from '../../lib/admin-units';
 import { fullNameSchema, phoneSchema } from '../accounts';
 import { ORDER_CODE_PATTERN } from './order-code';
@@ -36,6 +37,29 @@ export const sellerOrderStatusSchema = z
   .superRefine((v, ctx) => {
     if (v.status === 'shipped' && !v.trackingNo) ctx.addIssue({ code: 'custom', path: ['trackingNo'], message: 'Vui lòng nhập mã vận đơn khi gửi hàng.' });
   });
+
+const BATCH_FIELD = /^batch_(\d{1,10})$/;
+
+/**
+ * The ship form's batch selects (`batch_<itemId>`: a batch id, or empty for "no batch") taken out of
+ * the body, so the rest is parsed strictly; anything else in such a field refuses the form.
+ */
+export function takeBatchPicks(body: Record<string, unknown>): { rest: Record<string, unknown>; batches: Map<number, number | null> } {
+  const rest: Record<string, unknown> = {};
+  const batches = new Map<number, number | null>();
+  for (const [key, value] of Object.entries(body)) {
+    const field = BATCH_FIELD.exec(key);
+    if (!field) {
+      rest[key] = value;
+      continue;
+    }
+    if (value !== '' && (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647)) {
+      throw new ValidationError({ [key]: 'Lô hàng được chọn không hợp lệ.' });
+    }
+    batches.set(Number(field[1]), value === '' ? null : Number(value));
+  }
+  return { rest, batches };
+}
 
 export const sellerOrderFilterSchema = z.object({
   status: z.enum(['awaiting_payment', 'to_ship', 'shipped', 'delivered', 'cancelled']).optional().catch(undefined),

@@ -31,6 +31,10 @@ export interface OrderItemView {
   unitPriceVnd: number;
   quantity: number;
   lineTotalVnd: number;
+  itemId: number;
+  /** The batch (lô) the item was shipped from, once its part is shipped and the seller has batches. */
+  batchCode: string | null;
+  traceCode: string | null;
 }
 
 export interface SellerOrderView {
@@ -123,6 +127,31 @@ export interface PartRefunds {
   processRequested(): Promise<void>;
 }
 
+/** One item of a part being shipped, as the batch choice needs it. */
+export interface ShipmentItem {
+  id: number;
+  productId: number;
+  quantity: number;
+}
+
+/**
+ * Which batch (lô) each shipped item leaves from: the traceability module's answer, a port so orders
+ * does not import it. `chooseForShipment` runs in the shipping transaction and throws a ValidationError
+ * for a pick that is not a batch of the item's product and seller (the transaction rolls back).
+ */
+export interface ShipmentBatches {
+  choicesFor(
+    sellerId: number,
+    items: ShipmentItem[],
+  ): Promise<Map<number, { id: number; code: string; producedOn: string; left: number; isDefault: boolean }[]>>;
+  chooseForShipment(
+    manager: EntityManager,
+    sellerId: number,
+    items: ShipmentItem[],
+    picked: ReadonlyMap<number, number | null>,
+  ): Promise<Map<number, number | null>>;
+}
+
 /** What the payouts module records when a part is delivered. */
 export interface DeliveryLedger {
   recordDelivered(manager: EntityManager, sellerOrderId: number): Promise<void>;
@@ -159,6 +188,8 @@ export class OrdersService {
     private readonly ledger: DeliveryLedger,
     private readonly clock: Clock,
     private readonly reservationMinutes: number,
+    /** Traceability: the batch each shipped item came from (none without the module). */
+    private readonly shipmentBatches?: ShipmentBatches,
   ) {}
 
   async checkout(actor: Actor, owner: CartOwner, input: CheckoutInput): Promise<{ code: string }> {
@@ -449,8 +480,10 @@ export class OrdersService {
               so.items_total_vnd AS "itemsTotalVnd", so.shipping_fee_vnd AS "shippingFeeVnd", so.total_vnd AS "totalVnd",
               so.tracking_no AS "trackingNo", so.shipped_at AS "shippedAt", so.delivered_at AS "deliveredAt",
               coalesce(json_agg(json_build_object('productId', i.product_id, 'productName', i.product_name, 'productSlug', i.product_slug,
-                'unit', i.unit, 'unitPriceVnd', i.unit_price_vnd, 'quantity', i.quantity, 'lineTotalVnd', i.line_total_vnd) ORDER BY i.id), '[]') AS items
+                'unit', i.unit, 'unitPriceVnd', i.unit_price_vnd, 'quantity', i.quantity, 'lineTotalVnd', i.line_total_vnd,
+                'itemId', i.id, 'batchCode', b.code, 'traceCode', b.trace_code) ORDER BY i.id), '[]') AS items
        FROM seller_orders so JOIN sellers s ON s.id = so.seller_id JOIN order_items i ON i.seller_order_id = so.id
+       LEFT JOIN product_batches b ON b.id = i.batch_id
        WHERE so.order_id = $1 ${onlySellerId ? 'AND so.seller_id = $2' : ''}
        GROUP BY so.id, s.name, s.slug ORDER BY so.id`,
       onlySellerId ? [orderId, onlySellerId] : [orderId],
@@ -525,11 +558,37 @@ export class OrdersService {
     return rows.map((r) => ({ ...r, statusLabel: SELLER_ORDER_STATUS_LABELS[r.status] ?? r.status }));
   }
 
+  private async partItems(manager: EntityManager, sellerOrderId: number): Promise<ShipmentItem[]> {
+    return manager.query(`SELECT id, product_id AS "productId", quantity FROM order_items WHERE seller_order_id = $1 ORDER BY id`, [sellerOrderId]);
+  }
+
+  /** In the shipping transaction: each item's batch (picked, or the default), written by the lifecycle. */
+  private async recordShipmentBatches(manager: EntityManager, sellerId: number, sellerOrderId: number, picked: ReadonlyMap<number, number | null>) {
+    if (!this.shipmentBatches) return;
+    const chosen = await this.shipmentBatches.chooseForShipment(manager, sellerId, await this.partItems(manager, sellerOrderId), picked);
+    await this.lifecycle.recordBatches(manager, sellerOrderId, chosen);
+  }
+
+  /** The ship form's batch choices of a part still to ship, by item id (empty without batches). */
+  async shipmentChoices(part: SellerOrderView) {
+    if (!this.shipmentBatches) return new Map<number, never[]>();
+    return this.shipmentBatches.choicesFor(
+      part.sellerId,
+      part.items.map((i) => ({ id: i.itemId, productId: i.productId, quantity: i.quantity })),
+    );
+  }
+
   /** shipped (with a tracking number), delivered, or cancelled by the cooperative; the order completes when every part is settled. */
   async updateSellerOrder(
     actor: Actor,
     code: string,
-    input: { status: 'shipped' | 'delivered' | 'cancelled'; trackingNo?: string; note?: string },
+    input: {
+      status: 'shipped' | 'delivered' | 'cancelled';
+      trackingNo?: string;
+      note?: string;
+      /** Shipping: the batch the seller picked per item id (null: none on purpose); others get the default. */
+      batches?: ReadonlyMap<number, number | null>;
+    },
   ): Promise<void> {
     const sellerId = await this.activeSellerId(actor);
     await this.dataSource.transaction(async (manager) => {
@@ -559,6 +618,7 @@ export class OrdersService {
         await this.lifecycle.returnStock(manager, { orderId: part.order_id, sellerOrderId: part.id }, actor.id);
         if (part.status !== 'awaiting_payment') await this.refunds.recordPartRefund(manager, part.id, actor.id);
       }
+      if (input.status === 'shipped') await this.recordShipmentBatches(manager, sellerId, part.id, input.batches ?? new Map());
       if (input.status === 'delivered') await this.ledger.recordDelivered(manager, part.id);
       await this.lifecycle.completeIfSettled(manager, part.order_id, actor.id);
     });

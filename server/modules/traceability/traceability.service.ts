@@ -264,19 +264,18 @@ export class TraceabilityService {
     return rows.map((r) => this.view({ ...r, sold: soldById.get(r.id) ?? 0 }));
   }
 
-  /** The default batch of an item: the oldest unexpired one that still holds the whole quantity, else the oldest with any left. */
+  /** The default batch of an item: first in, first out — the oldest (production date, then id) unexpired one with quantity left. */
   private defaultBatch(batches: BatchView[], item: ShipmentItem): BatchView | undefined {
-    const usable = batches.filter((b) => b.productId === item.productId && !b.expired && b.left > 0);
-    return usable.find((b) => b.left >= item.quantity) ?? usable[0];
+    return batches.find((b) => b.productId === item.productId && !b.expired && b.left > 0);
   }
 
-  /** For the seller's order page: each item's batches (oldest first, with what is left) and the default one. */
+  /** For the seller's order page: each item's unexpired batches with units left (oldest first) and the default one. */
   async choicesFor(sellerId: number, items: ShipmentItem[]): Promise<Map<number, BatchChoice[]>> {
     const batches = await this.candidates(this.dataSource.manager, sellerId, [...new Set(items.map((i) => i.productId))], false);
     const choices = new Map<number, BatchChoice[]>();
     for (const item of items) {
       const fallback = this.defaultBatch(batches, item);
-      const own = batches.filter((b) => b.productId === item.productId && (b.left > 0 || b.id === fallback?.id));
+      const own = batches.filter((b) => b.productId === item.productId && !b.expired && b.left > 0);
       if (own.length === 0) continue;
       choices.set(
         item.id,

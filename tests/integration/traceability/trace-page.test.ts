@@ -182,3 +182,27 @@ describe('GET /seller/products/:id/batches/:batchId/labels', () => {
     expect((await request(ctx.app).get(`/seller/products/${product.id}/batches/${batch.id}/labels`)).status).toBe(302);
   });
 });
+
+describe('the product page lists current batches', () => {
+  it('shows unexpired batches newest first (at most 5) with dates and area, each linking to its trace page, in the one product query', async () => {
+    const product = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Táo mèo Bát Xát' });
+    const bare = await request(ctx.app).get(`/products/${product.slug}`);
+    expect(bare.text).not.toContain('Lô hàng / truy xuất nguồn gốc');
+    const expired = await addBatch(product.id, { code: 'TAO-HET', producedOn: '2025-09-01', expiresOn: '2026-09-01', quantity: '5' });
+    const made: { code: string; traceCode: string }[] = [];
+    for (const month of ['01', '02', '03', '04', '05', '06']) {
+      const code = `TAO-${month}`;
+      made.push({ code, ...(await addBatch(product.id, { code, producedOn: `2026-${month}-10`, quantity: '5', area: `Bản Y Tý ${month}` })) });
+    }
+    const res = await request(ctx.app).get(`/products/${product.slug}`);
+    expect(res.status).toBe(200);
+    const block = decodeHtml(
+      res.text.slice(res.text.indexOf('class="product-batches"'), res.text.indexOf('</section>', res.text.indexOf('class="product-batches"'))),
+    );
+    expect(block).toContain('Lô hàng / truy xuất nguồn gốc');
+    expect([...block.matchAll(/Lô (TAO-\d+)<\/a>/g)].map((m) => m[1])).toEqual(['TAO-06', 'TAO-05', 'TAO-04', 'TAO-03', 'TAO-02']);
+    expect(block).toContain(`<a href="/trace/${made[5].traceCode}">Lô TAO-06</a> · sản xuất 10/06/2026 · Bản Y Tý 06`);
+    expect(block).not.toContain(expired.traceCode);
+    expect(block).not.toContain('TAO-01');
+  });
+});
