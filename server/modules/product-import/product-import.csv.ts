@@ -131,13 +131,37 @@ export function parseDay(input: string): string | null {
   return iso && isCalendarDay(iso) ? iso : null;
 }
 
+/** A group as typed: no accents, case or punctuation ("Mật ong, mật khác" = "mat ong mat khac", "I.2.b" = "i 2 b"). */
+const groupKey = (text: string) =>
+  foldVietnamese(text)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** The groups folded once per file: code, "code name" and name alone. */
+interface CategoryIndex {
+  byCode: Map<string, number>;
+  byName: Map<string, number[]>;
+}
+
+function indexCategories(categories: ImportCategory[]): CategoryIndex {
+  const byCode = new Map<string, number>();
+  const byName = new Map<string, number[]>();
+  for (const c of categories) {
+    byCode.set(groupKey(c.code), c.id);
+    byCode.set(groupKey(`${c.code} ${c.nameVi}`), c.id);
+    const name = groupKey(c.nameVi);
+    byName.set(name, [...(byName.get(name) ?? []), c.id]);
+  }
+  return { byCode, byName };
+}
+
 /** "I.2.b", "I.2.b Mật ong…" or the name alone, any case or accents; a name two groups share needs its code. */
-function matchCategory(value: string, categories: ImportCategory[]): { id: number } | { error: MessageKey } {
-  const folded = foldVietnamese(value);
-  const byCode = categories.find((c) => foldVietnamese(c.code) === folded || foldVietnamese(`${c.code} ${c.nameVi}`) === folded);
-  if (byCode) return { id: byCode.id };
-  const byName = categories.filter((c) => foldVietnamese(c.nameVi) === folded);
-  if (byName.length === 1) return { id: byName[0].id };
+function matchCategory(value: string, index: CategoryIndex): { id: number } | { error: MessageKey } {
+  const folded = groupKey(value);
+  const byCode = index.byCode.get(folded);
+  if (byCode !== undefined) return { id: byCode };
+  const byName = index.byName.get(folded) ?? [];
+  if (byName.length === 1) return { id: byName[0] };
   return { error: byName.length > 1 ? 'import.error.categoryAmbiguous' : 'import.error.category' };
 }
 
@@ -166,6 +190,7 @@ export function parseImport(text: string, categories: ImportCategory[]): ParsedF
   if (missing.length === IMPORT_COLUMNS.length) return fail('import.file.noHeader');
   if (missing.length > 0) return fail('import.file.missingColumns', { columns: missing.map((c) => IMPORT_HEADERS[c]).join(', ') });
 
+  const groups = indexCategories(categories);
   const rows: ParsedRow[] = [];
   for (const [index, record] of records.entries()) {
     if (index === 0) continue;
@@ -173,19 +198,19 @@ export function parseImport(text: string, categories: ImportCategory[]): ParsedF
     if (record.every((c) => c.trim() === '')) continue;
     if (rows.length === MAX_IMPORT_ROWS) return fail('import.file.tooManyRows', { max: MAX_IMPORT_ROWS });
     const cells = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, unneutralise(record[positions.get(c)!] ?? '')])) as Record<ImportColumn, string>;
-    rows.push(parseRow(index + 1, cells, categories));
+    rows.push(parseRow(index + 1, cells, groups));
   }
   if (rows.length === 0) return fail('import.file.noRows');
   return { ok: true, text, rows, ignoredColumns };
 }
 
-function parseRow(line: number, cells: Record<ImportColumn, string>, categories: ImportCategory[]): ParsedRow {
+function parseRow(line: number, cells: Record<ImportColumn, string>, groups: CategoryIndex): ParsedRow {
   const errors: RowError[] = [];
   const err = (column: ImportColumn, key: MessageKey, params?: Record<string, string | number>) => errors.push({ line, column, key, params });
   const text = (column: ImportColumn) => cells[column].trim();
   const optional = (column: ImportColumn) => text(column) || null;
 
-  const name = text('name').replace(/\s+/g, ' ');
+  const name = text('name');
   if (name === '') err('name', 'import.error.required');
   else if (name.length < 2) err('name', 'import.error.nameShort');
   else if (name.length > 200) err('name', 'import.error.tooLong', { max: 200 });
@@ -193,7 +218,7 @@ function parseRow(line: number, cells: Record<ImportColumn, string>, categories:
   let categoryId: number | null = null;
   if (text('category') === '') err('category', 'import.error.required');
   else {
-    const match = matchCategory(text('category'), categories);
+    const match = matchCategory(text('category'), groups);
     if ('id' in match) categoryId = match.id;
     else err('category', match.error, { value: text('category').slice(0, 80) });
   }
