@@ -12,6 +12,7 @@ import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed
 import { seedDemoCatalogue } from './seed/demo-catalogue';
 import { seedDemoBatches } from './seed/demo-batches';
 import { seedDemoMarketDay } from './seed/demo-market-day';
+import { seedDemoReviews } from './seed/demo-reviews';
 import { seedDemoTaxSale } from './seed/demo-tax';
 import { seedDemoTeam } from './seed/demo-team';
 
@@ -45,6 +46,8 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
         if (config.demo) await seedDemoTeam(ds);
         // A household's paid order, withheld the real way, so /admin/tax has something to show.
         if (config.demo && config.vietqr) await seedDemoTaxSale(container);
+        // Reviews from demo buyers on delivered orders (never in production: they are not real buyers' words).
+        if (config.demo) await seedDemoReviews(container);
         // A market day running today in Sa Pa, again on a start on a later day.
         await seedDemoMarketDay(ds);
         // Batches with trace pages for the demo cooperative's honey (/trace/DEMO-LT1-2604).
