@@ -268,6 +268,24 @@ describe('uploading, previewing and confirming', () => {
     expect(after).toBe(before);
   });
 
+  it('a suspended cooperative may neither upload nor confirm: 403 before the body is read, nothing written', async () => {
+    const other = await signInAsSeller(ctx.app, ctx.ds);
+    const { id, preview } = await uploadAndPreview(other.agent, `${HEADERS}\nBánh giầy,I.3.b,,20000,cái,5,,,,BG-1\n`);
+    const token = await tokenOf(other.agent, '/seller/products/import');
+    await ctx.ds.query(`UPDATE sellers SET status = 'suspended' WHERE id = $1`, [other.sellerId]);
+    const up = await other.agent
+      .post('/seller/products/import')
+      .field('_csrf', token)
+      .attach('file', Buffer.from(`${HEADERS}\n`), 'a.csv');
+    expect(up.status).toBe(403);
+    const res = await confirm(other.agent, id, preview.text);
+    expect(res.status).toBe(403);
+    const [{ n }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM products WHERE seller_id = $1`, [other.sellerId]);
+    expect(n).toBe(0);
+    const [{ m }] = await ctx.ds.query(`SELECT count(*)::int AS m FROM product_imports WHERE seller_id = $1`, [other.sellerId]);
+    expect(m).toBe(1);
+  });
+
   it('another seller’s import is not found, to preview or to confirm', async () => {
     const { id, preview } = await uploadAndPreview(seller.agent, `${HEADERS}\nBánh chưng,I.3.b,,80000,cái,5,,,,BC-1\n`);
     const other = await signInAsSeller(ctx.app, ctx.ds);
