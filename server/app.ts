@@ -19,12 +19,13 @@ import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
 import { actingRoutes, loadActingContext, teamAdminRoutes, teamMemberRoutes } from './modules/teams';
-import { orderRoutes, sellerOrderRoutes } from './modules/orders';
+import { buyerOrderPage, orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { posRoutes, receiptRoutes } from './modules/pos';
 import { productImportRoutes } from './modules/product-import';
 import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
+import { orderItemReviews, productReviews, reviewRoutes } from './modules/reviews';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
 import { taxRoutes } from './modules/tax';
 import { sellerBatchRoutes, traceRoutes } from './modules/traceability';
@@ -82,7 +83,13 @@ export function createApp(container: Container): Express {
 
   const csrf = createCsrf(config);
   // The home page also shows the running or next market day (one indexed read).
-  const catalog = catalogRoutes(container.catalog, config.publicUrl, async () => ({ nextMarketDay: await container.marketDays.next() }));
+  // A product page with reviews also reads its histogram and newest reviews (reviews module).
+  const catalog = catalogRoutes(
+    container.catalog,
+    config.publicUrl,
+    async () => ({ nextMarketDay: await container.marketDays.next() }),
+    productReviews(container.reviews),
+  );
   const marketDays = marketDayPublicRoutes(container.marketDays, config.publicUrl);
   const sessionCookie = sessionCookieName(config);
   // A visitor without a session cookie has no account, cart or flash to load: catalogue and market-day
@@ -128,8 +135,10 @@ export function createApp(container: Container): Express {
       cart: container.cart,
       paymentMethods: config.paymentMethods,
       startPayment: (actor, code, method) => paymentStart(container.payPage, actor, code, method),
+      itemExtras: orderItemReviews(container.reviews),
     }),
   );
+  app.use(reviewRoutes({ reviews: container.reviews, renderOrder: buyerOrderPage(container.orders, orderItemReviews(container.reviews)) }));
   app.use(payRoutes({ payPage: container.payPage, intake: container.paymentIntake }));
   app.use(adminOrderRoutes({ adminOrders: container.adminOrders, intake: container.paymentIntake, refunds: container.refunds }));
   app.use(payoutRoutes(container.payouts));

@@ -18,6 +18,7 @@ import { PayoutsService } from './modules/payouts';
 import { PosService } from './modules/pos';
 import { ProductImportService } from './modules/product-import';
 import { ReportsService } from './modules/reports';
+import { ReviewsService } from './modules/reviews';
 import { SellerProductsService, SellersService } from './modules/sellers';
 import { TaxReportsService, TaxService } from './modules/tax';
 import { TeamsService } from './modules/teams';
@@ -68,6 +69,8 @@ export interface Container {
   productImports: ProductImportService;
   /** The photo-processing slots every upload shares (tests hold one to fill them). */
   photoSlots: ConcurrencyLimit;
+  /** Verified-buyer reviews: the one writer of reviews and of the product_ratings aggregate. */
+  reviews: ReviewsService;
 }
 
 export function buildContainer(deps: {
@@ -142,6 +145,7 @@ export function buildContainer(deps: {
     marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
     traceability,
     teams: new TeamsService(deps.dataSource, audit, clock, sellers),
+    reviews: new ReviewsService(deps.dataSource, sellers, audit, clock),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };

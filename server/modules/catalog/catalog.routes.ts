@@ -1,9 +1,9 @@
 import express, { type Request, type Router } from 'express';
 import { NotFoundError } from '../../lib/errors';
 import { filterView, listingHref, paginationView } from './catalog.presenter';
-import { excerpt, productJsonLd } from './catalog.seo';
+import { excerpt, productJsonLd, type JsonLdReview } from './catalog.seo';
 import { productQuerySchema, slugParamSchema } from './catalog.schemas';
-import type { CatalogService } from './catalog.service';
+import type { CatalogService, ProductDetail } from './catalog.service';
 
 /** A slug no product or seller can have is an unknown page (404), not a form error. */
 function slugParam(req: Request): string {
@@ -12,11 +12,19 @@ function slugParam(req: Request): string {
   return parsed.data.slug;
 }
 
+/** What other modules add to a product page (the reviews module: its block's locals and the reviews for JSON-LD). */
+export type ProductExtras = (product: ProductDetail, query: unknown) => Promise<{ locals: Record<string, unknown>; jsonLdReviews: JsonLdReview[] }>;
+
 /**
  * Public HTML pages: they read only, and never start a session. `homeExtras` adds what other modules
  * show on the home page (the next market day), read alongside the catalogue's sections.
  */
-export function catalogRoutes(catalog: CatalogService, publicUrl: string, homeExtras: () => Promise<Record<string, unknown>> = async () => ({})): Router {
+export function catalogRoutes(
+  catalog: CatalogService,
+  publicUrl: string,
+  homeExtras: () => Promise<Record<string, unknown>> = async () => ({}),
+  productExtras: ProductExtras = async () => ({ locals: {}, jsonLdReviews: [] }),
+): Router {
   const router = express.Router();
 
   router.get('/', async (_req, res) => {
@@ -41,12 +49,14 @@ export function catalogRoutes(catalog: CatalogService, publicUrl: string, homeEx
   router.get('/products/:slug', async (req, res) => {
     const slug = slugParam(req);
     const product = await catalog.getProduct(slug);
+    const extras = await productExtras(product, req.query);
     res.render('catalog/product', {
       title: product.name,
       product,
+      ...extras.locals,
       metaDescription: excerpt(`${product.name}: ${product.description}`),
       canonical: `${publicUrl}/products/${product.slug}`,
-      jsonLd: productJsonLd(product, publicUrl),
+      jsonLd: productJsonLd(product, publicUrl, extras.jsonLdReviews),
     });
   });
 

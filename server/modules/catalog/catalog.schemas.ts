@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'stars'] as const;
+export const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'stars', 'rating'] as const;
 export type ProductSort = (typeof SORTS)[number];
 export const PAGE_SIZE = 24;
 /** Deeper pages are reached by keyset cursors ("Trang sau"), not by typing huge page numbers. */

@@ -1,8 +1,20 @@
 import { jsonForScript } from '../../lib/json-ld';
 import type { ProductDetail } from './catalog.service';
 
-/** schema.org Product with its Offer (price in VND, availability) for search engines. */
-export function productJsonLd(product: ProductDetail, publicUrl: string): string {
+/** A verified buyer's review as JSON-LD names it. */
+export interface JsonLdReview {
+  author: string;
+  datePublished: string;
+  rating: number;
+  body: string;
+}
+
+/**
+ * schema.org Product with its Offer (price in VND, availability) for search engines; its AggregateRating
+ * and a few Reviews only while it has visible reviews (search engines refuse an empty rating).
+ */
+export function productJsonLd(product: ProductDetail, publicUrl: string, reviews: JsonLdReview[] = []): string {
+  const rated = product.rating.count > 0 && product.rating.average !== null;
   return jsonForScript({
     '@context': 'https://schema.org',
     '@type': 'Product',
@@ -20,6 +32,19 @@ export function productJsonLd(product: ProductDetail, publicUrl: string): string
       availability: product.inStock ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
       seller: { '@type': 'Organization', name: product.seller.name },
     },
+    aggregateRating: rated
+      ? { '@type': 'AggregateRating', ratingValue: product.rating.average, reviewCount: product.rating.count, bestRating: 5, worstRating: 1 }
+      : undefined,
+    review:
+      rated && reviews.length
+        ? reviews.map((r) => ({
+            '@type': 'Review',
+            author: { '@type': 'Person', name: r.author },
+            datePublished: r.datePublished,
+            reviewRating: { '@type': 'Rating', ratingValue: r.rating, bestRating: 5, worstRating: 1 },
+            reviewBody: r.body || undefined,
+          }))
+        : undefined,
   });
 }
 

@@ -43,6 +43,8 @@ export interface ProductCard {
   category: { code: string; nameVi: string; nameEn: string };
   imageUrl: string | null;
   imageSrcset: string | null;
+  /** Verified buyers' reviews (the maintained aggregate): average null and count 0 when none. */
+  rating: { average: number | null; count: number };
 }
 
 export interface ProductDetail extends ProductCard {
@@ -122,6 +124,9 @@ export interface CardRow {
   category_name_en: string;
   cover_key: string | null;
   cover_sizes: number[] | null;
+  /** numeric(3,2) as PostgreSQL sends it ("4.67"); null without visible reviews. */
+  rating_average: string | null;
+  rating_count: number | null;
 }
 
 /** The best COUNT_CAP + 1 matches of a search in rank order, and how many matched in all. */
@@ -145,6 +150,13 @@ const INT4_MAX = 2_147_483_647;
 const ID_RANGE: KeyRange = [1, INT4_MAX];
 const PRICE_RANGE: KeyRange = [0, INT4_MAX];
 const STARS_RANGE: KeyRange = [0, 5];
+const RATING_RANGE: KeyRange = [0, 500];
+
+/** The reviews aggregate of a product (reviews module's product_ratings, one primary-key row): absent means no reviews. */
+const RATING_JOIN = 'LEFT JOIN product_ratings pr ON pr.product_id = p.id';
+/** The average in hundredths and the count, 0 without reviews: so the rating sort puts unreviewed products last. */
+const RATING_KEY = 'coalesce(pr.average * 100, 0)';
+const RATING_COUNT = 'coalesce(pr.review_count, 0)';
 
 /** Stars a buyer can trust: a verified certificate inside its 36 months. Unverified or expired claims count as none. */
 function trustedStarsSql(today: string): string {
@@ -177,6 +189,12 @@ const SORTS: Record<Exclude<ProductSort, 'relevance'>, SortSpec> = {
     key: (r, now) => [trustedStars(r, now), r.id],
     keyRange: [STARS_RANGE, ID_RANGE],
   },
+  rating: {
+    order: () => `${RATING_KEY} DESC, ${RATING_COUNT} DESC, p.id DESC`,
+    keyset: (p, [average, count, id]) => `(${RATING_KEY}, ${RATING_COUNT}, p.id) < (${p.add(average)}, ${p.add(count)}, ${p.add(id)})`,
+    key: (r) => [Math.round(Number(r.rating_average ?? 0) * 100), r.rating_count ?? 0, r.id],
+    keyRange: [RATING_RANGE, [0, INT4_MAX], ID_RANGE],
+  },
 };
 
 function encodeCursor(sort: ProductSort, key: number[]): string {
@@ -208,7 +226,7 @@ const CARD_COLUMNS = `
   p.id, p.slug, p.name, p.price_vnd, p.unit, p.stock, p.ocop_stars, p.ocop_verified, p.ocop_valid_until,
   s.name AS seller_name, s.slug AS seller_slug, s.commune AS seller_commune,
   c.code AS category_code, c.name_vi AS category_name_vi, c.name_en AS category_name_en,
-  img.storage_key AS cover_key, img.sizes AS cover_sizes`;
+  img.storage_key AS cover_key, img.sizes AS cover_sizes, pr.average AS rating_average, pr.review_count AS rating_count`;
 
 /** Deferred join: find the page's ids on the narrow indexed rows, then fetch only those rows in full. */
 function keysetPageSql(where: string[], order: string, params: SqlParams, pageSize: number, offset: number): string {
@@ -216,6 +234,7 @@ function keysetPageSql(where: string[], order: string, params: SqlParams, pageSi
       WITH page AS (
         SELECT p.id
         FROM products p JOIN sellers s ON s.id = p.seller_id
+        ${RATING_JOIN}
         WHERE ${where.join(' AND ')}
         ORDER BY ${order}
         LIMIT ${params.add(pageSize + 1)} OFFSET ${params.add(offset)}
@@ -226,6 +245,7 @@ function keysetPageSql(where: string[], order: string, params: SqlParams, pageSi
       JOIN sellers s ON s.id = p.seller_id
       JOIN categories c ON c.id = p.category_id
       ${COVER_JOIN}
+      ${RATING_JOIN}
       ORDER BY ${order}`;
 }
 
@@ -283,6 +303,7 @@ export function toProductCard(row: CardRow, media: MediaStorage, now: Date): Pro
     category: { code: row.category_code, nameVi: row.category_name_vi, nameEn: row.category_name_en },
     imageUrl: row.cover_key ? media.url(imageVariantName(row.cover_key, pickWidth(row.cover_sizes ?? [], 400))) : null,
     imageSrcset: row.cover_key ? imageSrcset(row.cover_key, row.cover_sizes ?? [], (name) => media.url(name)) : null,
+    rating: { average: row.rating_average === null ? null : Number(row.rating_average), count: row.rating_count ?? 0 },
   };
 }
 
@@ -455,6 +476,7 @@ export class CatalogService {
            JOIN sellers s ON s.id = p.seller_id
            JOIN categories c ON c.id = p.category_id
            ${COVER_JOIN}
+           ${RATING_JOIN}
            WHERE p.id = ANY($1::int[]) AND ${LISTED}`,
           [pageIds],
         )
@@ -523,6 +545,7 @@ export class CatalogService {
        JOIN sellers s ON s.id = p.seller_id
        JOIN categories c ON c.id = p.category_id
        ${COVER_JOIN}
+       ${RATING_JOIN}
        WHERE p.slug = $1 AND ${LISTED}`,
       [slug, todayInVietnam(this.clock.now())],
     )) as (CardRow & {
@@ -600,6 +623,7 @@ export class CatalogService {
        JOIN sellers s ON s.id = p.seller_id
        JOIN categories c ON c.id = p.category_id
        ${COVER_JOIN}
+       ${RATING_JOIN}
        ORDER BY p.seller_id, p.id DESC`,
       [sellerIds, perSeller],
     );

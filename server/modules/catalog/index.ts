@@ -1,6 +1,7 @@
 export { CatalogService } from './catalog.service';
 export type { ProductCard, ProductDetail, ProductPage, CategoryNode } from './catalog.service';
-export { catalogRoutes, catalogApiRoutes } from './catalog.routes';
+export { catalogRoutes, catalogApiRoutes, type ProductExtras } from './catalog.routes';
+export type { JsonLdReview } from './catalog.seo';
 export { seoRoutes } from './seo.routes';
 export { ProductService, DUPLICATE_SKU_MESSAGE } from './product.service';
 export type { ProductDetails, VerifiedClaim } from './product.service';

@@ -10,6 +10,6 @@ export {
   type ShipmentItem,
 } from './orders.service';
 export { OrderLifecycle, type Move, type MoveBy, type Moved, type PaidHook } from './order-lifecycle';
-export { orderRoutes, sellerOrderRoutes } from './orders.routes';
+export { orderRoutes, sellerOrderRoutes, buyerOrderPage, type OrderItemExtras } from './orders.routes';
 export * from './order-state';
 export { ORDER_CODE_PATTERN, STALL_SALE_CODE_PATTERN } from './order-code';

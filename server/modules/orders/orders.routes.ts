@@ -18,9 +18,12 @@ export function orderRoutes(deps: {
   paymentMethods: readonly ('stripe' | 'vietqr')[];
   /** Where to send the buyer once the order exists (the payment module decides). */
   startPayment: (actor: SessionUser, code: string, method: 'stripe' | 'vietqr') => Promise<string>;
+  /** What other modules show under each item of a delivered part (the reviews module's form). */
+  itemExtras?: OrderItemExtras;
 }): Router {
   const { orders, cart, paymentMethods, startPayment } = deps;
   const router = express.Router();
+  const renderOrder = buyerOrderPage(orders, deps.itemExtras);
 
   const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => ({
     title: 'Thanh toán',
@@ -63,17 +66,7 @@ export function orderRoutes(deps: {
     }
   });
 
-  router.get('/orders/:code', requireSignedIn, async (req, res) => {
-    const { code } = parseOrderCode(req);
-    const order = await orders.getForBuyer(req.user!, code);
-    res.render('orders/order', {
-      title: `Đơn hàng ${order.code}`,
-      order,
-      paymentLabel: PAYMENT_LABELS[order.paymentMethod],
-      canCancel: order.status === 'pending_payment',
-      notice: takeFlash(req),
-    });
-  });
+  router.get('/orders/:code', requireSignedIn, (req, res) => renderOrder(req, res));
 
   router.post('/orders/:code/cancel', requireSignedIn, async (req, res) => {
     const { code } = parseOrderCode(req);
@@ -83,6 +76,31 @@ export function orderRoutes(deps: {
   });
 
   return router;
+}
+
+/**
+ * Extras keyed `${sellerOrderId}:${productId}` for the items of the order's delivered parts; `form` is a
+ * rejected form to show again (opaque here: the module that posted it reads it).
+ */
+export type OrderItemExtras = (actor: SessionUser, orderId: number, form?: unknown) => Promise<Map<string, unknown>>;
+
+/** The buyer's order page; other modules' forms posted from it re-render it through this (422). */
+export function buyerOrderPage(orders: OrdersService, itemExtras?: OrderItemExtras) {
+  return async (req: Request, res: Response, form?: unknown): Promise<void> => {
+    const { code } = parseOrderCode(req);
+    const order = await orders.getForBuyer(req.user!, code);
+    // Only a delivered part has extras (a review form): no query for an order still on its way.
+    const extras = itemExtras && order.parts.some((p) => p.status === 'delivered') ? await itemExtras(req.user!, order.id, form) : null;
+    res.render('orders/order', {
+      title: `Đơn hàng ${order.code}`,
+      order: extras
+        ? { ...order, parts: order.parts.map((p) => ({ ...p, items: p.items.map((i) => ({ ...i, extra: extras.get(`${p.id}:${i.productId}`) })) })) }
+        : order,
+      paymentLabel: PAYMENT_LABELS[order.paymentMethod],
+      canCancel: order.status === 'pending_payment',
+      notice: takeFlash(req),
+    });
+  };
 }
 
 /** An impossible code is an unknown order: 404, like someone else's. */

@@ -3,6 +3,7 @@ import { concat } from './concat';
 import { eq } from './eq';
 import { formatDate } from './format-date';
 import { formatDateTime } from './format-date-time';
+import { formatRating } from './format-rating';
 import { formatVnd } from './format-vnd';
 import { gt } from './gt';
 import { inc } from './inc';
@@ -10,4 +11,4 @@ import { or } from './or';
 import { stars } from './stars';
 import { t } from './t';
 
-export const helpers = { chart, concat, eq, formatDate, formatDateTime, formatVnd, gt, inc, or, stars, t };
+export const helpers = { chart, concat, eq, formatDate, formatDateTime, formatRating, formatVnd, gt, inc, or, stars, t };

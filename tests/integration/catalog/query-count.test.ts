@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { countQueries } from '../../helpers/queries';
+import { deliveredOrder, postReview } from '../../helpers/reviews';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
 let ctx: TestContext;
@@ -47,5 +48,22 @@ describe('visitors without a session', () => {
     // A product page still carries a working form token for a guest's first "add to cart".
     const page = await request(ctx.app).get(`/products/${slug}`).expect(200);
     expect(page.text).toMatch(/name="_csrf" value="[^"]+"/);
+  });
+});
+
+describe('a product page with reviews', () => {
+  it('reads its histogram and newest reviews in one more statement (the aggregate row by primary key and the partial index of visible reviews)', async () => {
+    const [product] = await ctx.ds.query(`SELECT id, seller_id AS "sellerId", slug FROM products ORDER BY id DESC LIMIT 1`);
+    const order = await deliveredOrder(ctx, product, { fast: true });
+    expect((await postReview(order.agent, order.code, order.itemId, { rating: '5', comment: 'Ngon' })).status).toBe(303);
+    await request(ctx.app).get(`/products/${product.slug}`);
+    const queries = await countQueries(ctx.ds, async () => {
+      const res = await request(ctx.app).get(`/products/${product.slug}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Đã mua hàng');
+      expect(((res.headers['set-cookie'] as unknown as string[]) ?? []).some((c) => c.startsWith('cho.sid='))).toBe(false);
+    });
+    expect(queries.length).toBeLessThanOrEqual(2);
+    expect(queries.filter((q) => /^(INSERT|UPDATE|DELETE)\b/i.test(q))).toEqual([]);
   });
 });

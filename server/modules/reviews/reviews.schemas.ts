@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ORDER_CODE_PATTERN } from '../orders';
+
+const INT4_MAX = 2_147_483_647;
+const id = z.coerce.number().int().positive().max(INT4_MAX);
+
+/** POST /orders/:code/items/:itemId/review */
+export const reviewSchema = z
+  .object({
+    rating: z.coerce
+      .number({ error: 'Vui lòng chọn số sao (1–5).' })
+      .int('Vui lòng chọn số sao (1–5).')
+      .min(1, 'Vui lòng chọn số sao (1–5).')
+      .max(5, 'Vui lòng chọn số sao (1–5).'),
+    comment: z.string().trim().max(2000, 'Nhận xét tối đa 2.000 ký tự.').optional().default(''),
+  })
+  .strict();
+export type ReviewInput = z.infer<typeof reviewSchema>;
+
+/** POST /seller/reviews/:id/reply */
+export const replySchema = z
+  .object({
+    reply: z.string({ error: 'Vui lòng nhập nội dung trả lời.' }).trim().min(1, 'Vui lòng nhập nội dung trả lời.').max(2000, 'Trả lời tối đa 2.000 ký tự.'),
+  })
+  .strict();
+
+/** POST /admin/reviews/:id/hide */
+export const hideSchema = z
+  .object({
+    reason: z
+      .string({ error: 'Vui lòng nhập lý do ẩn đánh giá.' })
+      .trim()
+      .min(3, 'Vui lòng nhập lý do ẩn đánh giá (ít nhất 3 ký tự).')
+      .max(1000, 'Lý do tối đa 1.000 ký tự.'),
+  })
+  .strict();
+
+export const reviewItemParams = z.object({ code: z.string().regex(ORDER_CODE_PATTERN), itemId: id }).strict();
+export const reviewIdParams = z.object({ id }).strict();
+
+/** ?page= of the seller's and the admin's lists, ?reviewsPage= of a product page: anything odd is page one. */
+export const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1000).catch(1).default(1) });
+export const reviewsPageQuery = z.object({ reviewsPage: z.coerce.number().int().min(1).max(1000).catch(1).default(1) });
