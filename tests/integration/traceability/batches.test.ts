@@ -162,6 +162,30 @@ describe('recording a batch (lô)', () => {
     expect(await stockOf(id)).toBe(2);
   });
 
+  it('a team member acting for a household records a batch for it: the household’s batch, the member in the ledger, an audit row naming both', async () => {
+    const household = await signInAsSeller(ctx.app, ctx.ds, { name: 'Hộ Sùng A Páo' });
+    const product = await ctx.factories.createProduct({ sellerId: household.sellerId, stock: 1 });
+    const [team] = await ctx.ds.query(`INSERT INTO digital_teams (name, commune) VALUES ('Tổ CNS Bắc Hà', 'Phường Sa Pa') RETURNING id`);
+    const account = await createAccount(ctx.ds, { fullName: 'Lò Thị Hoa' });
+    await ctx.ds.query(`INSERT INTO digital_team_members (team_id, user_id) VALUES ($1, $2)`, [team.id, account.id]);
+    await ctx.ds.query(`INSERT INTO team_households (team_id, seller_id) VALUES ($1, $2)`, [team.id, household.sellerId]);
+    const member = await signIn(ctx.app, account.email);
+    const teamToken = csrfFrom((await member.get('/team')).text);
+    expect((await member.post(`/team/households/${household.sellerId}/act`).type('form').send({ _csrf: teamToken })).status).toBe(303);
+
+    expect((await addBatch(member, product.id, { code: 'HO-1', producedOn: '2026-11-01', quantity: '6', addToStock: '1' })).status).toBe(303);
+    const [batch] = await ctx.ds.query(`SELECT id, seller_id, created_by FROM product_batches WHERE product_id = $1`, [product.id]);
+    expect(batch).toMatchObject({ seller_id: household.sellerId, created_by: account.id });
+    const [move] = await ctx.ds.query(`SELECT actor_user_id, reason FROM stock_movements WHERE product_id = $1 AND reason = 'batch'`, [product.id]);
+    expect(move).toEqual({ actor_user_id: account.id, reason: 'batch' });
+    const audit = await ctx.ds.query(
+      `SELECT actor_user_id, target_id, details FROM audit_log WHERE action = 'team.acted_for' AND details->>'what' = 'batch.create'`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_user_id: account.id, target_id: String(household.sellerId) });
+    expect(audit[0].details).toMatchObject({ productId: product.id, batchId: batch.id });
+  });
+
   it('a buyer cannot open the seller pages', async () => {
     const { id } = await ctx.factories.createProduct({ sellerId: seller.sellerId });
     const buyer = await createAccount(ctx.ds);

@@ -134,6 +134,25 @@ describe('shipping records the batch each item left from', () => {
     expect(await partStatus(order.id)).toBe('to_ship');
   });
 
+  it('two parts shipped at once never both take the last unit of a batch', async () => {
+    const jam = await ctx.factories.createProduct({ sellerId: seller.sellerId, stock: 50 });
+    const last = await addBatch(seller.agent, jam.id, { code: 'MUT-1', producedOn: '2026-01-01', quantity: '1' });
+    const next = await addBatch(seller.agent, jam.id, { code: 'MUT-2', producedOn: '2026-02-01', quantity: '10' });
+    const orders = [await paidOrder([{ productId: jam.id, quantity: 1 }]), await paidOrder([{ productId: jam.id, quantity: 1 }])];
+    const tokens = await Promise.all(orders.map(async (o) => csrfFrom((await seller.agent.get(`/seller/orders/${o.code}`)).text)));
+    const results = await Promise.all(
+      orders.map((o, i) =>
+        seller.agent
+          .post(`/seller/orders/${o.code}/status`)
+          .type('form')
+          .send({ _csrf: tokens[i], status: 'shipped', trackingNo: `GHN-${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([303, 303]);
+    const batches = [...(await batchOfItems(orders[0].id)), ...(await batchOfItems(orders[1].id))];
+    expect(batches.sort()).toEqual([last.id, next.id].sort());
+  });
+
   it('ships a product without batches as before: no select, no batch', async () => {
     const plain = await ctx.factories.createProduct({ sellerId: seller.sellerId, stock: 5 });
     const order = await paidOrder([{ productId: plain.id, quantity: 1 }]);
