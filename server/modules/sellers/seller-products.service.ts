@@ -42,6 +42,8 @@ export interface SellerProductRow {
   ocopVerified: boolean;
   hiddenReason: string | null;
   coverUrl: string | null;
+  /** The seller's own code, shown so a spreadsheet can be filled in (CSV import). */
+  sku: string | null;
 }
 
 export interface SellerProductDetail {
@@ -137,7 +139,7 @@ export class SellerProductsService {
     const seller = knownSeller ?? (await this.sellers.getOwnSeller(actor));
     const rows = (await this.dataSource.query(
       `SELECT p.id, p.name, p.slug, p.status, p.price_vnd AS "priceVnd", p.unit, p.stock, p.low_stock_threshold AS "lowStockThreshold",
-              p.ocop_stars AS "ocopStars", p.ocop_verified AS "ocopVerified", p.hidden_reason AS "hiddenReason",
+              p.ocop_stars AS "ocopStars", p.ocop_verified AS "ocopVerified", p.hidden_reason AS "hiddenReason", p.sku,
               img.storage_key AS "coverKey", img.sizes AS "coverSizes"
        FROM products p ${COVER_JOIN}
        WHERE p.seller_id = $1 ORDER BY p.id DESC`,

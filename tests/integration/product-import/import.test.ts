@@ -195,6 +195,7 @@ describe('uploading, previewing and confirming', () => {
     expect(list.text).toContain('&#x3D;HYPERLINK(&quot;http://evil.example&quot;;&quot;bấm&quot;)');
     expect(list.text).toContain('Trà hoa vàng &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(list.text).not.toContain('<script>alert');
+    expect(list.text).toContain('SKU TEST-2');
     const edit = await seller.agent.get(`/seller/products/${products[1].id}/edit`).expect(200);
     expect(edit.text).toContain('value="&#x3D;HYPERLINK(&quot;http://evil.example&quot;;&quot;bấm&quot;)"');
     expect(edit.text).toContain('value="TEST-2"');
