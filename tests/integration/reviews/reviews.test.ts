@@ -296,5 +296,59 @@ describe('sort=rating', () => {
     expect(order.every((pos, i) => pos > 0 && (i === 0 || pos > order[i - 1]))).toBe(true);
     const listing = await request(ctx.app).get('/products?sort=rating').expect(200);
     expect(listing.text).toContain('<option value="rating" selected>Đánh giá cao nhất</option>');
+
+    // Past the first page ("Trang sau"): the keyset cursor walks the same order, every listed product once.
+    for (let i = 0; i < 26; i++) await ctx.factories.createProduct({ sellerId: s.sellerId, name: `Xếp hạng thêm ${i}` });
+    const seen: number[] = [];
+    let cursor: string | null = '';
+    do {
+      const page = await request(ctx.app)
+        .get(`/api/v1/products?sort=rating${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      seen.push(...(page.body.items as { id: number }[]).map((i) => i.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const [{ n }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM products WHERE status = 'active'`);
+    expect(seen.length).toBeGreaterThan(24);
+    expect(new Set(seen).size).toBe(n);
+    expect(seen.length).toBe(n);
+    const positions = [fiveTwo, fiveOne, four, none].map((p) => seen.indexOf(p.id));
+    expect(positions.slice(0, 3).every((pos, i) => pos >= 0 && (i === 0 || pos > positions[i - 1]))).toBe(true);
+    expect(positions[3]).toBeGreaterThan(positions[2]);
+  });
+});
+
+describe('a digital-team member acting for a household', () => {
+  it('reads and answers the household’s reviews; the audit row names both', async () => {
+    const household = await signInAsSeller(ctx.app, ctx.ds, { name: 'Hộ Sùng A Páo' });
+    const p = await ctx.factories.createProduct({ sellerId: household.sellerId, name: 'Rượu ngô Bản Phố', stock: 10 });
+    const o = await deliveredOrder(ctx, p);
+    expect((await postReview(o.agent, o.code, o.itemId, { rating: '4', comment: 'Thơm' })).status).toBe(303);
+    const [{ id: reviewId }] = await ctx.ds.query(`SELECT id FROM reviews WHERE order_item_id = $1`, [o.itemId]);
+    const [team] = await ctx.ds.query(`INSERT INTO digital_teams (name, commune) VALUES ('Tổ CNS Bắc Hà', 'Phường Sa Pa') RETURNING id`);
+    const account = await createAccount(ctx.ds, { fullName: 'Lò Văn Tâm' });
+    await ctx.ds.query(`INSERT INTO digital_team_members (team_id, user_id) VALUES ($1, $2)`, [team.id, account.id]);
+    await ctx.ds.query(`INSERT INTO team_households (team_id, seller_id) VALUES ($1, $2)`, [team.id, household.sellerId]);
+    const member = await signIn(ctx.app, account.email);
+    const teamToken = csrfFrom((await member.get('/team')).text);
+    expect((await member.post(`/team/households/${household.sellerId}/act`).type('form').send({ _csrf: teamToken })).status).toBe(303);
+
+    const list = await member.get('/seller/reviews').expect(200);
+    expect(list.text).toContain('Rượu ngô Bản Phố');
+    const res = await member
+      .post(`/seller/reviews/${reviewId}/reply`)
+      .type('form')
+      .send({ _csrf: csrfFrom(list.text), reply: 'Cảm ơn bác.' });
+    expect(res.status).toBe(303);
+    const [row] = await ctx.ds.query(`SELECT reply, replied_by AS "repliedBy" FROM reviews WHERE id = $1`, [reviewId]);
+    expect(row).toEqual({ reply: 'Cảm ơn bác.', repliedBy: account.id });
+    const [audit] = await ctx.ds.query(
+      `SELECT actor_user_id, target_id, details FROM audit_log WHERE action = 'team.acted_for' AND details->>'what' = 'review.replied'`,
+    );
+    expect(audit).toMatchObject({
+      actor_user_id: account.id,
+      target_id: String(household.sellerId),
+      details: { reviewId, onBehalfOfSellerId: household.sellerId },
+    });
   });
 });
