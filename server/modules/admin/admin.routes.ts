@@ -34,6 +34,7 @@ const ACTION_LABELS: Record<string, string> = {
   'product.verify-ocop': 'Xác minh chứng nhận OCOP',
   'product.hide': 'Ẩn sản phẩm',
   'product.restore': 'Khôi phục sản phẩm',
+  'review.hidden': 'Ẩn đánh giá sản phẩm',
   'order.mark-paid': 'Ghi nhận thanh toán',
   'order.refund': 'Hoàn tiền đơn hàng',
   'order.cancel': 'Huỷ đơn hàng',

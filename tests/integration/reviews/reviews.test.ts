@@ -240,6 +240,10 @@ describe('the seller replies, the admin hides', () => {
       details: { reviewId: reviewA, rating: 1 },
     });
 
+    const auditPage = await admin.get('/admin/audit').expect(200);
+    expect(auditPage.text).toContain('Ẩn đánh giá sản phẩm');
+    expect(auditPage.text).toContain('Ngôn từ &lt;không phù hợp&gt;');
+
     // Hiding again changes nothing (no second subtraction, no second audit row).
     expect((await admin.post(`/admin/reviews/${reviewA}/hide`).type('form').send({ _csrf: adminToken, reason: 'Lần nữa' })).status).toBe(303);
     ({ aggregate, truth } = await ratingsOf(ctx, p.id));
