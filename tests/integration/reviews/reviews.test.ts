@@ -306,7 +306,7 @@ describe('sort=rating', () => {
     const seen: number[] = [];
     let cursor: string | null = '';
     do {
-      const page = await request(ctx.app)
+      const page: request.Response = await request(ctx.app)
         .get(`/api/v1/products?sort=rating${cursor ? `&cursor=${cursor}` : ''}`)
         .expect(200);
       seen.push(...(page.body.items as { id: number }[]).map((i) => i.id));
