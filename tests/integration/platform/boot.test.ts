@@ -118,8 +118,17 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       if (r.delta !== null) expect(r).toEqual({ ...r, initial: 1, balance: r.delta, stock: r.delta + r.sold });
       else expect(r).toEqual({ ...r, stock: 0, initial: 0, balance: null, sold: 0 });
     }
-    // The only other movement: the demo household's paid order of 2 (next test).
-    expect(rows.filter((r) => r.sold !== 0).map((r) => r.sold)).toEqual([-2]);
+    // The only other movements: the demo orders (the household's paid order of 2, next test; the
+    // reviewers' delivered orders), each a 'sale' of exactly its order's items.
+    const others = await query<{ reason: string; orderId: number | null; delta: number; ordered: number }>(
+      url,
+      `SELECT m.reason, m.order_id AS "orderId", m.delta,
+              (SELECT sum(i.quantity)::int FROM order_items i WHERE i.order_id = m.order_id AND i.product_id = m.product_id) AS ordered
+       FROM stock_movements m WHERE m.reason <> 'initial' ORDER BY m.id`,
+    );
+    expect(others.length).toBeGreaterThan(1);
+    for (const m of others) expect(m).toEqual({ reason: 'sale', orderId: expect.any(Number), delta: -m.ordered, ordered: m.ordered });
+    expect(rows.filter((r) => r.sold !== 0).map((r) => r.sold)).toContain(-2);
   });
 
   it('has a household seller with a citizen ID and one order paid through the bank path, withheld, so /admin/tax is not empty', async () => {
