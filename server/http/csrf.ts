@@ -40,7 +40,7 @@ export function createCsrf(config: Readonly<Config>) {
     errorConfig: {
       statusCode: 403,
       code: 'csrf',
-      message: 'Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.',
+      message: 'error.csrf',
     },
   });
 

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/errors';
 import { AppError } from '../lib/errors';
+import { localize, translate, type MessageKey } from '../rendering/i18n';
+import { requestLanguage } from './language';
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404);
@@ -8,7 +10,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
     res.json({ error: { code: 'not_found', message: 'Not found' } });
     return;
   }
-  res.render('errors/404', { title: 'Không tìm thấy trang' });
+  res.render('errors/404', { title: translate(requestLanguage(res), 'error.404.title') });
 };
 
 /** Maps AppErrors to their status; anything else is a 500 with no details shown in production. */
@@ -24,27 +26,30 @@ export function errorHandler(showStack: boolean): ErrorRequestHandler {
     if (res.headersSent) return;
     if (status === 503) res.set('Retry-After', '5');
     res.status(status);
-    const message = err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'Dữ liệu gửi lên quá lớn.' : undefined;
+    const lang = requestLanguage(res);
+    const raw = err instanceof AppError || err?.code === 'csrf' ? String(err.message) : status === 413 ? 'error.tooLarge' : undefined;
+    const message = localize(lang, raw);
+    const title = (key: MessageKey) => translate(lang, key);
     if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) {
       res.json({ error: { code: err instanceof AppError ? err.code : status === 503 ? 'unavailable' : status >= 500 ? 'internal' : 'bad_request', message } });
       return;
     }
     if (status === 404) {
-      res.render('errors/404', { title: 'Không tìm thấy trang', message });
+      res.render('errors/404', { title: title('error.404.title'), message });
       return;
     }
     if (status === 403) {
-      res.render('errors/error', { title: 'Không có quyền truy cập', status, message: message ?? 'Bạn không có quyền truy cập trang này.' });
+      res.render('errors/error', { title: title('error.403.title'), status, message: message ?? title('error.forbidden.message') });
       return;
     }
     if (status === 503) {
-      res.render('errors/503', { title: 'Hệ thống tạm thời gián đoạn' });
+      res.render('errors/503', { title: title('error.503.title') });
       return;
     }
     if (status >= 500) {
-      res.render('errors/500', { title: 'Đã có lỗi xảy ra', stack: showStack ? String(err?.stack ?? err) : undefined });
+      res.render('errors/500', { title: title('error.500.title'), stack: showStack ? String(err?.stack ?? err) : undefined });
       return;
     }
-    res.render('errors/error', { title: message ?? 'Yêu cầu không hợp lệ', status, message: message ?? 'Yêu cầu không hợp lệ.' });
+    res.render('errors/error', { title: message ?? title('error.badRequest.title'), status, message: message ?? title('error.badRequest.message') });
   };
 }

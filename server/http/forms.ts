@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import { ValidationError } from '../lib/errors';
+import { localize, localizeAll } from '../rendering/i18n';
+import { requestLanguage } from './language';
 
 const SECRET_FIELDS = new Set(['_csrf', 'password', 'currentPassword', 'newPassword', 'confirmPassword']);
 
@@ -20,9 +22,10 @@ export function renderFormError(res: Response, view: string, err: unknown, local
   if (!(err instanceof ValidationError)) throw err;
   const { _form, ...fields } = err.fieldErrors;
   const unknownField = Object.keys(fields).some((k) => !k || k === '_form');
+  const lang = requestLanguage(res);
   res.status(422).render(view, {
     ...locals,
-    errors: fields,
-    formError: _form ?? (unknownField ? 'Biểu mẫu chứa dữ liệu không hợp lệ.' : err.message),
+    errors: localizeAll(lang, fields),
+    formError: localize(lang, _form ?? (unknownField ? 'error.form.invalidData' : err.message)),
   });
 }

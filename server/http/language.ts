@@ -1,9 +1,14 @@
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import express from 'express';
 import { isLanguage, type Language } from '../rendering/i18n';
 import { safeLocalPath } from './safe-redirect';
 
 const COOKIE = 'lang';
+
+/** The language this request's page is rendered in (set by languageMiddleware). */
+export function requestLanguage(res: Response | undefined): Language {
+  return isLanguage(res?.locals.lang) ? res.locals.lang : 'vi';
+}
 
 /** The UI language comes from a cookie (no session, so browsing still writes nothing). */
 export const languageMiddleware: RequestHandler = (req, res, next) => {

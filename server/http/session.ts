@@ -5,6 +5,8 @@ import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { isDatabaseUnavailable } from '../db/errors';
+import { localize } from '../rendering/i18n';
+import { requestLanguage } from './language';
 
 declare module 'express-session' {
   interface SessionData {
@@ -140,7 +142,8 @@ export async function endSession(req: Request, res: Response): Promise<void> {
  * the next page before the row (or a guest's new cart id set with it) is there.
  */
 export async function setFlash(req: Request, message: string): Promise<void> {
-  req.session.flash = message;
+  // A message token (i18n.ts) is shown in the language of the visitor who caused it.
+  req.session.flash = localize(requestLanguage(req.res), message);
   await promisify((cb) => req.session.save(cb));
 }
 

@@ -9,7 +9,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   for (const issue of result.error.issues) {
     // CASE: a field the form does not have (role=admin, status=approved…) is refused as a whole.
     const key = issue.code === 'unrecognized_keys' ? '_form' : issue.path.join('.') || '_form';
-    const message = issue.code === 'unrecognized_keys' ? 'Biểu mẫu chứa trường không được phép.' : issue.message;
+    const message = issue.code === 'unrecognized_keys' ? 'error.form.unknownField' : issue.message;
     fieldErrors[key] ??= message;
   }
   throw new ValidationError(fieldErrors);

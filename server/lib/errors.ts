@@ -1,4 +1,8 @@
-/** Errors a service may throw; the error middleware maps each to its status and page. */
+/**
+ * Errors a service may throw; the error middleware maps each to its status and page. A message
+ * (and each field message) is a message token (`msg('key', params)`, see server/rendering/i18n.ts)
+ * resolved in the reader's language, or older literal Vietnamese text shown as it is.
+ */
 export class AppError extends Error {
   constructor(
     message: string,
@@ -11,13 +15,13 @@ export class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
-  constructor(message = 'Không tìm thấy trang bạn cần.') {
+  constructor(message = 'error.notFound.message') {
     super(message, 404, 'not_found');
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'Bạn không có quyền truy cập trang này.') {
+  constructor(message = 'error.forbidden.message') {
     super(message, 403, 'forbidden');
   }
 }
@@ -34,7 +38,7 @@ export type FieldErrors = Record<string, string>;
 export class ValidationError extends AppError {
   constructor(
     readonly fieldErrors: FieldErrors,
-    message = 'Vui lòng kiểm tra lại thông tin.',
+    message = 'error.validation.message',
   ) {
     super(message, 422, 'validation');
   }

@@ -1,0 +1,41 @@
+import { en } from '../../server/rendering/locales/en';
+import { vi } from '../../server/rendering/locales/vi';
+import { localize, localizeAll, missingKeys, msg, translate } from '../../server/rendering/i18n';
+
+describe('translations', () => {
+  it('en.ts has exactly the keys of vi.ts, none empty', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+    for (const [key, value] of Object.entries(en)) expect([key, value.trim().length > 0]).toEqual([key, true]);
+  });
+
+  it('every placeholder of a Vietnamese string is in its English string', () => {
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(vi) as (keyof typeof vi)[]) {
+      expect([key, placeholders(en[key])]).toEqual([key, placeholders(vi[key])]);
+    }
+  });
+
+  it('a message token carries its key and parameters into either language', () => {
+    const token = msg('error.404.title');
+    expect(token).toBe('error.404.title');
+    expect(localize('en', token)).toBe(en['error.404.title']);
+    expect(localize('vi', token)).toBe(vi['error.404.title']);
+    const withParams = msg('products.resultsFor', { q: 'mật ong & trà?' });
+    expect(localize('en', withParams)).toBe('Results for “mật ong & trà?”');
+    expect(localize('vi', withParams)).toBe(vi['products.resultsFor'].replace('{q}', 'mật ong & trà?'));
+  });
+
+  it('leaves literal and already localized text as it is', () => {
+    expect(localize('en', 'Vui lòng nhập email.')).toBe('Vui lòng nhập email.');
+    expect(localize('en', 'not.a.key')).toBe('not.a.key');
+    expect(localize('en', undefined)).toBeUndefined();
+    expect(localizeAll('en', { a: 'error.tooLarge', b: 'x' })).toEqual({ a: en['error.tooLarge'], b: 'x' });
+  });
+
+  it('records a key that no dictionary has', () => {
+    missingKeys.clear();
+    expect(translate('en', 'no.such.key')).toBe('no.such.key');
+    expect([...missingKeys]).toEqual(['no.such.key']);
+    missingKeys.clear();
+  });
+});
