@@ -43,9 +43,33 @@ export function categoryOptions(roots: CategoryNode[], selected?: string) {
   ]);
 }
 
+/** The filters a buyer can remove one by one (search and sort are kept: they are not filters). */
+const CHIP_KEYS = ['category', 'stars', 'commune', 'minPrice', 'maxPrice'] as const;
+
+/**
+ * The active filters as chips above the grid: each links to the same listing without that one filter
+ * (search, sort and the other filters kept; back to page 1), plus a link that clears them all.
+ */
+export function activeFilters(base: string, query: Partial<ProductQuery>, roots: CategoryNode[]) {
+  const flatten = (nodes: CategoryNode[]): CategoryNode[] => nodes.flatMap((node) => [node, ...flatten(node.children)]);
+  const groups = flatten(roots);
+  const chips = CHIP_KEYS.filter((key) => query[key] !== undefined && query[key] !== '').map((key) => {
+    const group = key === 'category' ? groups.find((g) => g.code === query.category) : undefined;
+    return {
+      kind: key,
+      value: query[key],
+      nameVi: group?.nameVi ?? '',
+      nameEn: group?.nameEn ?? '',
+      removeHref: listingHref(base, query, { [key]: undefined }),
+    };
+  });
+  return { chips, count: chips.length, clearHref: listingHref(base, { q: query.q, sort: query.sort }, {}) };
+}
+
 export function filterView(query: Partial<ProductQuery>, roots: CategoryNode[], sort: string) {
   return {
     query,
+    active: activeFilters('/products', query, roots),
     categories: categoryOptions(roots, query.category),
     communes: laoCaiCommunes.map((name) => ({ name, selected: name === query.commune })),
     starOptions: [5, 4, 3].map((n) => ({ value: n, selected: query.stars === n })),

@@ -604,4 +604,17 @@ export const en: Record<keyof typeof vi, string> = {
   'import.summary': 'Created {created} new products (drafts), updated {updated}, {unchanged} unchanged; {stock} stock changes written to the stock ledger.',
   'import.appliedAt': 'Imported at',
   'import.backToProducts': 'Back to the product list',
+  // Phone-first finish (issue 21): the listing's filter drawer and chips, the product page's share links.
+  'filters.toggleCount': 'Filters ({count})',
+  'filters.active': 'Active filters',
+  'filters.chip.stars': 'OCOP {stars} ★',
+  'filters.chip.minPrice': 'From {price}',
+  'filters.chip.maxPrice': 'Up to {price}',
+  'filters.removeOne': 'remove this filter',
+  'filters.clear': 'Clear filters',
+  'share.title': 'Share',
+  'share.zalo': 'Zalo',
+  'share.facebook': 'Facebook',
+  'share.zaloLabel': 'Share on Zalo (opens a new tab)',
+  'share.facebookLabel': 'Share on Facebook (opens a new tab)',
 };

@@ -600,4 +600,17 @@ export const vi = {
   'import.summary': 'Đã tạo {created} sản phẩm mới (bản nháp), cập nhật {updated}, {unchanged} không đổi; {stock} thay đổi tồn kho được ghi vào sổ kho.',
   'import.appliedAt': 'Nhập lúc',
   'import.backToProducts': 'Về danh sách sản phẩm',
+  // Phone-first finish (issue 21): the listing's filter drawer and chips, the product page's share links.
+  'filters.toggleCount': 'Bộ lọc ({count})',
+  'filters.active': 'Bộ lọc đang dùng',
+  'filters.chip.stars': 'OCOP {stars} ★',
+  'filters.chip.minPrice': 'Từ {price}',
+  'filters.chip.maxPrice': 'Đến {price}',
+  'filters.removeOne': 'bỏ lọc này',
+  'filters.clear': 'Xóa bộ lọc',
+  'share.title': 'Chia sẻ',
+  'share.zalo': 'Zalo',
+  'share.facebook': 'Facebook',
+  'share.zaloLabel': 'Chia sẻ qua Zalo (mở thẻ mới)',
+  'share.facebookLabel': 'Chia sẻ lên Facebook (mở thẻ mới)',
 } as const;
