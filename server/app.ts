@@ -67,8 +67,7 @@ export function createApp(container: Container): Express {
   for (const folder of ['css', 'js', 'img']) {
     app.use(`/${folder}`, express.static(path.join(publicDir, folder), { maxAge: config.isProduction ? '7d' : 0, index: false, fallthrough: false }));
   }
-  // Media names are random and never reused, so browsers may keep them for a year.
-  app.use('/media', express.static(config.mediaDir, { immutable: true, maxAge: '365d', index: false, dotfiles: 'deny' }));
+  app.use('/media', container.media.handler());
 
   app.use(cookieParser());
   app.use(languageMiddleware);

@@ -24,6 +24,7 @@ import { TaxReportsService, TaxService } from './modules/tax';
 import { TeamsService } from './modules/teams';
 import { TraceabilityService } from './modules/traceability';
 import { LocalDiskStorage, type MediaStorage } from './storage/media-storage';
+import { S3MediaStorage } from './storage/s3-storage';
 
 /** Composition root: every service is built once here and handed its dependencies. */
 export interface Container {
@@ -81,7 +82,7 @@ export function buildContainer(deps: {
   mailTransport?: Transporter;
 }): Container {
   const clock = deps.clock ?? systemClock;
-  const media = new LocalDiskStorage(deps.config.mediaDir);
+  const media: MediaStorage = deps.config.s3 ? new S3MediaStorage(deps.config.s3) : new LocalDiskStorage(deps.config.mediaDir);
   const audit = new AuditService(deps.dataSource);
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
   const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });

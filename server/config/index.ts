@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../lib/paths';
+import type { S3Settings } from '../storage/s3-storage';
 
 const optionalString = z.string().trim().min(1).optional();
 
@@ -37,6 +38,14 @@ const envSchema = z.object({
   PHOTO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(32).default(2),
   PHOTO_MAX_WAITING: z.coerce.number().int().min(0).max(100).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Where uploads and generated covers go: `local` (MEDIA_DIR, the default) or `s3` (the S3_* variables). */
+  MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: optionalString,
+  S3_REGION: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -70,6 +79,8 @@ export interface Config {
   catalogCacheSeconds: number;
   /** Photo uploads decoded at once (a 40-megapixel photo takes ~160 MB) and allowed to wait; more get 503. */
   photoProcessing: { maxConcurrent: number; maxWaiting: number };
+  /** MEDIA_STORAGE=s3: the bucket that holds the photos instead of mediaDir. */
+  s3: S3Settings | null;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +96,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   const isProduction = env.NODE_ENV === 'production';
   if (isProduction && !env.SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production');
+  }
+  let s3: S3Settings | null = null;
+  if (env.MEDIA_STORAGE === 's3') {
+    const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((name) => !env[name]);
+    if (missing.length > 0) throw new ConfigError(`MEDIA_STORAGE=s3 needs ${missing.join(', ')}`);
+    s3 = {
+      endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET!,
+      region: env.S3_REGION ?? 'us-east-1',
+      accessKeyId: env.S3_ACCESS_KEY_ID!,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+      publicUrl: env.S3_PUBLIC_URL,
+    };
   }
   const dataDir = path.resolve(projectRoot, env.DATA_DIR ?? 'data');
   const seedFlag = env.SEED_DEMO === '1' || env.SEED_DEMO === 'true';
@@ -127,5 +151,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     demo,
     catalogCacheSeconds: env.CATALOG_CACHE_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 30),
     photoProcessing: { maxConcurrent: env.PHOTO_MAX_CONCURRENT, maxWaiting: env.PHOTO_MAX_WAITING },
+    s3,
   });
 }

@@ -1,13 +1,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import express, { type RequestHandler } from 'express';
 
-/** Where product photos live. Local disk today; an S3-compatible store can implement the same three calls. */
+/** Where product photos live: local disk (default) or an S3-compatible bucket (s3-storage.ts). */
 export interface MediaStorage {
   put(name: string, data: Buffer): Promise<void>;
   remove(name: string): Promise<void>;
   /** Public URL of a stored file. */
   url(name: string): string;
+  /** Serves `/media/<name>` when the files are not served from elsewhere (a CDN, the bucket's own URL). */
+  handler(): RequestHandler;
 }
+
+/** Media names are random and never reused, so browsers and CDNs may keep a file for a year. */
+export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 const SAFE_NAME = /^[a-z0-9][a-z0-9/_-]*\.(webp)$/;
 
@@ -41,5 +47,9 @@ export class LocalDiskStorage implements MediaStorage {
 
   url(name: string): string {
     return `${this.publicPrefix}/${name}`;
+  }
+
+  handler(): RequestHandler {
+    return express.static(this.root, { immutable: true, maxAge: '365d', index: false, dotfiles: 'deny' });
   }
 }

@@ -1,3 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createAccount } from '../helpers/auth';
+import { jpegWithExif } from '../helpers/images';
+import { startLocalS3, type LocalS3 } from '../helpers/s3-server';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 import { createBuyers, orderCode, orderProblems, Shopper } from './support/shopper';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
@@ -6,25 +12,31 @@ import { killAllStores, startStoreProcess, waitFor, type StoreProcess } from './
 /**
  * Two store processes on different ports over one PostgreSQL, as behind a load balancer: nothing a
  * user does may depend on which instance answers, and background work happens once, not twice.
+ * They share no disk: photos live in one S3-compatible bucket (MEDIA_STORAGE=s3, a local s3rver).
  */
 
 let ctx: TestContext;
 let smtp: SmtpSink;
+let s3: LocalS3;
 let a: StoreProcess;
 let b: StoreProcess;
 const startedAt = Date.now();
 beforeAll(async () => {
   ctx = await createTestContext();
   smtp = await startSmtpSink();
-  const env = { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` };
+  s3 = await startLocalS3();
+  const env = { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ...s3.env };
+  // Each instance its own data folder: nothing on disk is shared.
+  const ownDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cho-ocop-instance-'));
   [a, b] = await Promise.all([
-    startStoreProcess({ databaseUrl: ctx.url, mediaDir: ctx.mediaDir, env }),
-    startStoreProcess({ databaseUrl: ctx.url, mediaDir: ctx.mediaDir, env }),
+    startStoreProcess({ databaseUrl: ctx.url, mediaDir: ownDir(), env }),
+    startStoreProcess({ databaseUrl: ctx.url, mediaDir: ownDir(), env }),
   ]);
 }, 120_000);
 afterAll(async () => {
   await killAllStores();
   await smtp?.close();
+  await s3?.close();
   await ctx?.close();
 });
 
@@ -129,6 +141,41 @@ describe('two instances over one database', () => {
     const distinct = new Set(smtp.received.map((m) => `${m.to.join(',')}|${m.subject}`));
     expect(distinct.size).toBe(smtp.received.length);
     console.log(`several instances: ${rows.length} outbox emails, ${smtp.received.length} delivered by two mail workers`);
+  });
+
+  it('a photo uploaded through one instance is in the bucket and served by the other; replaced and deleted through that one, it is gone for both', async () => {
+    const owner = await createAccount(ctx.ds, { role: 'seller' });
+    const [seller] = await ctx.ds.query(
+      `INSERT INTO sellers (owner_user_id, name, slug, type, commune, address, description, status)
+       VALUES ($1, 'HTX Hai máy', $2, 'htx', 'Phường Sa Pa', 'Tổ 1', 'HTX kiểm thử', 'approved') RETURNING id`,
+      [owner.id, `htx-hai-may-${owner.id}`],
+    );
+    const product = await ctx.factories.createProduct({ sellerId: seller.id, status: 'active', name: 'Thảo quả sấy Bát Xát' });
+    const shopper = new Shopper(a.url);
+    expect((await shopper.signIn(owner.email, a.url)).status).toBe(303);
+    const upload = async (base: string) => {
+      const form = new FormData();
+      form.set('_csrf', await shopper.token(`/seller/products/${product.id}`, base));
+      form.set('images', new Blob([new Uint8Array(await jpegWithExif(1200, 900))], { type: 'image/jpeg' }), 'anh.jpg');
+      expect((await shopper.request('POST', `/seller/products/${product.id}/images`, { multipart: form, base })).status).toBe(303);
+    };
+    await upload(a.url);
+
+    const [image] = await ctx.ds.query(`SELECT id, storage_key FROM product_images WHERE product_id = $1`, [product.id]);
+    const keys = [400, 800, 1600].map((w) => `${image.storage_key}-${w}.webp`);
+    expect((await s3.keys()).filter((k) => k.startsWith(image.storage_key))).toEqual([...keys].sort());
+    const page = await shopper.get(`/products/${product.slug}`, b.url);
+    expect(page.text).toContain(`/media/${keys[1]}`);
+    const served = await fetch(`${b.url}/media/${keys[1]}`);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals((await s3.read(keys[1]))!)).toBe(true);
+
+    // Replaced: a new photo through B (a listed product keeps at least one), then the old one deleted through B.
+    await upload(b.url);
+    const token = await shopper.token(`/seller/products/${product.id}`, b.url);
+    expect((await shopper.post(`/seller/products/${product.id}/images/${image.id}/delete`, { _csrf: token }, b.url)).status).toBe(303);
+    expect((await s3.keys()).filter((k) => k.startsWith(image.storage_key))).toEqual([]);
+    for (const base of [a.url, b.url]) expect((await fetch(`${base}/media/${keys[1]}`)).status).toBe(404);
   });
 
   it('login throttling counts failures across both instances', async () => {

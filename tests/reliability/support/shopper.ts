@@ -18,7 +18,11 @@ export class Shopper {
 
   constructor(public base: string) {}
 
-  async request(method: 'GET' | 'POST', path: string, options: { form?: Record<string, string>; base?: string; timeoutMs?: number } = {}): Promise<Answer> {
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { form?: Record<string, string>; multipart?: FormData; base?: string; timeoutMs?: number } = {},
+  ): Promise<Answer> {
     // As from a TLS-terminating proxy on the same host (the store trusts X-Forwarded-* from loopback):
     // production cookies are Secure and are only set on a secure request.
     const headers: Record<string, string> = { 'x-forwarded-proto': 'https' };
@@ -27,7 +31,7 @@ export class Shopper {
     const res = await fetch(`${options.base ?? this.base}${path}`, {
       method,
       headers,
-      body: options.form ? new URLSearchParams(options.form).toString() : undefined,
+      body: options.form ? new URLSearchParams(options.form).toString() : options.multipart,
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
