@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { NotFoundError } from '../../lib/errors';
 import { filterView, listingHref, paginationView } from './catalog.presenter';
-import { excerpt, productJsonLd, type JsonLdReview } from './catalog.seo';
+import { excerpt, productJsonLd, productOpenGraph, shareLinks, type JsonLdReview } from './catalog.seo';
 import { productQuerySchema, slugParamSchema } from './catalog.schemas';
 import type { CatalogService, ProductDetail } from './catalog.service';
 
@@ -57,6 +57,8 @@ export function catalogRoutes(
       metaDescription: excerpt(`${product.name}: ${product.description}`),
       canonical: `${publicUrl}/products/${product.slug}`,
       jsonLd: productJsonLd(product, publicUrl, extras.jsonLdReviews),
+      openGraph: productOpenGraph(product, publicUrl),
+      share: shareLinks(`${publicUrl}/products/${product.slug}`),
     });
   });
 
