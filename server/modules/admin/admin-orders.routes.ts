@@ -6,7 +6,9 @@ import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { isCalendarDay } from '../../lib/dates';
 import { parseInput } from '../../http/validate';
-import { ORDER_CODE_PATTERN, ORDER_STATUSES, ORDER_STATUS_LABELS, canMoveOrder } from '../orders';
+import { requestLanguage } from '../../http/language';
+import { msg, translate } from '../../rendering/i18n';
+import { ORDER_CODE_PATTERN, ORDER_STATUSES, canMoveOrder } from '../orders';
 import { markPaidSchema, refundSchema, type PaymentIntakeService, type RefundsService } from '../payments';
 import type { AdminOrdersService } from './admin-orders.service';
 
@@ -21,12 +23,18 @@ export const adminOrderFilterSchema = z.object({
 });
 
 const cancelOrderSchema = z
-  .object({ reason: z.string({ error: 'Vui lòng nhập lý do huỷ đơn.' }).trim().min(3, 'Vui lòng nhập lý do huỷ đơn.').max(500, 'Lý do tối đa 500 ký tự.') })
+  .object({
+    reason: z
+      .string({ error: msg('admin.order.cancelReasonRequired') })
+      .trim()
+      .min(3, msg('admin.order.cancelReasonRequired'))
+      .max(500, msg('admin.reasonMax500')),
+  })
   .strict();
 
 function orderCode(req: Request): string {
   const code = String(req.params.code);
-  if (!ORDER_CODE_PATTERN.test(code)) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  if (!ORDER_CODE_PATTERN.test(code)) throw new NotFoundError(msg('admin.order.notFound'));
   return code;
 }
 
@@ -51,11 +59,11 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     res.render('admin/orders', {
-      title: 'Đơn hàng',
+      title: translate(requestLanguage(res), 'admin.orders.title'),
       orders,
       unmatched,
       filter,
-      statusOptions: ORDER_STATUSES.map((s) => ({ value: s, label: ORDER_STATUS_LABELS[s], selected: s === filter.status })),
+      statusOptions: ORDER_STATUSES.map((s) => ({ value: s, label: translate(requestLanguage(res), `admin.orderStatus.${s}`), selected: s === filter.status })),
       sellerOptions: sellers.map((s) => ({ ...s, selected: s.id === filter.sellerId })),
       csvHref: `/admin/orders.csv${query.size ? `?${query}` : ''}`,
     });
@@ -65,7 +73,7 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
     const detail = await adminOrders.detail(req.user!, orderCode(req));
     const { order } = detail;
     res.render('admin/order', {
-      title: `Đơn ${order.code}`,
+      title: translate(requestLanguage(res), 'admin.order.title', { code: order.code }),
       ...detail,
       canMarkPaid: canMoveOrder(order.status, 'paid'),
       canRefund: canMoveOrder(order.status, 'refunded') && detail.paidAmountVnd > detail.refundedAmountVnd,
@@ -100,10 +108,10 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
     '/admin/orders/:code/mark-paid',
     markPaidSchema,
     (actor, code, { reference }) => intake.markPaidByAdmin(actor, code, reference),
-    'Đã ghi nhận thanh toán.',
+    msg('admin.order.notice.markPaid'),
   );
-  act('/admin/orders/:code/refund', refundSchema, (actor, code, { reason }) => refunds.refundOrder(actor, code, reason), 'Đã hoàn tiền đơn hàng.');
-  act('/admin/orders/:code/cancel', cancelOrderSchema, (actor, code, { reason }) => adminOrders.cancel(actor, code, reason), 'Đã huỷ đơn hàng.');
+  act('/admin/orders/:code/refund', refundSchema, (actor, code, { reason }) => refunds.refundOrder(actor, code, reason), msg('admin.order.notice.refund'));
+  act('/admin/orders/:code/cancel', cancelOrderSchema, (actor, code, { reason }) => adminOrders.cancel(actor, code, reason), msg('admin.order.notice.cancel'));
 
   return router;
 }

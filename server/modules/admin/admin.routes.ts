@@ -6,13 +6,13 @@ import { formBody } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
+import { requestLanguage } from '../../http/language';
+import { isMessageKey, msg, translate, type Language } from '../../rendering/i18n';
 import { bankName } from '../../lib/banks';
 import type { AuditService } from '../audit';
 import type { ProductModerationService } from './product-moderation.service';
 import {
   SELLER_STATUSES,
-  SELLER_STATUS_LABELS,
-  SELLER_TYPE_LABELS,
   allowedDecisions,
   decisionBodySchema,
   decisionParamsSchema,
@@ -22,28 +22,11 @@ import {
 } from '../sellers';
 import { TAX_WITHHOLDING_MODES, isWithheld, payoutsWaitForIdentification } from '../tax';
 
-const DECISION_LABELS = { approve: 'Duyệt', reject: 'Từ chối', suspend: 'Tạm ngừng', reinstate: 'Khôi phục' } as const;
-const ACTION_LABELS: Record<string, string> = {
-  'seller.applied': 'Nộp hồ sơ',
-  'team.household_onboarded': 'Tổ công nghệ số hỗ trợ nộp hồ sơ',
-  'seller.resubmitted': 'Gửi lại hồ sơ',
-  'seller.approve': 'Duyệt hợp tác xã',
-  'seller.reject': 'Từ chối hồ sơ',
-  'seller.suspend': 'Tạm ngừng bán hàng',
-  'seller.reinstate': 'Khôi phục bán hàng',
-  'product.verify-ocop': 'Xác minh chứng nhận OCOP',
-  'product.hide': 'Ẩn sản phẩm',
-  'product.restore': 'Khôi phục sản phẩm',
-  'review.hidden': 'Ẩn đánh giá sản phẩm',
-  'order.mark-paid': 'Ghi nhận thanh toán',
-  'order.refund': 'Hoàn tiền đơn hàng',
-  'order.cancel': 'Huỷ đơn hàng',
-  'seller.payout': 'Chuyển tiền cho hợp tác xã',
-  'seller.commission': 'Đặt phí sàn riêng',
-  'seller.tax-withholding': 'Đổi cách khấu trừ thuế',
-  'settings.commission': 'Đổi phí sàn mặc định',
-  'settings.stall_commission': 'Đổi phí sàn tại chợ phiên',
-};
+/** An audit entry's action in the reader's language (admin.action.<action>), or its code when it has no label. */
+function actionLabel(lang: Language, action: string): string {
+  const key = `admin.action.${action}`;
+  return isMessageKey(key) ? translate(lang, key) : action;
+}
 
 // Ids are PostgreSQL integers: a larger number is simply not found, never a database error.
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -55,11 +38,10 @@ const productFilter = z.object({
 });
 const productActionParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), action: z.enum(['hide', 'restore', 'verify-ocop']) });
 const productActionBody = z
-  .object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''), returnTo: z.string().max(500).optional() })
+  .object({ reason: z.string().trim().max(1000, msg('admin.reasonMax1000')).default(''), returnTo: z.string().max(500).optional() })
   .strict();
 // The verify form carries the claim version the admin was shown; a verify without it is refused.
 const verifyOcopBody = productActionBody.extend({ claimVersion: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
-const PRODUCT_NOTICES = { hide: 'Đã ẩn sản phẩm.', restore: 'Đã khôi phục sản phẩm.', 'verify-ocop': 'Đã xác minh chứng nhận OCOP.' } as const;
 const auditQuery = z.object({
   before: z
     .string()
@@ -77,14 +59,20 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
   router.get('/admin/sellers', async (req, res) => {
     const { status } = statusFilterSchema.parse(req.query);
     const [counts, rows] = await Promise.all([sellers.countsByStatus(req.user!), sellers.listForAdmin(req.user!, status)]);
+    const lang = requestLanguage(res);
     res.render('admin/sellers', {
-      title: 'Hợp tác xã',
+      title: translate(lang, 'admin.sellers.title'),
       status,
       tabs: [
-        { href: '/admin/sellers', label: 'Tất cả', count: Object.values(counts).reduce((a, b) => a + b, 0), current: !status },
-        ...SELLER_STATUSES.map((s) => ({ href: `/admin/sellers?status=${s}`, label: SELLER_STATUS_LABELS[s], count: counts[s], current: status === s })),
+        { href: '/admin/sellers', label: translate(lang, 'admin.all'), count: Object.values(counts).reduce((a, b) => a + b, 0), current: !status },
+        ...SELLER_STATUSES.map((s) => ({
+          href: `/admin/sellers?status=${s}`,
+          label: translate(lang, `seller.status.${s}`),
+          count: counts[s],
+          current: status === s,
+        })),
       ],
-      sellers: rows.map((s) => ({ ...s, statusLabel: SELLER_STATUS_LABELS[s.status], typeLabel: SELLER_TYPE_LABELS[s.type] })),
+      sellers: rows,
     });
   });
 
@@ -94,11 +82,9 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
     res.render('admin/seller', {
       title: view.seller.name,
       ...view,
-      statusLabel: SELLER_STATUS_LABELS[view.seller.status],
-      typeLabel: SELLER_TYPE_LABELS[view.seller.type],
       bank: bankName(view.seller.bankBin),
-      decisions: allowedDecisions(view.seller.status).map((d) => ({ value: d, label: DECISION_LABELS[d], danger: d === 'reject' || d === 'suspend' })),
-      history: view.history.map((h) => ({ ...h, actionLabel: ACTION_LABELS[h.action] ?? h.action })),
+      decisions: allowedDecisions(view.seller.status).map((d) => ({ value: d, danger: d === 'reject' || d === 'suspend' })),
+      history: view.history.map((h) => ({ ...h, actionLabel: actionLabel(requestLanguage(res), h.action) })),
       // Decree 117/2025: the rule in force, what it decides, and the identification in full (admins only).
       taxWithheld: isWithheld(view.seller),
       taxWaitsForIdentification: payoutsWaitForIdentification(view.seller),
@@ -144,7 +130,7 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
     const filter = productFilter.parse(Object.fromEntries(new URL(listPath, 'http://local').searchParams));
     const [rows, sellerOptions] = await Promise.all([products.list(req.user!, filter), sellers.listForAdmin(req.user!)]);
     res.render('admin/products', {
-      title: 'Sản phẩm',
+      title: translate(requestLanguage(res), 'admin.products.title'),
       filter,
       products: rows,
       sellerOptions: sellerOptions.map((s) => ({ id: s.id, name: s.name, selected: s.id === filter.sellerId })),
@@ -171,7 +157,7 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
       if (action === 'verify-ocop') await products.verifyOcop(req.user!, id, claimVersion, reason);
       if (action === 'hide') await products.hide(req.user!, id, reason);
       if (action === 'restore') await products.restore(req.user!, id, reason);
-      await setFlash(req, PRODUCT_NOTICES[action]);
+      await setFlash(req, msg(`admin.notice.${action}`));
     } catch (err) {
       if (err instanceof ConflictError && err.code === 'stale_claim') {
         // The admin must see the claim as it is now before verifying it: the list again, with its new version.
@@ -191,8 +177,8 @@ export function adminRoutes(deps: { sellers: SellersService; audit: AuditService
     const { before } = auditQuery.parse(req.query);
     const page = await audit.list(req.user!, { beforeId: before });
     res.render('admin/audit', {
-      title: 'Nhật ký quản trị',
-      entries: page.entries.map((e) => ({ ...e, actionLabel: ACTION_LABELS[e.action] ?? e.action })),
+      title: translate(requestLanguage(res), 'admin.audit.title'),
+      entries: page.entries.map((e) => ({ ...e, actionLabel: actionLabel(requestLanguage(res), e.action) })),
       nextHref: page.nextBeforeId ? `/admin/audit?before=${page.nextBeforeId}` : null,
     });
   });

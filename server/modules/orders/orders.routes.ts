@@ -4,9 +4,10 @@ import { formBody, formValues, renderFormError } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { laoCaiCommunes, provinces } from '../../lib/admin-units';
+import { translate, type Language } from '../../rendering/i18n';
 import { requireRole, requireSignedIn, type SessionUser } from '../accounts';
 import { cartOwner, type CartService, type CartView } from '../cart';
-import { SELLER_ORDER_STATUSES, SELLER_ORDER_STATUS_LABELS } from './order-state';
+import { SELLER_ORDER_STATUSES } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
 import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema, takeBatchPicks } from './orders.schemas';
 
@@ -110,6 +111,9 @@ function parseOrderCode(req: Request): { code: string } {
   return parsed.data;
 }
 
+/** The seller pages' language (seller.* keys). */
+const sellerLang = (res: Response) => (res.locals.lang ?? 'vi') as Language;
+
 export function sellerOrderRoutes(orders: OrdersService): Router {
   const router = express.Router();
   router.use('/seller/orders', requireRole('seller'));
@@ -118,11 +122,15 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
     const { status } = sellerOrderFilterSchema.parse(req.query);
     const rows = await orders.listForSeller(req.user!, { status });
     res.render('orders/seller-orders', {
-      title: 'Đơn hàng',
+      title: translate(sellerLang(res), 'seller.orders.title'),
       orders: rows,
       tabs: [
-        { href: '/seller/orders', label: 'Tất cả', current: !status },
-        ...SELLER_ORDER_STATUSES.map((s) => ({ href: `/seller/orders?status=${s}`, label: SELLER_ORDER_STATUS_LABELS[s], current: s === status })),
+        { href: '/seller/orders', label: translate(sellerLang(res), 'seller.all'), current: !status },
+        ...SELLER_ORDER_STATUSES.map((s) => ({
+          href: `/seller/orders?status=${s}`,
+          label: translate(sellerLang(res), `seller.orderStatus.${s}`),
+          current: s === status,
+        })),
       ],
     });
   });
@@ -133,7 +141,7 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
     const part = order.parts[0];
     const choices = part.status === 'to_ship' ? await orders.shipmentChoices(part) : new Map();
     res.render('orders/seller-order', {
-      title: `Đơn hàng ${order.code}`,
+      title: translate(sellerLang(res), 'seller.order.title', { code: order.code }),
       order,
       part,
       history,
@@ -156,7 +164,7 @@ export function sellerOrderRoutes(orders: OrdersService): Router {
     try {
       const { rest, batches } = takeBatchPicks(formBody(req));
       await orders.updateSellerOrder(req.user!, code, { ...parseInput(sellerOrderStatusSchema, rest), batches });
-      await setFlash(req, 'Đã cập nhật trạng thái đơn hàng.');
+      await setFlash(req, translate(sellerLang(res), 'seller.order.updated'));
       res.redirect(303, `/seller/orders/${code}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

@@ -3,6 +3,8 @@ import { requireRole } from '../accounts';
 import { ConflictError, ValidationError } from '../../lib/errors';
 import { formBody, formValues } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
+import { requestLanguage } from '../../http/language';
+import { msg, translate } from '../../rendering/i18n';
 import { parseInput } from '../../http/validate';
 import { bankName } from '../../lib/banks';
 import { todayInVietnam } from '../../lib/dates';
@@ -18,7 +20,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
   const renderBalances = async (req: Request, res: Response, extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}) => {
     const [rows, rate, stallRate] = await Promise.all([payouts.balances(req.user!), payouts.platformRateBp(), payouts.stallRateBp()]);
     res.render('payouts/admin-balances', {
-      title: 'Công nợ hợp tác xã',
+      title: translate(requestLanguage(res), 'payout.admin.title'),
       rows: rows.map((r) => ({ ...r, rate: r.commissionRateBp === null ? null : percent(r.commissionRateBp) })),
       values: { rate: percent(rate), stallRate: percent(stallRate), ...extra.values },
       errors: extra.errors ?? {},
@@ -38,14 +40,14 @@ export function payoutRoutes(payouts: PayoutsService): Router {
       res.status(err.status);
       return renderBalances(req, res, { values: formValues(req), errors: err.fieldErrors });
     }
-    await setFlash(req, 'Đã lưu phí sàn tại chợ phiên.');
+    await setFlash(req, msg('payout.notice.stallRate'));
     res.redirect(303, '/admin/payouts');
   });
 
   router.post('/admin/settings/commission', async (req, res) => {
     const { rate } = parseInput(platformRateSchema, formBody(req));
     await payouts.setPlatformRate(req.user!, rate);
-    await setFlash(req, 'Đã lưu tỷ lệ phí sàn.');
+    await setFlash(req, msg('payout.notice.rate'));
     res.redirect(303, '/admin/payouts');
   });
 
@@ -53,7 +55,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
     const { sellerId } = parseInput(sellerIdParams, req.params);
     const statement = await payouts.statementForAdmin(req.user!, sellerId);
     res.render('payouts/admin-statement', {
-      title: `Công nợ: ${statement.seller.name}`,
+      title: translate(requestLanguage(res), 'payout.admin.statementTitle', { name: statement.seller.name }),
       ...statement,
       bank: bankName(statement.seller.bankBin),
       sellerRate: percent(statement.seller.commissionRateBp),
@@ -70,7 +72,7 @@ export function payoutRoutes(payouts: PayoutsService): Router {
     const { sellerId } = parseInput(sellerIdParams, req.params);
     try {
       await payouts.recordPayout(req.user!, sellerId, parseInput(payoutSchema, formBody(req)));
-      await setFlash(req, 'Đã ghi nhận khoản chuyển tiền.');
+      await setFlash(req, msg('payout.notice.payout'));
       res.redirect(303, `/admin/payouts/${sellerId}`);
     } catch (err) {
       if (!(err instanceof ConflictError || err instanceof ValidationError)) throw err;
@@ -87,13 +89,13 @@ export function payoutRoutes(payouts: PayoutsService): Router {
     const { sellerId } = parseInput(sellerIdParams, req.params);
     const { rate } = parseInput(sellerRateSchema, formBody(req));
     await payouts.setSellerRate(req.user!, sellerId, rate ?? null);
-    await setFlash(req, 'Đã lưu tỷ lệ phí sàn riêng.');
+    await setFlash(req, msg('payout.notice.sellerRate'));
     res.redirect(303, `/admin/payouts/${sellerId}`);
   });
 
   router.get('/seller/payouts', requireRole('seller'), async (req, res) => {
     const statement = await payouts.ownStatement(req.user!);
-    res.render('payouts/seller-statement', { title: 'Công nợ và thanh toán', ...statement, rate: percent(statement.rateBp) });
+    res.render('payouts/seller-statement', { title: translate(requestLanguage(res), 'payout.seller.title'), ...statement, rate: percent(statement.rateBp) });
   });
 
   return router;

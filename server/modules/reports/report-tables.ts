@@ -2,6 +2,7 @@ import { toCsv, type CsvCell } from '../../lib/csv';
 import { formatDate } from '../../lib/dates';
 import { formatVnd } from '../../lib/money';
 import type { ChartSpec } from '../../rendering/charts';
+import { translate, type Language, type MessageKey } from '../../rendering/i18n';
 import type { ReportTableKey } from './reports.schemas';
 import type { Dashboard, ProvinceReport } from './reports.service';
 
@@ -36,118 +37,118 @@ const sum = <T>(rows: T[], pick: (row: T) => number) => rows.reduce((a, r) => a 
 /** part / whole as a percentage with one decimal (0 when there is no whole). */
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((part * 1000) / whole) / 10 : 0);
 
-const TOTAL = 'Tổng cộng';
-const COMMUNE: ReportColumn = { label: 'Xã/phường', kind: 'text' };
-const STARS: ReportColumn = { label: 'Hạng sao OCOP', kind: 'text' };
-const SALES: ReportColumn = { label: 'Doanh số', kind: 'vnd', csvLabel: 'Doanh số (đồng)' };
-
-export function reportTables(r: ProvinceReport): ReportTable[] {
+/**
+ * The tables in `lang` (titles, notes, column labels, star buckets). The CSV downloads always use
+ * the Vietnamese tables: their headers are the documented file format.
+ */
+export function reportTables(r: ProvinceReport, lang: Language = 'vi'): ReportTable[] {
+  const t = (key: MessageKey, params?: Record<string, unknown>) => translate(lang, key, params);
+  const TOTAL = t('report.total');
+  const COMMUNE: ReportColumn = { label: t('report.col.commune'), kind: 'text' };
+  const STARS: ReportColumn = { label: t('report.col.stars'), kind: 'text' };
+  const SALES: ReportColumn = { label: t('report.col.sales'), kind: 'vnd', csvLabel: t('report.col.salesCsv') };
+  const star = (bucket: string) => t(`report.stars.${bucket}` as MessageKey);
   const asOf = formatDate(r.asOf);
-  const saleNote =
-    'Đơn được tính vào kỳ theo ngày thanh toán (giờ Việt Nam), chỉ đơn đã thanh toán hoặc hoàn tất; ' +
-    'doanh số là tiền hàng (không gồm phí giao hàng) của các phần đơn đã thanh toán, không tính phần đơn hợp tác xã đã huỷ và đơn đã hoàn tiền toàn bộ.';
+  const saleNote = t('report.saleNote');
   return [
     {
       key: 'products-by-group',
-      title: 'Sản phẩm đang bán theo nhóm sản phẩm OCOP',
-      note: `Sản phẩm đang hiển thị của hợp tác xã đã được duyệt, tại ngày ${asOf}; nhóm I–VI theo Quyết định 148/QĐ-TTg.`,
+      title: t('report.byGroup.title'),
+      note: t('report.byGroup.note', { asOf }),
       columns: [
-        { label: 'Mã nhóm', kind: 'text' },
-        { label: 'Nhóm sản phẩm', kind: 'text' },
-        { label: 'Số sản phẩm', kind: 'count' },
+        { label: t('report.col.groupCode'), kind: 'text' },
+        { label: t('report.col.group'), kind: 'text' },
+        { label: t('report.col.products'), kind: 'count' },
       ],
-      rows: r.productsByGroup.map((g) => [g.code, g.name, g.products]),
+      rows: r.productsByGroup.map((g) => [g.code, lang === 'en' && g.nameEn ? g.nameEn : g.name, g.products]),
       total: ['', TOTAL, sum(r.productsByGroup, (g) => g.products)],
       chart: {
         kind: 'bar',
-        title: 'Sản phẩm đang bán theo nhóm OCOP',
-        unit: 'sản phẩm',
-        data: r.productsByGroup.map((g) => ({ label: `${g.code}. ${g.name}`, value: g.products })),
+        title: t('report.byGroup.chart'),
+        unit: t('report.unit.products'),
+        data: r.productsByGroup.map((g) => ({ label: `${g.code}. ${lang === 'en' && g.nameEn ? g.nameEn : g.name}`, value: g.products })),
       },
     },
     {
       key: 'products-by-stars',
-      title: 'Sản phẩm đang bán theo hạng sao OCOP',
-      note:
-        `Chỉ tính hạng sao khi giấy chứng nhận đã được quản trị viên xác minh và còn hiệu lực (36 tháng từ ngày quyết định) tại ngày ${asOf}. ` +
-        'Sao do hợp tác xã khai nhưng chưa xác minh hoặc đã hết hạn xếp vào “Chưa xác minh hoặc hết hạn”; sản phẩm không khai sao xếp vào “Không sao”.',
-      columns: [STARS, { label: 'Số sản phẩm', kind: 'count' }],
-      rows: r.productsByStars.map((s) => [s.label, s.products]),
+      title: t('report.byStars.title'),
+      note: t('report.byStars.note', { asOf }),
+      columns: [STARS, { label: t('report.col.products'), kind: 'count' }],
+      rows: r.productsByStars.map((s) => [star(s.bucket), s.products]),
       total: [TOTAL, sum(r.productsByStars, (s) => s.products)],
       chart: {
         kind: 'bar',
-        title: 'Sản phẩm đang bán theo hạng sao',
-        unit: 'sản phẩm',
-        data: r.productsByStars.map((s) => ({ label: s.label, value: s.products })),
+        title: t('report.byStars.chart'),
+        unit: t('report.unit.products'),
+        data: r.productsByStars.map((s) => ({ label: star(s.bucket), value: s.products })),
       },
     },
     {
       key: 'products-by-commune',
-      title: 'Sản phẩm đang bán theo xã/phường',
-      note: `Theo xã/phường của hợp tác xã, tại ngày ${asOf}.`,
-      columns: [COMMUNE, { label: 'Số sản phẩm', kind: 'count' }, { label: 'Số hợp tác xã có sản phẩm', kind: 'count' }],
+      title: t('report.byCommune.title'),
+      note: t('report.byCommune.note', { asOf }),
+      columns: [COMMUNE, { label: t('report.col.products'), kind: 'count' }, { label: t('report.col.sellersWithProducts'), kind: 'count' }],
       rows: r.productsByCommune.map((c) => [c.commune, c.products, c.sellers]),
       total: [TOTAL, sum(r.productsByCommune, (c) => c.products), sum(r.productsByCommune, (c) => c.sellers)],
       chart: {
         kind: 'bar',
-        title: 'Sản phẩm đang bán theo xã/phường',
-        unit: 'sản phẩm',
+        title: t('report.byCommune.title'),
+        unit: t('report.unit.products'),
         data: r.productsByCommune.map((c) => ({ label: c.commune, value: c.products })),
       },
     },
     {
       key: 'sales-by-commune',
-      title: 'Đơn hàng và doanh số trong kỳ theo xã/phường',
-      note: `${saleNote} Một đơn mua hàng của hợp tác xã ở nhiều xã được đếm ở mỗi xã, nên dòng tổng (số đơn khác nhau) có thể nhỏ hơn tổng các dòng.`,
-      columns: [COMMUNE, { label: 'Số đơn', kind: 'count' }, { label: 'Số lượng bán', kind: 'count' }, SALES],
+      title: t('report.salesByCommune.title'),
+      note: t('report.salesByCommune.note', { saleNote }),
+      columns: [COMMUNE, { label: t('report.col.orders'), kind: 'count' }, { label: t('report.col.quantity'), kind: 'count' }, SALES],
       rows: r.salesByCommune.map((c) => [c.commune, c.orders, c.quantity, c.salesVnd]),
       total: [TOTAL, r.totals.orders, r.totals.quantity, r.totals.salesVnd],
       chart: {
         kind: 'bar',
-        title: 'Doanh số trong kỳ theo xã/phường',
+        title: t('report.salesByCommune.chart'),
         format: 'vnd',
         data: r.salesByCommune.map((c) => ({ label: c.commune, value: c.salesVnd })),
       },
     },
     {
       key: 'sales-by-stars',
-      title: 'Đơn hàng và doanh số trong kỳ theo hạng sao OCOP',
-      note:
-        `${saleNote} Hạng sao của sản phẩm được xét vào ngày thanh toán (đã xác minh và còn hiệu lực). ` +
-        'Một đơn có sản phẩm nhiều hạng sao được đếm ở mỗi hạng, nên dòng tổng (số đơn khác nhau) có thể nhỏ hơn tổng các dòng.',
-      columns: [STARS, { label: 'Số đơn', kind: 'count' }, { label: 'Số lượng bán', kind: 'count' }, SALES],
-      rows: r.salesByStars.map((s) => [s.label, s.orders, s.quantity, s.salesVnd]),
+      title: t('report.salesByStars.title'),
+      note: t('report.salesByStars.note', { saleNote }),
+      columns: [STARS, { label: t('report.col.orders'), kind: 'count' }, { label: t('report.col.quantity'), kind: 'count' }, SALES],
+      rows: r.salesByStars.map((s) => [star(s.bucket), s.orders, s.quantity, s.salesVnd]),
       total: [TOTAL, r.totals.orders, r.totals.quantity, r.totals.salesVnd],
-      chart: { kind: 'bar', title: 'Doanh số trong kỳ theo hạng sao', format: 'vnd', data: r.salesByStars.map((s) => ({ label: s.label, value: s.salesVnd })) },
+      chart: {
+        kind: 'bar',
+        title: t('report.salesByStars.chart'),
+        format: 'vnd',
+        data: r.salesByStars.map((s) => ({ label: star(s.bucket), value: s.salesVnd })),
+      },
     },
     {
       key: 'cooperatives',
-      title: 'Hợp tác xã hoạt động theo xã/phường',
-      note:
-        `“Đang hoạt động”: đã được duyệt và có ít nhất một sản phẩm đang bán, tại ngày ${asOf}. ` +
-        '“Có doanh số trong kỳ”: có ít nhất một phần đơn được tính doanh số trong kỳ, dù trạng thái hôm nay thế nào.',
-      columns: [COMMUNE, { label: 'HTX đang hoạt động', kind: 'count' }, { label: 'HTX có doanh số trong kỳ', kind: 'count' }],
+      title: t('report.coops.title'),
+      note: t('report.coops.note', { asOf }),
+      columns: [COMMUNE, { label: t('report.col.activeCoops'), kind: 'count' }, { label: t('report.col.sellingCoops'), kind: 'count' }],
       rows: r.cooperativesByCommune.map((c) => [c.commune, c.active, c.selling]),
       total: [TOTAL, r.totals.activeSellers, r.totals.sellingSellers],
       chart: {
         kind: 'bar',
-        title: 'Hợp tác xã đang hoạt động theo xã/phường',
-        unit: 'HTX',
+        title: t('report.coops.chart'),
+        unit: t('report.unit.coops'),
         data: r.cooperativesByCommune.map((c) => ({ label: c.commune, value: c.active })),
       },
     },
     {
       key: 'tax-by-commune',
-      title: 'Thuế đã khấu trừ trong kỳ theo xã/phường',
-      note:
-        'Thuế GTGT và TNCN sàn khấu trừ của hộ sản xuất, tổ hợp tác và cá nhân bán hàng (Nghị định 117/2025/NĐ-CP), theo xã/phường của người bán. ' +
-        'Tính theo ngày khấu trừ hoặc hoàn lại (giờ Việt Nam), đã trừ phần hoàn lại khi hoàn tiền trong kỳ; số liệu kê khai theo tháng ở trang Thuế khấu trừ.',
+      title: t('report.tax.title'),
+      note: t('report.tax.note'),
       columns: [
         COMMUNE,
-        { label: 'Số người bán bị khấu trừ', kind: 'count' },
-        { label: 'Doanh thu tính thuế', kind: 'vnd', csvLabel: 'Doanh thu tính thuế (đồng)' },
-        { label: 'Thuế GTGT', kind: 'vnd', csvLabel: 'Thuế GTGT (đồng)' },
-        { label: 'Thuế TNCN', kind: 'vnd', csvLabel: 'Thuế TNCN (đồng)' },
+        { label: t('report.col.taxedSellers'), kind: 'count' },
+        { label: t('report.col.taxableRevenue'), kind: 'vnd', csvLabel: t('report.col.taxableRevenueCsv') },
+        { label: t('report.col.vat'), kind: 'vnd', csvLabel: t('report.col.vatCsv') },
+        { label: t('report.col.pit'), kind: 'vnd', csvLabel: t('report.col.pitCsv') },
       ],
       rows: r.taxByCommune.map((c) => [c.commune, c.sellers, c.revenueVnd, c.vatVnd, c.pitVnd]),
       total: [
@@ -159,26 +160,23 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       ],
       chart: {
         kind: 'bar',
-        title: 'Thuế đã khấu trừ trong kỳ theo xã/phường',
+        title: t('report.tax.title'),
         format: 'vnd',
         data: r.taxByCommune.map((c) => ({ label: c.commune, value: c.vatVnd + c.pitVnd })),
       },
     },
     {
       key: 'market-day-sales',
-      title: 'Bán hàng tại chợ phiên trong kỳ',
-      note:
-        'Các phiên chợ bắt đầu trong kỳ (giờ Việt Nam). “Đơn bán tại quầy” là đơn quầy đã được thanh toán bằng chuyển khoản qua mã QR, ' +
-        'không tính đơn chưa thanh toán, đã huỷ hoặc đã hoàn tiền; doanh số là tiền hàng của các đơn đó. ' +
-        'Mọi đơn bán tại quầy đều là chuyển khoản, nên “tỷ lệ quầy không dùng tiền mặt” là số quầy có ít nhất một đơn bán tại quầy đã thanh toán chia cho số quầy tham gia phiên chợ.',
+      title: t('report.market.title'),
+      note: t('report.market.note'),
       columns: [
-        { label: 'Phiên chợ', kind: 'text' },
-        { label: 'Ngày', kind: 'text' },
+        { label: t('report.col.marketDay'), kind: 'text' },
+        { label: t('report.col.day'), kind: 'text' },
         COMMUNE,
-        { label: 'Số quầy', kind: 'count' },
-        { label: 'Đơn bán tại quầy', kind: 'count' },
+        { label: t('report.col.stalls'), kind: 'count' },
+        { label: t('report.col.stallSales'), kind: 'count' },
         SALES,
-        { label: 'Tỷ lệ quầy không dùng tiền mặt', kind: 'percent', csvLabel: 'Tỷ lệ quầy không dùng tiền mặt (%)' },
+        { label: t('report.col.cashless'), kind: 'percent', csvLabel: t('report.col.cashlessCsv') },
       ],
       rows: r.marketDays.map((m) => [m.name, formatDate(m.day), m.commune, m.stalls, m.sales, m.salesVnd, share(m.sellingStalls, m.stalls)]),
       total: [
@@ -195,26 +193,23 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       ],
       chart: {
         kind: 'bar',
-        title: 'Doanh số bán tại quầy theo phiên chợ',
+        title: t('report.market.chart'),
         format: 'vnd',
         data: r.marketDays.map((m) => ({ label: `${m.name} (${formatDate(m.day)})`, value: m.salesVnd })),
       },
     },
     {
       key: 'digital-teams',
-      title: 'Tổ công nghệ số cộng đồng',
-      note:
-        `Hộ do tổ hướng dẫn đăng ký bán hàng; “đã duyệt” và “có sản phẩm đang bán” tính tại ngày ${asOf}. ` +
-        `Doanh số của các hộ đó trong kỳ: ${saleNote.charAt(0).toLowerCase()}${saleNote.slice(1)} ` +
-        '“Đơn tổ viên giao” là số phần đơn của hộ được tổ hỗ trợ mà người chuyển sang “đã gửi” hoặc “đã giao” trong kỳ là tổ viên của tổ lúc đó (kể cả người nay đã rời tổ).',
+      title: t('report.teams.title'),
+      note: t('report.teams.note', { asOf, saleNote: t('report.saleNoteLower') }),
       columns: [
-        { label: 'Tổ', kind: 'text' },
+        { label: t('report.col.team'), kind: 'text' },
         COMMUNE,
-        { label: 'Hộ đã hướng dẫn đăng ký', kind: 'count' },
-        { label: 'Hộ đã được duyệt', kind: 'count' },
-        { label: 'Hộ có sản phẩm đang bán', kind: 'count' },
+        { label: t('report.col.households'), kind: 'count' },
+        { label: t('report.col.householdsApproved'), kind: 'count' },
+        { label: t('report.col.householdsListing'), kind: 'count' },
         SALES,
-        { label: 'Đơn tổ viên giao', kind: 'count' },
+        { label: t('report.col.teamFulfilled'), kind: 'count' },
       ],
       rows: r.digitalTeams.map((t) => [t.name, t.commune, t.households, t.approved, t.listing, t.salesVnd, t.fulfilled]),
       total: [
@@ -228,7 +223,7 @@ export function reportTables(r: ProvinceReport): ReportTable[] {
       ],
       chart: {
         kind: 'bar',
-        title: 'Doanh số trong kỳ của các hộ theo tổ công nghệ số',
+        title: t('report.teams.chart'),
         format: 'vnd',
         data: r.digitalTeams.map((t) => ({ label: t.name, value: t.salesVnd })),
       },
@@ -272,26 +267,27 @@ export function tableView(table: ReportTable, period: { from: string; to: string
   };
 }
 
-/** The dashboard's three charts. */
-export function dashboardCharts(d: Dashboard): { collected: ChartSpec; stars: ChartSpec; communes: ChartSpec } {
+/** The dashboard's three charts, in `lang`. */
+export function dashboardCharts(d: Dashboard, lang: Language = 'vi'): { collected: ChartSpec; stars: ChartSpec; communes: ChartSpec } {
+  const t = (key: MessageKey) => translate(lang, key);
   return {
     collected: {
       kind: 'daily',
-      title: 'Doanh thu thực thu theo ngày, 30 ngày qua',
+      title: t('report.chart.collected'),
       format: 'vnd',
       // Split into online orders and market-day stall sales, stacked (online at the bottom).
-      series: ['Trực tuyến', 'Tại quầy chợ phiên'],
+      series: [t('report.chart.online'), t('report.chart.stall')],
       data: d.collectedByDay.map((x) => ({ day: x.day, value: x.collectedVnd, parts: [x.collectedVnd - x.stallVnd, x.stallVnd] })),
     },
     stars: {
       kind: 'bar',
-      title: 'Đơn đã thanh toán theo hạng sao OCOP, 30 ngày qua',
-      unit: 'đơn',
-      data: d.ordersByStars.map((s) => ({ label: s.label, value: s.orders })),
+      title: t('report.chart.stars'),
+      unit: t('report.unit.orders'),
+      data: d.ordersByStars.map((s) => ({ label: t(`report.stars.${s.bucket}` as MessageKey), value: s.orders })),
     },
     communes: {
       kind: 'bar',
-      title: 'Xã/phường bán nhiều nhất, 30 ngày qua',
+      title: t('report.chart.communes'),
       format: 'vnd',
       data: d.topCommunes.map((c) => ({ label: c.commune, value: c.salesVnd })),
     },

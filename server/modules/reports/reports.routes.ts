@@ -4,6 +4,9 @@ import { NotFoundError } from '../../lib/errors';
 import { csvFileName, dashboardCharts, reportTables, tableCsv, tableView } from './report-tables';
 import { reportTableQuerySchema, resolvePeriod } from './reports.schemas';
 import type { ReportsService } from './reports.service';
+import { msg, translate, type Language } from '../../rendering/i18n';
+
+const langOf = (res: express.Response) => (res.locals.lang ?? 'vi') as Language;
 
 /**
  * The admin dashboard (GET /admin) and the province report. Mounted before the admin module's
@@ -16,9 +19,9 @@ export function reportRoutes(reports: ReportsService): Router {
   router.get('/admin', adminOnly, async (req, res) => {
     const dashboard = await reports.dashboard(req.user!);
     res.render('reports/dashboard', {
-      title: 'Quản trị',
+      title: translate(langOf(res), 'admin.crumb'),
       ...dashboard,
-      charts: dashboardCharts(dashboard),
+      charts: dashboardCharts(dashboard, langOf(res)),
       flaggedTotal: dashboard.flaggedOrders + dashboard.flaggedPayments,
     });
   });
@@ -27,17 +30,17 @@ export function reportRoutes(reports: ReportsService): Router {
     const period = resolvePeriod(req.query, reports.today());
     const report = await reports.provinceReport(req.user!, period);
     res.render('reports/province', {
-      title: 'Báo cáo OCOP cho Sở Công Thương',
+      title: translate(langOf(res), 'report.page.title'),
       period,
       asOf: report.asOf,
       totals: report.totals,
-      tables: reportTables(report).map((t) => tableView(t, period)),
+      tables: reportTables(report, langOf(res)).map((t) => tableView(t, period)),
     });
   });
 
   router.get('/admin/reports.csv', adminOnly, async (req, res) => {
     const parsed = reportTableQuerySchema.safeParse(req.query);
-    if (!parsed.success) throw new NotFoundError('Không có bảng báo cáo này.');
+    if (!parsed.success) throw new NotFoundError(msg('report.error.noTable'));
     const period = resolvePeriod(req.query, reports.today());
     const report = await reports.provinceReport(req.user!, period);
     const table = reportTables(report).find((t) => t.key === parsed.data.table)!;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatDate, isCalendarDay } from '../../lib/dates';
+import { msg } from '../../rendering/i18n';
 
 /** The tables of the province report, each downloadable as /admin/reports.csv?table=<key>. */
 export const REPORT_TABLES = [
@@ -38,6 +39,8 @@ export interface ReportPeriod {
   isDefault: boolean;
   /** Set when the query asked for something unusable and the default period is shown instead. */
   notice?: string;
+  /** The same notice as a message token (report.period.*), for the page in the reader's language. */
+  noticeToken?: string;
 }
 
 /** 2026-11-30 + 1 → 2026-12-01, on calendar days (no time zone involved). */
@@ -55,8 +58,8 @@ function monthOf(day: string): { from: string; to: string } {
   return { from: `${day.slice(0, 7)}-01`, to: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10) };
 }
 
-function period(from: string, to: string, isDefault: boolean, notice?: string): ReportPeriod {
-  return { from, to, label: `${formatDate(from)} – ${formatDate(to)}`, isDefault, ...(notice ? { notice } : {}) };
+function period(from: string, to: string, isDefault: boolean, notice?: { text: string; token: string }): ReportPeriod {
+  return { from, to, label: `${formatDate(from)} – ${formatDate(to)}`, isDefault, ...(notice ? { notice: notice.text, noticeToken: notice.token } : {}) };
 }
 
 /**
@@ -66,18 +69,21 @@ function period(from: string, to: string, isDefault: boolean, notice?: string): 
  */
 export function resolvePeriod(query: unknown, today: string): ReportPeriod {
   const month = monthOf(today);
-  const fallback = (notice: string) => period(month.from, month.to, true, notice);
+  const fallback = (text: string, token: string) => period(month.from, month.to, true, { text, token });
   const parsed = reportQuerySchema.safeParse(query ?? {});
   if (!parsed.success) {
-    return fallback('Ngày trong bộ lọc không hợp lệ (cần dạng năm-tháng-ngày, ví dụ 2026-11-01). Đang hiển thị số liệu tháng này.');
+    return fallback(
+      'Ngày trong bộ lọc không hợp lệ (cần dạng năm-tháng-ngày, ví dụ 2026-11-01). Đang hiển thị số liệu tháng này.',
+      msg('report.period.badDate'),
+    );
   }
   const { from, to } = parsed.data;
   if (!from && !to) return period(month.from, month.to, true);
   const start = from ?? monthOf(to!).from;
   const end = to ?? (start > today ? start : today);
-  if (start > end) return fallback('Ngày bắt đầu sau ngày kết thúc. Đang hiển thị số liệu tháng này.');
+  if (start > end) return fallback('Ngày bắt đầu sau ngày kết thúc. Đang hiển thị số liệu tháng này.', msg('report.period.reversed'));
   if (daysBetween(start, end) + 1 > MAX_PERIOD_DAYS) {
-    return fallback(`Mỗi báo cáo tối đa ${MAX_PERIOD_DAYS} ngày. Đang hiển thị số liệu tháng này.`);
+    return fallback(`Mỗi báo cáo tối đa ${MAX_PERIOD_DAYS} ngày. Đang hiển thị số liệu tháng này.`, msg('report.period.tooLong', { days: MAX_PERIOD_DAYS }));
   }
   return period(start, end, false);
 }

@@ -84,7 +84,7 @@ export interface ProvinceReport {
   period: ReportPeriod;
   /** The day "online now" and certificate validity were judged on. */
   asOf: string;
-  productsByGroup: { code: string; name: string; products: number }[];
+  productsByGroup: { code: string; name: string; nameEn: string; products: number }[];
   productsByStars: { bucket: StarBucket; label: string; products: number }[];
   productsByCommune: { commune: string; products: number; sellers: number }[];
   salesByCommune: { commune: string; orders: number; quantity: number; salesVnd: number }[];
@@ -261,12 +261,12 @@ export class ReportsService {
     const sale = [period.from, period.to];
     const [groups, stars, productCommunes, salesCommunes, salesStars, cooperatives, [totals], tax, marketDays, teams] = await Promise.all([
       q.query(
-        `SELECT g.code, g.name_vi AS name, count(p.id)::int AS products
+        `SELECT g.code, g.name_vi AS name, g.name_en AS "nameEn", count(p.id)::int AS products
          FROM categories g
          LEFT JOIN (products p JOIN sellers s ON s.id = p.seller_id JOIN categories c ON c.id = p.category_id)
            ON ${LISTED} AND split_part(c.code, '.', 1) = g.code
          WHERE g.level = 1
-         GROUP BY g.code, g.name_vi, g.position ORDER BY g.position`,
+         GROUP BY g.code, g.name_vi, g.name_en, g.position ORDER BY g.position`,
       ) as Promise<ProvinceReport['productsByGroup']>,
       q.query(`SELECT ${starBucketOn('$1::date')} AS bucket, count(*)::int AS products FROM ${online} GROUP BY 1`, [asOf]) as Promise<
         { bucket: StarBucket; products: number }[]

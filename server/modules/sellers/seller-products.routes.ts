@@ -4,23 +4,17 @@ import type { Csrf } from '../../http/csrf';
 import { AppError, ConflictError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { parseInput } from '../../http/validate';
-import { PRODUCT_STATUS_LABELS, type CatalogService, type Product } from '../catalog';
-import { ADJUSTMENT_REASONS, STOCK_REASON_LABELS } from '../inventory';
+import type { CatalogService, Product } from '../catalog';
+import { ADJUSTMENT_REASONS } from '../inventory';
 import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError, UnsupportedMediaError } from './photo-processing';
 import { editProductSchema, imageParams, moveImageSchema, newProductSchema, productIdParams, stockAdjustmentSchema } from './seller-products.schemas';
 import type { SellerProductsService } from './seller-products.service';
+import { translate, type Language } from '../../rendering/i18n';
 
-/** Messages shown after a redirect (?ok=…): fixed texts, never echoed from the URL. */
-const NOTICES: Record<string, string> = {
-  created: 'Đã tạo sản phẩm (bản nháp). Hãy thêm ảnh rồi đăng bán.',
-  saved: 'Đã lưu thay đổi.',
-  published: 'Sản phẩm đã được đăng bán.',
-  unpublished: 'Sản phẩm đã ngừng bán và trở về bản nháp.',
-  stock: 'Đã cập nhật tồn kho.',
-  photos: 'Đã thêm ảnh.',
-  photo_deleted: 'Đã xoá ảnh.',
-  photo_moved: 'Đã sắp xếp lại ảnh.',
-};
+/** Messages shown after a redirect (?ok=…): fixed texts (seller.notice.<ok>), never echoed from the URL. */
+const NOTICES = new Set(['created', 'saved', 'published', 'unpublished', 'stock', 'photos', 'photo_deleted', 'photo_moved']);
+
+const langOf = (res: Response) => (res.locals.lang ?? 'vi') as Language;
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -92,12 +86,11 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     res.render('sellers/product', {
       title: detail.product.name,
       ...detail,
-      statusLabel: PRODUCT_STATUS_LABELS[detail.product.status],
       lowStock: detail.product.stock <= detail.product.lowStockThreshold,
-      reasons: ADJUSTMENT_REASONS.map((r) => ({ value: r, label: STOCK_REASON_LABELS[r] })),
+      reasons: ADJUSTMENT_REASONS.map((r) => ({ value: r })),
       canAddPhotos: detail.images.length < MAX_PHOTOS_PER_PRODUCT,
       maxPhotos: MAX_PHOTOS_PER_PRODUCT,
-      notice: NOTICES[String(req.query.ok)] ?? undefined,
+      notice: NOTICES.has(String(req.query.ok)) ? translate(langOf(res), `seller.notice.${String(req.query.ok)}`) : undefined,
       ...extra,
     });
   };
@@ -133,15 +126,15 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     const seller = await sellerProducts.approvedSeller(req.user!);
     const products = await sellerProducts.list(req.user!, seller);
     res.render('sellers/products', {
-      title: 'Sản phẩm của tôi',
+      title: translate(langOf(res), 'seller.products.title'),
       seller,
-      products: products.map((p) => ({ ...p, statusLabel: PRODUCT_STATUS_LABELS[p.status] })),
+      products,
     });
   });
 
   router.get('/seller/products/new', async (req, res) => {
     await sellerProducts.approvedSeller(req.user!);
-    res.render('sellers/product-form', await formLocals('Thêm sản phẩm', { stock: '0', lowStockThreshold: '5' }, { isNew: true }));
+    res.render('sellers/product-form', await formLocals(translate(langOf(res), 'seller.form.new'), { stock: '0', lowStockThreshold: '5' }, { isNew: true }));
   });
 
   router.post('/seller/products/new', async (req, res) => {
@@ -149,7 +142,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       const product = await sellerProducts.create(req.user!, parseInput(newProductSchema, formBody(req)));
       res.redirect(303, `/seller/products/${product.id}?ok=created`);
     } catch (err) {
-      renderFormError(res, 'sellers/product-form', err, await formLocals('Thêm sản phẩm', formValues(req), { isNew: true }));
+      renderFormError(res, 'sellers/product-form', err, await formLocals(translate(langOf(res), 'seller.form.new'), formValues(req), { isNew: true }));
     }
   });
 
@@ -161,7 +154,10 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
   router.get('/seller/products/:id/edit', async (req, res) => {
     const { id } = parseInput(productIdParams, req.params);
     const { product } = await sellerProducts.get(req.user!, id);
-    res.render('sellers/product-form', await formLocals(`Sửa: ${product.name}`, productValues(product), { product }));
+    res.render(
+      'sellers/product-form',
+      await formLocals(translate(langOf(res), 'seller.form.editTitle', { name: product.name }), productValues(product), { product }),
+    );
   });
 
   router.post('/seller/products/:id/edit', async (req, res) => {
@@ -176,7 +172,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
         res.status(409).render(
           'sellers/product-form',
           await formLocals(
-            `Sửa: ${product.name}`,
+            translate(langOf(res), 'seller.form.editTitle', { name: product.name }),
             { ...formValues(req), version: String(product.version) },
             {
               product,
@@ -186,7 +182,12 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
         );
         return;
       }
-      renderFormError(res, 'sellers/product-form', err, await formLocals(`Sửa: ${product.name}`, formValues(req), { product }));
+      renderFormError(
+        res,
+        'sellers/product-form',
+        err,
+        await formLocals(translate(langOf(res), 'seller.form.editTitle', { name: product.name }), formValues(req), { product }),
+      );
     }
   });
 

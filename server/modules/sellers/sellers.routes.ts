@@ -13,6 +13,8 @@ import { sellerApplicationSchema, sellerProfileSchema, shippingSchema, taxIdenti
 import type { SellerProductsService } from './seller-products.service';
 import type { SellersService } from './sellers.service';
 
+const langOf = (res: express.Response) => (res.locals.lang ?? 'vi') as Language;
+
 function profileValues(seller: Seller): Record<string, unknown> {
   return {
     cooperativeName: seller.name,
@@ -31,10 +33,14 @@ function profileValues(seller: Seller): Record<string, unknown> {
 /** GET|POST /sellers/apply: a cooperative opens a seller account (pending review). */
 export function sellerApplicationRoutes(sellers: SellersService, csrf: Csrf): Router {
   const router = express.Router();
-  const render = (values: Record<string, unknown>) => ({ title: 'Đăng ký bán hàng', values, ...sellerFormOptions(values) });
+  const render = (values: Record<string, unknown>, res?: express.Response) => ({
+    title: translate(res ? langOf(res) : 'vi', 'seller.apply.title'),
+    values,
+    ...sellerFormOptions(values),
+  });
 
   router.get('/sellers/apply', (req, res) => {
-    res.render('sellers/apply', { ...render({}), signedIn: !!req.user });
+    res.render('sellers/apply', { ...render({}, res), signedIn: !!req.user });
   });
 
   router.post(
@@ -65,7 +71,7 @@ export function sellerAreaRoutes(
   router.get('/seller', async (req, res) => {
     const seller = await sellers.getOwnSeller(req.user!);
     res.render('sellers/dashboard', {
-      title: 'Khu vực người bán',
+      title: translate(langOf(res), 'seller.area'),
       seller,
       ...(await sellerProducts.dashboard(req.user!)),
       recentOrders: seller.status === 'approved' ? await recentOrders(seller.id) : [],
@@ -116,7 +122,7 @@ export function sellerAreaRoutes(
     // The form only for a cooperative that may change it: a suspended one gets its notice (403).
     const seller = await sellers.activeSeller(req.user!);
     res.render('sellers/shipping', {
-      title: 'Phí giao hàng',
+      title: translate(langOf(res), 'seller.shipping.title'),
       seller,
       saved: req.query.ok === '1',
       values: {
@@ -131,7 +137,11 @@ export function sellerAreaRoutes(
       await sellers.updateShipping(req.user!, parseInput(shippingSchema, formBody(req)));
       res.redirect(303, '/seller/shipping?ok=1');
     } catch (err) {
-      renderFormError(res, 'sellers/shipping', err, { title: 'Phí giao hàng', seller: await sellers.getOwnSeller(req.user!), values: formValues(req) });
+      renderFormError(res, 'sellers/shipping', err, {
+        title: translate(langOf(res), 'seller.shipping.title'),
+        seller: await sellers.getOwnSeller(req.user!),
+        values: formValues(req),
+      });
     }
   });
 
@@ -139,7 +149,7 @@ export function sellerAreaRoutes(
     const seller = await sellers.getOwnSeller(req.user!);
     const values = profileValues(seller);
     res.render('sellers/application', {
-      title: 'Hồ sơ hợp tác xã',
+      title: translate(langOf(res), 'seller.app.title'),
       seller,
       statusLabel: SELLER_STATUS_LABELS[seller.status],
       canResubmit: seller.status === 'rejected',
@@ -156,7 +166,7 @@ export function sellerAreaRoutes(
     } catch (err) {
       const values = formValues(req);
       renderFormError(res, 'sellers/application', err, {
-        title: 'Hồ sơ hợp tác xã',
+        title: translate(langOf(res), 'seller.app.title'),
         seller,
         statusLabel: SELLER_STATUS_LABELS[seller.status],
         canResubmit: true,
