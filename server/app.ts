@@ -27,6 +27,7 @@ import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { orderItemReviews, productReviews, reviewRoutes } from './modules/reviews';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
+import { productShipping, sellerShippingRoutes, shippingPublicRoutes } from './modules/shipping';
 import { taxRoutes } from './modules/tax';
 import { sellerBatchRoutes, traceRoutes } from './modules/traceability';
 import { setupViews } from './rendering/view-engine';
@@ -73,6 +74,8 @@ export function createApp(container: Container): Express {
   app.use(languageMiddleware);
   app.use(languageRoutes(config.isProduction));
   app.use('/api/v1', catalogApiRoutes(container.catalog));
+  // The shipping quote API and the product page's "ship to" choice (a cookie): no session.
+  app.use(shippingPublicRoutes(container.shipping, config.isProduction));
   app.use(seoRoutes(container.catalog, config.publicUrl));
   app.use(webhookRoutes(container.paymentIntake));
   // A receipt is public behind its unguessable token: no session read or written.
@@ -82,12 +85,18 @@ export function createApp(container: Container): Express {
 
   const csrf = createCsrf(config);
   // The home page also shows the running or next market day (one indexed read).
-  // A product page with reviews also reads its histogram and newest reviews (reviews module).
+  // A product page with reviews also reads its histogram and newest reviews (reviews module), and,
+  // once the visitor chose a province, the fee to it (shipping module).
+  const reviewsBlock = productReviews(container.reviews);
+  const shippingLine = productShipping(container.shipping);
   const catalog = catalogRoutes(
     container.catalog,
     config.publicUrl,
     async () => ({ nextMarketDay: await container.marketDays.next() }),
-    productReviews(container.reviews),
+    async (product, query, req) => {
+      const [reviews, shipping] = await Promise.all([reviewsBlock(product, query), shippingLine(product, query, req)]);
+      return { locals: { ...reviews.locals, ...shipping.locals }, jsonLdReviews: reviews.jsonLdReviews };
+    },
   );
   const marketDays = marketDayPublicRoutes(container.marketDays, config.publicUrl);
   const sessionCookie = sessionCookieName(config);
@@ -117,6 +126,8 @@ export function createApp(container: Container): Express {
 
   app.use(accountsRoutes(container.accounts, csrf, (user) => container.orders.listForBuyer(user)));
   app.use(sellerApplicationRoutes(container.sellers, csrf));
+  // The cooperative's fee table: before the seller area, whose older flat-fee page it replaces.
+  app.use(sellerShippingRoutes(container.shipping));
   app.use(
     sellerAreaRoutes(
       container.sellers,

@@ -20,6 +20,7 @@ import { ProductImportService } from './modules/product-import';
 import { ReportsService } from './modules/reports';
 import { ReviewsService } from './modules/reviews';
 import { SellerProductsService, SellersService } from './modules/sellers';
+import { ShippingService } from './modules/shipping';
 import { TaxReportsService, TaxService } from './modules/tax';
 import { TeamsService } from './modules/teams';
 import { TraceabilityService } from './modules/traceability';
@@ -72,6 +73,8 @@ export interface Container {
   photoSlots: ConcurrencyLimit;
   /** Verified-buyer reviews: the one writer of reviews and of the product_ratings aggregate. */
   reviews: ReviewsService;
+  /** Shipping fees by destination and weight: the one writer of seller_shipping_rates; cart, checkout and the quote API ask it. */
+  shipping: ShippingService;
 }
 
 export function buildContainer(deps: {
@@ -92,7 +95,8 @@ export function buildContainer(deps: {
   const sellers = new SellersService(deps.dataSource, accounts, audit, (manager, seller, actorUserId, reason) =>
     orderLifecycle.settleForSuspendedSeller(manager, seller, actorUserId, reason),
   );
-  const cart = new CartService(deps.dataSource, media);
+  const shipping = new ShippingService(deps.dataSource, sellers);
+  const cart = new CartService(deps.dataSource, media, shipping);
   const { mailTransport, ...rest } = deps;
   const photoSlots = new ConcurrencyLimit(deps.config.photoProcessing.maxConcurrent, deps.config.photoProcessing.maxWaiting);
   // Card payments only when STRIPE_* is configured; without it the card pages say so and no refund is `requested`.
@@ -133,6 +137,7 @@ export function buildContainer(deps: {
     productModeration: new ProductModerationService(deps.dataSource, products, audit, clock),
     productImports: new ProductImportService(deps.dataSource, sellers, catalog, products, stock),
     cart,
+    shipping,
     orders,
     orderLifecycle,
     paymentIntake,

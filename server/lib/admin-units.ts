@@ -20,7 +20,12 @@ export const laoCaiCommunes: readonly string[] = Object.freeze(
     .sort((a, b) => a.localeCompare(b, 'vi')),
 );
 
-export const provinces: readonly string[] = Object.freeze(readJson<ProvinceFile>('vn-provinces-2025.json').provinces.map((p) => p.name));
+/** The 34 provinces of 2025 with their codes, in the file's order. */
+export const provinceList: readonly { code: string; name: string }[] = Object.freeze(
+  readJson<ProvinceFile>('vn-provinces-2025.json').provinces.map((p) => Object.freeze({ code: p.code, name: p.name })),
+);
+
+export const provinces: readonly string[] = Object.freeze(provinceList.map((p) => p.name));
 
 const communeSet = new Set(laoCaiCommunes);
 export function isLaoCaiCommune(name: string): boolean {

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors';
 import { MAX_ORDER_TOTAL_VND, formatVnd } from '../../lib/money';
 import type { MediaStorage } from '../../storage/media-storage';
 import { COVER_JOIN, LISTED, imageVariantName } from '../catalog';
+import type { Destination, ShippingService } from '../shipping';
 
 /** Whose cart: a signed-in buyer's, or a guest's found through the session. */
 export interface CartOwner {
@@ -29,6 +30,8 @@ export interface CartLine {
   priceVnd: number;
   stock: number;
   lineTotalVnd: number;
+  /** The line's packed weight (the product's weight × quantity). */
+  weightGrams: number;
   imageUrl: string | null;
   /** What changed since the buyer added it; any of these blocks checkout until accepted. */
   priceChanged: boolean;
@@ -46,6 +49,11 @@ export interface CartGroup {
   shippingFeeVnd: number;
   freeShippingThresholdVnd: number | null;
   totalVnd: number;
+  /** The parcel's weight (lines still for sale) and its zone once a destination is known (shipping module). */
+  weightGrams: number;
+  shippingZone: string | null;
+  /** The fee depends on the destination (a zone table) and none was given: counted as 0 until checkout. */
+  shippingPending: boolean;
 }
 
 export interface CartView {
@@ -75,6 +83,7 @@ interface LineRow {
   seller_slug: string;
   shipping_fee_vnd: number;
   free_shipping_threshold_vnd: number | null;
+  weight_grams: number;
   cover_key: string | null;
 }
 
@@ -101,6 +110,8 @@ export class CartService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly media: MediaStorage,
+    /** Fees by destination and weight; without it, each cooperative's flat fee (shippingFee above). */
+    private readonly shipping?: ShippingService,
   ) {}
 
   /** The cart id for an owner; with `create`, makes one (a guest's id then goes into their session). */
@@ -203,20 +214,21 @@ export class CartService {
     });
   }
 
-  async view(owner: CartOwner): Promise<CartView> {
+  /** `destination`: where the parcels go, when known (checkout's form); fees of zone tables wait for it. */
+  async view(owner: CartOwner, destination: Destination | null = null): Promise<CartView> {
     const cartId = await this.cartId(owner, false);
     const empty: CartView = { cartId, groups: [], itemCount: 0, itemsTotalVnd: 0, shippingTotalVnd: 0, totalVnd: 0, blocked: false, limitNotice: null };
     if (!cartId) return empty;
-    return this.viewOf(this.dataSource.manager, cartId);
+    return this.viewOf(this.dataSource.manager, cartId, destination);
   }
 
   /** Lines with today's facts; used by the cart page and, inside its transaction, by checkout. */
-  async viewOf(manager: EntityManager, cartId: number): Promise<CartView> {
+  async viewOf(manager: EntityManager, cartId: number, destination: Destination | null = null): Promise<CartView> {
     const rows = (await manager.query(
       `SELECT ci.product_id, p.name, p.slug, p.unit, ci.quantity, ci.seen_price_vnd, p.price_vnd, p.stock,
               (${LISTED}) AS listed,
               s.id AS seller_id, s.name AS seller_name, s.slug AS seller_slug, s.shipping_fee_vnd, s.free_shipping_threshold_vnd,
-              img.storage_key AS cover_key
+              p.weight_grams, img.storage_key AS cover_key
        FROM cart_items ci JOIN products p ON p.id = ci.product_id JOIN sellers s ON s.id = p.seller_id ${COVER_JOIN}
        WHERE ci.cart_id = $1 ORDER BY s.name, s.id, ci.added_at, ci.product_id`,
       [cartId],
@@ -234,6 +246,7 @@ export class CartService {
         priceVnd: r.price_vnd,
         stock: r.stock,
         lineTotalVnd: r.price_vnd * r.quantity,
+        weightGrams: r.weight_grams * r.quantity,
         imageUrl: r.cover_key ? this.media.url(imageVariantName(r.cover_key, 400)) : null,
         priceChanged: r.seen_price_vnd !== r.price_vnd,
         unavailable: !r.listed,
@@ -252,16 +265,30 @@ export class CartService {
           shippingFeeVnd: 0,
           freeShippingThresholdVnd: r.free_shipping_threshold_vnd,
           totalVnd: 0,
+          weightGrams: 0,
+          shippingZone: null,
+          shippingPending: false,
         };
         groups.set(r.seller_id, group);
       }
       group.lines.push(line);
-      if (!line.unavailable && !line.soldOut) group.itemsTotalVnd += line.lineTotalVnd;
+      if (!line.unavailable && !line.soldOut) {
+        group.itemsTotalVnd += line.lineTotalVnd;
+        group.weightGrams += line.weightGrams;
+      }
       group.shippingFeeVnd = r.shipping_fee_vnd; // the fee itself; settled below once the subtotal is known
     }
     const list = [...groups.values()];
+    const quotes = this.shipping ? await this.shipping.quoteParcels(manager, list, destination) : null;
     for (const g of list) {
-      g.shippingFeeVnd = shippingFee(g.itemsTotalVnd, g.shippingFeeVnd, g.freeShippingThresholdVnd);
+      if (quotes) {
+        const quote = quotes.get(g.sellerId);
+        g.shippingFeeVnd = quote?.feeVnd ?? 0;
+        g.shippingPending = quote?.feeVnd === null;
+        g.shippingZone = quote?.zone ?? null;
+      } else {
+        g.shippingFeeVnd = shippingFee(g.itemsTotalVnd, g.shippingFeeVnd, g.freeShippingThresholdVnd);
+      }
       g.totalVnd = g.itemsTotalVnd + g.shippingFeeVnd;
     }
     const itemsTotalVnd = list.reduce((a, g) => a + g.itemsTotalVnd, 0);

@@ -13,7 +13,11 @@ function slugParam(req: Request): string {
 }
 
 /** What other modules add to a product page (the reviews module: its block's locals and the reviews for JSON-LD). */
-export type ProductExtras = (product: ProductDetail, query: unknown) => Promise<{ locals: Record<string, unknown>; jsonLdReviews: JsonLdReview[] }>;
+export type ProductExtras = (
+  product: ProductDetail,
+  query: unknown,
+  req?: Request,
+) => Promise<{ locals: Record<string, unknown>; jsonLdReviews: JsonLdReview[] }>;
 
 /**
  * Public HTML pages: they read only, and never start a session. `homeExtras` adds what other modules
@@ -49,7 +53,7 @@ export function catalogRoutes(
   router.get('/products/:slug', async (req, res) => {
     const slug = slugParam(req);
     const product = await catalog.getProduct(slug);
-    const extras = await productExtras(product, req.query);
+    const extras = await productExtras(product, req.query, req);
     res.render('catalog/product', {
       title: product.name,
       product,

@@ -7,6 +7,7 @@ import { laoCaiCommunes, provinces } from '../../lib/admin-units';
 import { translate, type Language } from '../../rendering/i18n';
 import { requireRole, requireSignedIn, type SessionUser } from '../accounts';
 import { cartOwner, type CartService, type CartView } from '../cart';
+import { formatWeight } from '../shipping';
 import { SELLER_ORDER_STATUSES } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
 import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema, takeBatchPicks } from './orders.schemas';
@@ -29,7 +30,11 @@ export function orderRoutes(deps: {
   const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => ({
     title: 'Thanh toán',
     hideStickyCart: true,
-    cart: cartView ?? (await cart.view(cartOwner(req))),
+    // Each parcel's fee to the address on the form (Lào Cai until the buyer picks another province).
+    cart: withParcelWeights(
+      cartView ?? (await cart.view(cartOwner(req), { province: String(values.province ?? LAO_CAI), commune: String(values.commune ?? '') })),
+    ),
+    shipToProvince: String(values.province ?? LAO_CAI),
     values,
     provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
     laoCaiCommunes,
@@ -52,6 +57,11 @@ export function orderRoutes(deps: {
   });
 
   router.post('/checkout', requireSignedIn, async (req, res) => {
+    // "Cập nhật phí giao": the same page with each parcel's fee to the address now on the form; nothing is written.
+    if (formBody(req).intent === 'quote') {
+      res.render('orders/checkout', { ...(await checkoutLocals(req, formValues(req))), feesUpdated: true });
+      return;
+    }
     try {
       const input = parseInput(checkoutSchema, formBody(req));
       if (!paymentMethods.includes(input.paymentMethod)) throw new ValidationError({ paymentMethod: 'Cách thanh toán này chưa được hỗ trợ.' });
@@ -77,6 +87,11 @@ export function orderRoutes(deps: {
   });
 
   return router;
+}
+
+/** The checkout's parcels with their weight as the summary shows it ("1,2 kg"). */
+function withParcelWeights(view: CartView) {
+  return { ...view, groups: view.groups.map((g) => ({ ...g, weightLabel: formatWeight(g.weightGrams) })) };
 }
 
 /**

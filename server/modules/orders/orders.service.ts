@@ -208,7 +208,8 @@ export class OrdersService {
     // One checkout per cart at a time: a double click waits, then finds the cart empty.
     const cartId = await this.cart.lockCart(manager, owner);
     if (!cartId) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.');
-    const view = await this.cart.viewOf(manager, cartId);
+    // The fees are worked out here, from the address, whatever the page showed (a posted fee is not a field).
+    const view = await this.cart.viewOf(manager, cartId, { province: input.province, commune: input.commune });
     if (view.groups.length === 0) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.', view);
     if (view.blocked) {
       const problems = view.groups.flatMap((g) =>

@@ -196,11 +196,18 @@ export class SellersService {
     });
   }
 
-  /** The cooperative's own delivery terms: a flat fee per order, free from an optional amount. */
-  async updateShipping(actor: Actor, input: { shippingFeeVnd: number; freeShippingThresholdVnd?: number }): Promise<void> {
+  /**
+   * The cooperative's own delivery terms: a flat fee per order, free from an optional amount. The
+   * shipping module calls it in the transaction that also writes the cooperative's zone table (`manager`).
+   */
+  async updateShipping(
+    actor: Actor,
+    input: { shippingFeeVnd: number; freeShippingThresholdVnd?: number },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     const seller = await this.activeSeller(actor);
     // Conditional on the status: a suspension committed since the check above wins.
-    const [, changed] = (await this.dataSource.query(
+    const [, changed] = (await manager.query(
       `UPDATE sellers SET shipping_fee_vnd = $2, free_shipping_threshold_vnd = $3, updated_at = now() WHERE id = $1 AND status = 'approved'`,
       [seller.id, input.shippingFeeVnd, input.freeShippingThresholdVnd ?? null],
     )) as [unknown, number];
