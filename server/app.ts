@@ -13,11 +13,12 @@ import { languageMiddleware, languageRoutes } from './http/language';
 import { refuseNulInBody, refuseNulInUrl } from './http/refuse-nul';
 import { sessionCookieName, sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
-import { accountsRoutes, loadCurrentUser } from './modules/accounts';
+import { accountsRoutes, loadCurrentUser, notificationChoicesRoutes } from './modules/accounts';
 import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
+import { notificationsAdminRoutes } from './modules/notifications';
 import { actingRoutes, loadActingContext, teamAdminRoutes, teamMemberRoutes } from './modules/teams';
 import { buyerOrderPage, orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
@@ -136,6 +137,8 @@ export function createApp(container: Container): Express {
       (id) => container.reports.stallTakingsToday(id),
     ),
   );
+  // After the seller area's guard (a suspended cooperative's /seller writes are refused there first).
+  app.use(notificationChoicesRoutes(container.accounts));
   app.use(sellerOrderRoutes(container.orders));
   app.use(posRoutes(container.pos));
   app.use(cartRoutes(container.cart));
@@ -158,6 +161,7 @@ export function createApp(container: Container): Express {
   app.use(sellerBatchRoutes(container.traceability));
   app.use(reportRoutes(container.reports));
   app.use(taxRoutes(container.taxReports));
+  app.use(notificationsAdminRoutes(container.notificationsAdmin));
   app.use(marketDayAdminRoutes(container.marketDays));
   app.use(marketDaySellerRoutes(container.marketDays));
   app.use(teamAdminRoutes(container.teams));

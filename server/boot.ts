@@ -56,8 +56,9 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
       });
       if (added) logger.info({ products: added }, 'demo catalogue loaded');
     }
-    // Background work: mail from the outbox, and unpaid orders past their reservation.
+    // Background work: mail and Zalo messages from their outboxes, and unpaid orders past their reservation.
     container.mailWorker.start();
+    container.zaloWorker.start();
     const sweeper = setInterval(
       () =>
         void Promise.all([container.orders.expireOverdue(), container.refunds.processRequested()]).catch((err) =>
@@ -81,6 +82,7 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
       (stopping ??= (async () => {
         clearInterval(sweeper);
         await container.mailWorker.stop();
+        await container.zaloWorker.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -11,7 +11,7 @@ import { CartService } from './modules/cart';
 import { CatalogService, ProductService } from './modules/catalog';
 import { StockService } from './modules/inventory';
 import { MarketDaysService } from './modules/market';
-import { MailWorker } from './modules/notifications';
+import { MailWorker, NotificationsAdminService, ZaloNotifier, ZaloWorker } from './modules/notifications';
 import { OrderLifecycle, OrdersService } from './modules/orders';
 import { PayPageService, PaymentIntakeService, RefundsService, StripeGateway } from './modules/payments';
 import { PayoutsService } from './modules/payouts';
@@ -47,6 +47,10 @@ export interface Container {
   /** The one writer of orders, seller orders and their events: every status move goes through it. */
   orderLifecycle: OrderLifecycle;
   mailWorker: MailWorker;
+  /** Sends the Zalo ZNS outbox (issue 21); idle without ZALO_ZNS_ACCESS_TOKEN. */
+  zaloWorker: ZaloWorker;
+  /** The admin's view of messages that failed, fell back to email or are being retried. */
+  notificationsAdmin: NotificationsAdminService;
   /** Money in: Stripe and bank webhooks, the return from Stripe, an admin's manual record. */
   paymentIntake: PaymentIntakeService;
   /** Money back, and the worker that sends card refunds (run by the sweeper in boot.ts). */
@@ -105,7 +109,14 @@ export function buildContainer(deps: {
   // Withholding happens in the paying transaction: the lifecycle calls the tax module, which writes the ledger through payouts.
   const tax = new TaxService(deps.dataSource, payouts, clock);
   // A stall sale is handed over when paid: the lifecycle credits it to the payout ledger then.
-  const orderLifecycle: OrderLifecycle = new OrderLifecycle(stock, tax, deps.config.publicUrl, payouts);
+  // Zalo is told of the same order news as mail, in the same transaction (nothing without ZALO_ZNS_ACCESS_TOKEN).
+  const orderLifecycle: OrderLifecycle = new OrderLifecycle(
+    stock,
+    tax,
+    deps.config.publicUrl,
+    payouts,
+    new ZaloNotifier(deps.config.zalo, deps.config.publicUrl),
+  );
   const refunds = new RefundsService(deps.dataSource, orderLifecycle, payouts, tax, audit, stripe, deps.logger);
   const traceability = new TraceabilityService(deps.dataSource, sellers, stock, clock, deps.config.publicUrl);
   const orders = new OrdersService(
@@ -153,6 +164,8 @@ export function buildContainer(deps: {
     teams: new TeamsService(deps.dataSource, audit, clock, sellers),
     reviews: new ReviewsService(deps.dataSource, sellers, audit, clock),
     taxReports: new TaxReportsService(deps.dataSource, audit, clock, deps.config.publicUrl),
+    zaloWorker: new ZaloWorker(deps.dataSource, deps.config.zalo, deps.logger),
+    notificationsAdmin: new NotificationsAdminService(deps.dataSource, deps.config.zalo !== null),
     mailWorker: new MailWorker(deps.dataSource, mailTransport ?? MailWorker.transportFor(deps.config.smtpUrl, deps.config.mailDir), deps.logger),
   };
 }

@@ -38,6 +38,9 @@ const envSchema = z.object({
   PHOTO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(32).default(2),
   PHOTO_MAX_WAITING: z.coerce.number().int().min(0).max(100).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ZALO_ZNS_ACCESS_TOKEN: optionalString,
+  ZALO_ZNS_API_BASE: z.string().url().optional(),
+  ZALO_ZNS_TEMPLATES: optionalString,
   /** Where uploads and generated covers go: `local` (MEDIA_DIR, the default) or `s3` (the S3_* variables). */
   MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -79,8 +82,38 @@ export interface Config {
   catalogCacheSeconds: number;
   /** Photo uploads decoded at once (a 40-megapixel photo takes ~160 MB) and allowed to wait; more get 503. */
   photoProcessing: { maxConcurrent: number; maxWaiting: number };
+  /** Zalo ZNS notifications: on when ZALO_ZNS_ACCESS_TOKEN is set; an event without a template goes by email only. */
+  zalo: ZaloConfig | null;
   /** MEDIA_STORAGE=s3: the bucket that holds the photos instead of mediaDir. */
   s3: S3Settings | null;
+}
+
+/** The events Zalo may announce, named as in ZALO_ZNS_TEMPLATES. */
+export const ZALO_EVENTS = ['order_placed', 'order_paid', 'seller_new_order', 'order_shipped', 'stall_sale_paid'] as const;
+export type ZaloEvent = (typeof ZALO_EVENTS)[number];
+
+export interface ZaloConfig {
+  accessToken: string;
+  /** ZALO_ZNS_API_BASE, without a trailing slash (unset: Zalo's business API). */
+  apiBase: string;
+  templates: Partial<Record<ZaloEvent, string>>;
+}
+
+/** `order_placed=123,order_paid=456`: each known event at most once, each with an id. */
+function parseZaloTemplates(spec: string | undefined): Partial<Record<ZaloEvent, string>> {
+  const templates: Partial<Record<ZaloEvent, string>> = {};
+  const pairs = (spec ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const pair of pairs) {
+    const [event, id, ...rest] = pair.split('=').map((p) => p.trim());
+    if (!(ZALO_EVENTS as readonly string[]).includes(event) || !id || rest.length > 0 || templates[event as ZaloEvent]) {
+      throw new ConfigError(`ZALO_ZNS_TEMPLATES: "${pair}" is not <event>=<template id> with an event among ${ZALO_EVENTS.join(', ')}`);
+    }
+    templates[event as ZaloEvent] = id;
+  }
+  return templates;
 }
 
 export class ConfigError extends Error {}
@@ -151,6 +184,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     demo,
     catalogCacheSeconds: env.CATALOG_CACHE_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 30),
     photoProcessing: { maxConcurrent: env.PHOTO_MAX_CONCURRENT, maxWaiting: env.PHOTO_MAX_WAITING },
+    zalo: env.ZALO_ZNS_ACCESS_TOKEN
+      ? {
+          accessToken: env.ZALO_ZNS_ACCESS_TOKEN,
+          apiBase: (env.ZALO_ZNS_API_BASE ?? 'https://business.openapi.zalo.me').replace(/\/$/, ''),
+          templates: parseZaloTemplates(env.ZALO_ZNS_TEMPLATES),
+        }
+      : null,
     s3,
   });
 }

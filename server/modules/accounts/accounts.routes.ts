@@ -68,6 +68,7 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
       orders: await orderList(req.user!),
       passwordChanged: req.query.changed === 'password',
       sessionsEnded: req.query.changed === 'sessions',
+      notificationsSaved: req.query.changed === 'notifications',
     });
   });
 

@@ -120,6 +120,18 @@ export class AccountsService {
     await endSessionsOf(this.dataSource.manager, actor.id);
   }
 
+  /**
+   * The account's notification channels (issue 21): email and Zalo, each on or off. They govern order
+   * and sale news; mail that keeps the account safe is marked essential and sent regardless.
+   */
+  async setNotificationChoices(actor: Actor, choices: { notifyEmail: boolean; notifyZalo: boolean }): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET notify_email = $2, notify_zalo = $3, updated_at = now() WHERE id = $1`, [
+      actor.id,
+      choices.notifyEmail,
+      choices.notifyZalo,
+    ]);
+  }
+
   /** `npm run admin:create`: creates an admin, or promotes and resets an existing account. */
   async createAdmin(input: { email: string; password: string; fullName: string }): Promise<SessionUser> {
     const hash = await hashPassword(input.password);
@@ -141,5 +153,6 @@ async function endSessionsOf(manager: EntityManager, userId: number): Promise<vo
 }
 
 function toSessionUser(user: User): SessionUser {
-  return { id: user.id, email: user.email, fullName: user.fullName, phone: user.phone, role: user.role };
+  const { id, email, fullName, phone, role, notifyEmail, notifyZalo } = user;
+  return { id, email, fullName, phone, role, notifyEmail, notifyZalo };
 }

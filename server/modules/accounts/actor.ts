@@ -17,6 +17,9 @@ export interface SessionUser extends Actor {
   email: string | null;
   fullName: string;
   phone: string | null;
+  /** Notification channels (shown on /account and the seller profile); always there on a signed-in request's user. */
+  notifyEmail?: boolean;
+  notifyZalo?: boolean;
 }
 
 /** What a team member acting for a household may never do: bank details, tax identification, password, phone, payouts. */

@@ -1,5 +1,6 @@
 export { AccountsService, LoginFailedError } from './accounts.service';
 export { accountsRoutes, homeFor } from './accounts.routes';
+export { notificationChoicesRoutes } from './notification-choices.routes';
 export { loadCurrentUser, requireRole, requireSignedIn } from './auth.middleware';
 export { signUpHandler } from './sign-in';
 export { LoginThrottle, TooManyAttemptsError } from './login-throttle';

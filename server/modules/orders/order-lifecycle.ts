@@ -31,6 +31,11 @@ export interface PaidHook {
   orderPaid(manager: EntityManager, orderId: number): Promise<void>;
 }
 
+/** Channels beside mail (Zalo ZNS): told of the same news in the same transaction as the move and its mail. */
+export interface OrderNotifier {
+  orderEvent(manager: EntityManager, orderId: number, event: OrderEvent, extra?: { sellerOrderId?: number; trackingNo?: string }): Promise<void>;
+}
+
 export interface Moved {
   id: number;
   orderId: number;
@@ -79,6 +84,8 @@ export class OrderLifecycle {
     private readonly publicUrl: string,
     /** The payout ledger: a stall sale is handed over when it is paid, so its part is credited then. */
     private readonly ledger: DeliveryLedger,
+    /** Zalo notifications (issue 21): queued beside each mail, in the same transaction. */
+    private readonly notifier: OrderNotifier | null = null,
   ) {}
 
   /**
@@ -124,6 +131,7 @@ export class OrderLifecycle {
       if (mail) {
         const extra = move.kind === 'sellerOrder' ? { sellerOrderId: row.id, trackingNo: move.trackingNo } : { reason: by.tellBuyer };
         await queueOrderEmails(manager, await this.facts(manager, row.orderId), mail, extra);
+        await this.notifier?.orderEvent(manager, row.orderId, mail, extra);
       }
     }
     return moved;
@@ -147,6 +155,7 @@ export class OrderLifecycle {
       actorId,
     ]);
     await queueOrderEmails(manager, await this.facts(manager, orderId), 'placed');
+    await this.notifier?.orderEvent(manager, orderId, 'placed');
   }
 
   private async facts(manager: EntityManager, orderId: number) {
