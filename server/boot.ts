@@ -25,38 +25,26 @@ export interface RunningStore {
   stop: () => Promise<void>;
 }
 
-/** config → database (embedded or DATABASE_URL) → migrations → demo seed → listen. */
-export async function startStore(config: Readonly<Config>, logger: Logger): Promise<RunningStore> {
-  const database = await openDatabase(config, logger);
+/** How a worker of a cluster starts (server/cluster.ts): the primary opened and prepared the database. */
+export interface WorkerStart {
+  database: DatabaseHandle;
+  /** This worker's share of the connection budget. */
+  poolSize: number;
+}
+
+/** config → database (embedded or DATABASE_URL) → migrations → demo seed → listen. A cluster worker only listens. */
+export async function startStore(config: Readonly<Config>, logger: Logger, worker?: WorkerStart): Promise<RunningStore> {
+  const database = worker?.database ?? (await openDatabase(config, logger));
   let dataSource: DataSource | undefined;
   try {
-    dataSource = createDataSource({ url: database.url });
+    dataSource = createDataSource({ url: database.url, poolSize: worker?.poolSize ?? config.databasePoolSize });
     await dataSource.initialize();
     const ds = dataSource;
-    const applied = await runMigrations(ds);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-    if (config.isProduction) await refuseDemoLoginsWithPublishedPasswords(ds);
-    const container = buildContainer({ config, dataSource: ds, logger });
-    if (config.seedDemo) {
-      const added = await withStartupLock(ds, async () => {
-        const count = await seedDemoCatalogue(ds, container.media);
-        // Production may load the catalogue, never the logins the README publishes.
-        if (config.demo) await seedDemoAccounts(ds);
-        // A digital team in Sa Pa with the demo member and a household it assists (the member is a published login).
-        if (config.demo) await seedDemoTeam(ds);
-        // A household's paid order, withheld the real way, so /admin/tax has something to show.
-        if (config.demo && config.vietqr) await seedDemoTaxSale(container);
-        // Reviews from demo buyers on delivered orders (never in production: they are not real buyers' words).
-        if (config.demo) await seedDemoReviews(container);
-        // A market day running today in Sa Pa, again on a start on a later day.
-        await seedDemoMarketDay(ds);
-        // Batches with trace pages for the demo cooperative's honey (/trace/DEMO-LT1-2604).
-        await seedDemoBatches(ds);
-        return count;
-      });
-      if (added) logger.info({ products: added }, 'demo catalogue loaded');
-    }
+    const container = worker ? buildContainer({ config, dataSource: ds, logger }) : await prepareDatabase(ds, config, logger);
     // Background work: mail and Zalo messages from their outboxes, and unpaid orders past their reservation.
+    // It runs in every worker of a cluster (and in every instance): each job is claimed with FOR UPDATE
+    // SKIP LOCKED (outbox rows, overdue orders, requested refunds), so no two workers take the same row
+    // and each piece of work happens once.
     container.mailWorker.start();
     container.zaloWorker.start();
     const sweeper = setInterval(
@@ -96,4 +84,36 @@ export async function startStore(config: Readonly<Config>, logger: Logger): Prom
     await database.stop();
     throw err;
   }
+}
+
+/**
+ * The one-time work of a start, under the start-up lock (several instances may start together):
+ * migrations, the production guard, the demo seed. Done by the process that opened the database (the
+ * cluster's primary, or the store itself with one worker). Returns the container it seeded with.
+ */
+export async function prepareDatabase(ds: DataSource, config: Readonly<Config>, logger: Logger): Promise<Container> {
+  const applied = await runMigrations(ds);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (config.isProduction) await refuseDemoLoginsWithPublishedPasswords(ds);
+  const container = buildContainer({ config, dataSource: ds, logger });
+  if (config.seedDemo) {
+    const added = await withStartupLock(ds, async () => {
+      const count = await seedDemoCatalogue(ds, container.media);
+      // Production may load the catalogue, never the logins the README publishes.
+      if (config.demo) await seedDemoAccounts(ds);
+      // A digital team in Sa Pa with the demo member and a household it assists (the member is a published login).
+      if (config.demo) await seedDemoTeam(ds);
+      // A household's paid order, withheld the real way, so /admin/tax has something to show.
+      if (config.demo && config.vietqr) await seedDemoTaxSale(container);
+      // Reviews from demo buyers on delivered orders (never in production: they are not real buyers' words).
+      if (config.demo) await seedDemoReviews(container);
+      // A market day running today in Sa Pa, again on a start on a later day.
+      await seedDemoMarketDay(ds);
+      // Batches with trace pages for the demo cooperative's honey (/trace/DEMO-LT1-2604).
+      await seedDemoBatches(ds);
+      return count;
+    });
+    if (added) logger.info({ products: added }, 'demo catalogue loaded');
+  }
+  return container;
 }

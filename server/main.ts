@@ -1,4 +1,6 @@
-import { startStore, type RunningStore } from './boot';
+import cluster from 'node:cluster';
+import { startStore } from './boot';
+import { runWorker, startPrimary } from './cluster';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { DEMO_ACCOUNTS } from './seed/demo-accounts';
@@ -7,8 +9,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // A worker of WEB_CONCURRENCY > 1: the primary prepared the database and coordinates its stop.
+  if (cluster.isWorker) return runWorker(config, logger);
   // eslint-disable-next-line prefer-const -- CASE: a signal during boot runs shutdown() before the store exists
-  let store: RunningStore | undefined;
+  let store: { url: string; embedded: boolean; stop: () => Promise<void> } | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -22,16 +26,22 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  store = await startStore(config, logger);
+  // One worker: the store runs in this process. More: this process opens the database, forks and keeps them.
+  const running =
+    config.workers > 1
+      ? await startPrimary(config, logger)
+      : await startStore(config, logger).then((s) => ({ url: s.url, embedded: s.database.embedded, stop: s.stop }));
+  store = running;
   if (stopping) return;
   const lines = [
     '',
-    `  Chợ OCOP đang chạy tại ${store.url}  (sẵn sàng sau ${((Date.now() - started) / 1000).toFixed(1)} giây)`,
-    `  Cơ sở dữ liệu: ${store.database.embedded ? `PostgreSQL nhúng trong ${config.dataDir}/db` : 'DATABASE_URL'}`,
+    `  Chợ OCOP đang chạy tại ${running.url}  (sẵn sàng sau ${((Date.now() - started) / 1000).toFixed(1)} giây)`,
+    `  Cơ sở dữ liệu: ${running.embedded ? `PostgreSQL nhúng trong ${config.dataDir}/db` : 'DATABASE_URL'}`,
     // Never in production: there the demo logins do not exist (and their passwords must not be printed).
     ...(config.demo
       ? ['  Tài khoản trình diễn (demo logins):', ...Object.entries(DEMO_ACCOUNTS).map(([role, a]) => `    ${role.padEnd(7)} ${a.email}  /  ${a.password}`)]
       : []),
+    ...(config.workers > 1 ? [`  ${config.workers} tiến trình (workers, WEB_CONCURRENCY)`] : []),
     '  Nhấn Ctrl-C để dừng.',
     '',
   ];

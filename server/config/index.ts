@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../lib/paths';
@@ -41,6 +42,10 @@ const envSchema = z.object({
   ZALO_ZNS_ACCESS_TOKEN: optionalString,
   ZALO_ZNS_API_BASE: z.string().url().optional(),
   ZALO_ZNS_TEMPLATES: optionalString,
+  /** Worker processes sharing the port (node:cluster); default every CPU in production, 1 otherwise. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** PostgreSQL connections the whole store (all its workers together) may open. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /** Where uploads and generated covers go: `local` (MEDIA_DIR, the default) or `s3` (the S3_* variables). */
   MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -84,6 +89,10 @@ export interface Config {
   photoProcessing: { maxConcurrent: number; maxWaiting: number };
   /** Zalo ZNS notifications: on when ZALO_ZNS_ACCESS_TOKEN is set; an event without a template goes by email only. */
   zalo: ZaloConfig | null;
+  /** WEB_CONCURRENCY: worker processes (1: the store runs in this process, no cluster). */
+  workers: number;
+  /** DATABASE_POOL_SIZE: the connection budget of all workers together (unset: see server/cluster.ts). */
+  databasePoolSize?: number;
   /** MEDIA_STORAGE=s3: the bucket that holds the photos instead of mediaDir. */
   s3: S3Settings | null;
 }
@@ -191,6 +200,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
           templates: parseZaloTemplates(env.ZALO_ZNS_TEMPLATES),
         }
       : null,
+    workers: env.WEB_CONCURRENCY ?? (isProduction ? os.availableParallelism() : 1),
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     s3,
   });
 }
