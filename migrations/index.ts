@@ -14,6 +14,7 @@ import { PhoneSignIn1764410000000 } from './1764410000000-PhoneSignIn';
 import { TrustAndSupply1764500000000 } from './1764500000000-TrustAndSupply';
 import { ZaloNotifications1764610000000 } from './1764610000000-ZaloNotifications';
 import { ShippingFees1764600000000 } from './1764600000000-ShippingFees';
+import { UserLanguage1764620000000 } from './1764620000000-UserLanguage';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   TrustAndSupply1764500000000,
   ZaloNotifications1764610000000,
   ShippingFees1764600000000,
+  UserLanguage1764620000000,
 ];

@@ -73,7 +73,8 @@ export function createApp(container: Container): Express {
 
   app.use(cookieParser());
   app.use(languageMiddleware);
-  app.use(languageRoutes(config.isProduction));
+  // A visitor with a session switches language after the session is loaded (their account remembers it).
+  app.use(languageRoutes(config.isProduction, { defer: (req) => Boolean(req.cookies[sessionCookieName(config)]) }));
   app.use('/api/v1', catalogApiRoutes(container.catalog));
   // The shipping quote API and the product page's "ship to" choice (a cookie): no session.
   app.use(shippingPublicRoutes(container.shipping, config.isProduction));
@@ -122,6 +123,13 @@ export function createApp(container: Container): Express {
   app.use(loadCurrentUser(container.accounts));
   app.use(loadActingContext(container.teams));
   app.use(cartMiddleware(container.cart));
+  app.use(
+    languageRoutes(config.isProduction, {
+      remember: async (req, lang) => {
+        if (req.user) await container.accounts.setLanguage(req.user, lang);
+      },
+    }),
+  );
   app.use(csrf.provideToken);
   app.use(csrf.protect);
 

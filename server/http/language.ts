@@ -1,4 +1,4 @@
-import type { RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import express from 'express';
 import { isLanguage, type Language } from '../rendering/i18n';
 import { safeLocalPath } from './safe-redirect';
@@ -18,13 +18,22 @@ export const languageMiddleware: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** GET /lang/en?next=/products → sets the cookie and returns to the page. */
-export function languageRoutes(secureCookies: boolean): Router {
+/**
+ * GET /lang/en?next=/products → sets the cookie and returns to the page. Mounted twice: before the
+ * session (`defer` passes a visitor with a session on, so browsing still writes nothing) and after
+ * it, where `remember` also stores a signed-in user's choice (users.language: their mail follows it).
+ */
+export function languageRoutes(
+  secureCookies: boolean,
+  options: { defer?: (req: Request) => boolean; remember?: (req: Request, lang: Language) => Promise<void> } = {},
+): Router {
   const router = express.Router();
-  router.get('/lang/:code', (req, res) => {
+  router.get('/lang/:code', async (req, res, next) => {
+    if (options.defer?.(req)) return next();
     const code = req.params.code;
     if (isLanguage(code)) {
       res.cookie(COOKIE, code, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax', secure: secureCookies });
+      await options.remember?.(req, code);
     }
     res.redirect(303, safeLocalPath(req.query.next));
   });

@@ -142,13 +142,13 @@ export async function endSession(req: Request, res: Response): Promise<void> {
  * the next page before the row (or a guest's new cart id set with it) is there.
  */
 export async function setFlash(req: Request, message: string): Promise<void> {
-  // A message token (i18n.ts) is shown in the language of the visitor who caused it.
-  req.session.flash = localize(requestLanguage(req.res), message);
+  req.session.flash = message;
   await promisify((cb) => req.session.save(cb));
 }
 
+/** The message set by setFlash, once; a message token (i18n.ts) in the language of the page showing it. */
 export function takeFlash(req: Request): string | undefined {
   const message = req.session?.flash;
   if (message) delete req.session.flash;
-  return message;
+  return message ? localize(requestLanguage(req.res), message) : undefined;
 }

@@ -7,12 +7,13 @@ import { vi } from './locales/vi';
  * - In a view: {{t "key" name=value}}.
  * - Anywhere else (a service's AppError, a ValidationError's field messages, a zod schema's
  *   message, a flash set by a route): the message is a MESSAGE TOKEN, a plain string made by
- *   `msg('key', { name: value })` (or just the key when it has no parameters), e.g.
+ *   `msg('key', { name: value })` (or just the key when it has no parameters; a parameter may be a token
+ *   too, or several joined by "; "), e.g.
  *   `throw new ConflictError(msg('cart.error.outOfStock', { name }))`, `z.string().min(1, 'validation.required')`,
  *   `new ValidationError({ email: 'validation.email' })`. Tokens travel as strings, so they fit
  *   err.message, FieldErrors, zod issues and the session's flash unchanged.
  * - A token is resolved in the request's language where it meets the page: the error handler,
- *   renderFormError, setFlash, and the views' {{localize x}} (field.hbs, form-error.hbs, the error
+ *   renderFormError, takeFlash (the flash set by setFlash), and the views' {{localize x}} (field.hbs, form-error.hbs, the error
  *   pages, notices). `localize` leaves any other text as it is, so older literal Vietnamese messages
  *   still show (in Vietnamese) until they are turned into keys; an already localized text passes
  *   through unchanged, so resolving twice is harmless.
@@ -63,7 +64,16 @@ export function localize(lang: Language, text: string | undefined): string | und
   if (typeof text !== 'string') return text;
   const match = TOKEN.exec(text);
   if (!match || !isMessageKey(match[1])) return text;
-  const params = match[2] ? Object.fromEntries(new URLSearchParams(match[2])) : {};
+  // A parameter may itself be a token, or a list of them joined by "; " (a cart's problems).
+  const params = Object.fromEntries(
+    [...new URLSearchParams(match[2] ?? '')].map(([name, value]) => [
+      name,
+      value
+        .split('; ')
+        .map((part) => localize(lang, part))
+        .join('; '),
+    ]),
+  );
   return translate(lang, match[1], params);
 }
 

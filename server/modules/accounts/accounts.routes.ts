@@ -5,6 +5,8 @@ import { formBody, formValues, renderFormError } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { endSession, startUserSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
+import { requestLanguage } from '../../http/language';
+import { translate } from '../../rendering/i18n';
 import { changePasswordSchema, loginSchema, registerSchema, signOutEverywhereSchema } from './accounts.schemas';
 import { LoginFailedError, type AccountsService } from './accounts.service';
 import type { SessionUser } from './actor';
@@ -22,21 +24,21 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
 
   router.get('/register', (req, res) => {
     if (req.user) return res.redirect('/account');
-    res.render('accounts/register', { title: 'Đăng ký', values: {} });
+    res.render('accounts/register', { title: translate(requestLanguage(res), 'auth.register.link'), values: {} });
   });
 
   router.post(
     '/register',
     signUpHandler(csrf, (body) => accounts.register(parseInput(registerSchema, body)), '/account', {
       view: 'accounts/register',
-      locals: (values) => ({ title: 'Đăng ký', values }),
+      locals: (values, res) => ({ title: translate(requestLanguage(res), 'auth.register.link'), values }),
     }),
   );
 
   router.get('/login', (req, res) => {
     const next = safeLocalPath(req.query.next, '');
     if (req.user) return res.redirect(next || homeFor(req.user.role));
-    res.render('accounts/login', { title: 'Đăng nhập', values: { next } });
+    res.render('accounts/login', { title: translate(requestLanguage(res), 'auth.login.title'), values: { next } });
   });
 
   router.post('/login', async (req, res) => {
@@ -48,10 +50,10 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
       res.redirect(303, safeLocalPath(input.next, homeFor(user.role)));
     } catch (err) {
       if (err instanceof LoginFailedError || err instanceof TooManyAttemptsError) {
-        res.status(err.status).render('accounts/login', { title: 'Đăng nhập', values, formError: err.message });
+        res.status(err.status).render('accounts/login', { title: translate(requestLanguage(res), 'auth.login.title'), values, formError: err.message });
         return;
       }
-      renderFormError(res, 'accounts/login', err, { title: 'Đăng nhập', values });
+      renderFormError(res, 'accounts/login', err, { title: translate(requestLanguage(res), 'auth.login.title'), values });
     }
   });
 
@@ -63,9 +65,10 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
 
   router.get('/account', requireSignedIn, async (req, res) => {
     res.render('accounts/account', {
-      title: 'Tài khoản',
+      title: translate(requestLanguage(res), 'account.title'),
       user: req.user,
       orders: await orderList(req.user!),
+      language: await accounts.languageOf(req.user!.id),
       passwordChanged: req.query.changed === 'password',
       sessionsEnded: req.query.changed === 'sessions',
       notificationsSaved: req.query.changed === 'notifications',
@@ -81,7 +84,11 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
       res.redirect(303, '/account?changed=password');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      renderFormError(res, 'accounts/account', err, { title: 'Tài khoản', user: req.user, orders: await orderList(req.user!) });
+      renderFormError(res, 'accounts/account', err, {
+        title: translate(requestLanguage(res), 'account.title'),
+        user: req.user,
+        orders: await orderList(req.user!),
+      });
     }
   });
 

@@ -4,22 +4,22 @@ import { normalisePhone } from './phone';
 
 const required = (message: string) => z.string({ error: message }).trim().min(1, message);
 
-export const emailSchema = required('Vui lòng nhập email.')
-  .max(254, 'Email quá dài.')
-  .pipe(z.email('Email không hợp lệ.'))
+export const emailSchema = required('validation.email.required')
+  .max(254, 'validation.email.tooLong')
+  .pipe(z.email('validation.email.invalid'))
   .transform((e) => e.toLowerCase());
 
 /** Vietnamese mobile numbers as normalisePhone reads them. Stored as 0xxxxxxxxx. */
-export const phoneSchema = z.string({ error: 'Vui lòng nhập số điện thoại.' }).transform((p, ctx) => {
+export const phoneSchema = z.string({ error: 'validation.phone.required' }).transform((p, ctx) => {
   const phone = normalisePhone(p);
   if (phone === null) {
-    ctx.addIssue({ code: 'custom', message: 'Số điện thoại di động không hợp lệ (ví dụ 0912 345 678).' });
+    ctx.addIssue({ code: 'custom', message: 'validation.phone.invalid' });
     return z.NEVER;
   }
   return phone;
 });
 
-export const fullNameSchema = required('Vui lòng nhập họ và tên.').max(100, 'Họ và tên tối đa 100 ký tự.');
+export const fullNameSchema = required('validation.fullName.required').max(100, 'validation.fullName.max');
 
 /** An empty email field means none: a household without email signs in with its phone. */
 const optionalEmailSchema = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), emailSchema.optional());
@@ -50,7 +50,7 @@ export const changePasswordSchema = z
     confirmPassword: z.string().max(1024),
   })
   .strict()
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'Mật khẩu nhập lại không khớp.' });
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'validation.password.mismatch' });
 
 /** "Sign out everywhere" posts nothing but its form token. */
 export const signOutEverywhereSchema = z.object({}).strict();

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../db/errors';
 import { AppError, ValidationError } from '../../lib/errors';
+import type { Language } from '../../rendering/i18n';
 import type { Actor, SessionUser } from './actor';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
@@ -11,7 +12,7 @@ import { USER_COLUMNS, type User, type UserRole } from './user.entity';
 export class LoginFailedError extends AppError {
   constructor() {
     // CASE: the same words for an unknown email and a wrong password, so accounts cannot be probed.
-    super('Email hoặc mật khẩu không đúng.', 401, 'login_failed');
+    super('auth.error.loginFailed', 401, 'login_failed');
   }
 }
 
@@ -40,10 +41,10 @@ export class AccountsService {
       return user;
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_key')) {
-        throw new ValidationError({ email: 'Email này đã được dùng cho một tài khoản khác.' });
+        throw new ValidationError({ email: 'validation.email.taken' });
       }
       if (isUniqueViolation(err, 'users_login_phone_key')) {
-        throw new ValidationError({ phone: 'Số điện thoại này đã được dùng để đăng nhập cho một tài khoản khác.' });
+        throw new ValidationError({ phone: 'validation.phone.taken' });
       }
       throw err;
     }
@@ -105,7 +106,7 @@ export class AccountsService {
       'passwordHash'
     >[];
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new ValidationError({ currentPassword: 'Mật khẩu hiện tại không đúng.' });
+      throw new ValidationError({ currentPassword: 'validation.password.currentWrong' });
     }
     const hash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (manager) => {
@@ -130,6 +131,16 @@ export class AccountsService {
       choices.notifyEmail,
       choices.notifyZalo,
     ]);
+  }
+
+  /** The language the account reads (issue 21): chosen with the language switch, used for its mail. */
+  async setLanguage(actor: Actor, language: Language): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET language = $2, updated_at = now() WHERE id = $1 AND language <> $2`, [actor.id, language]);
+  }
+
+  async languageOf(userId: number): Promise<Language> {
+    const [row] = (await this.dataSource.query(`SELECT language FROM users WHERE id = $1`, [userId])) as { language: Language }[];
+    return row?.language ?? 'vi';
   }
 
   /** `npm run admin:create`: creates an admin, or promotes and resets an existing account. */

@@ -4,7 +4,7 @@ import { normalisePhone } from './phone';
 
 export class TooManyAttemptsError extends AppError {
   constructor() {
-    super('Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.', 429, 'too_many_attempts');
+    super('auth.error.tooManyAttempts', 429, 'too_many_attempts');
   }
 }
 

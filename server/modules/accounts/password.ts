@@ -6,10 +6,10 @@ import { COMMON_PASSWORDS } from './common-passwords';
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const passwordSchema = z
-  .string({ error: 'Vui lòng nhập mật khẩu.' })
-  .min(8, 'Mật khẩu cần ít nhất 8 ký tự.')
-  .max(128, 'Mật khẩu tối đa 128 ký tự.')
-  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), 'Mật khẩu này quá phổ biến, hãy chọn mật khẩu khác.');
+  .string({ error: 'validation.password.required' })
+  .min(8, 'validation.password.min')
+  .max(128, 'validation.password.max')
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), 'validation.password.common');
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, ARGON2_OPTIONS);

@@ -19,7 +19,7 @@ export function signUpHandler(
   csrf: Csrf,
   create: (body: Record<string, unknown>) => Promise<SessionUser>,
   home: string,
-  form: { view: string; locals: (values: Record<string, unknown>) => Record<string, unknown> },
+  form: { view: string; locals: (values: Record<string, unknown>, res: Response) => Record<string, unknown> },
 ): RequestHandler {
   return async (req, res) => {
     try {
@@ -27,7 +27,7 @@ export function signUpHandler(
       await signIn(req, res, csrf, user.id);
       res.redirect(303, home);
     } catch (err) {
-      renderFormError(res, form.view, err, form.locals(formValues(req)));
+      renderFormError(res, form.view, err, form.locals(formValues(req), res));
     }
   };
 }

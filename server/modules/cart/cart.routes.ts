@@ -4,6 +4,8 @@ import { formBody } from '../../http/forms';
 import { refererPath } from '../../http/safe-redirect';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
+import { requestLanguage } from '../../http/language';
+import { translate } from '../../rendering/i18n';
 import { addToCartSchema, productIdParam, setQuantitySchema } from './cart.schemas';
 import type { CartOwner, CartService } from './cart.service';
 
@@ -31,7 +33,7 @@ export function cartRoutes(cart: CartService): Router {
 
   router.get('/cart', async (req, res) => {
     const view = await cart.view(cartOwner(req));
-    res.render('cart/cart', { title: 'Giỏ hàng', cart: view, notice: takeFlash(req), hideStickyCart: true });
+    res.render('cart/cart', { title: translate(requestLanguage(res), 'cart.title'), cart: view, notice: takeFlash(req), hideStickyCart: true });
   });
 
   router.post('/cart/items', async (req, res) => {
@@ -40,13 +42,13 @@ export function cartRoutes(cart: CartService): Router {
       const input = parseInput(addToCartSchema, formBody(req));
       const { cartId, notice } = await cart.addItem(cartOwner(req), input.productId, input.quantity);
       if (!req.user) req.session.cartId = cartId;
-      await setFlash(req, notice ?? 'Đã thêm vào giỏ hàng.');
+      await setFlash(req, notice ?? 'cart.flash.added');
       res.redirect(303, '/cart');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       // CASE: a sold-out product or a bad quantity: say so on the page the buyer came from.
       res.status(422).render('errors/error', {
-        title: 'Chưa thêm được vào giỏ hàng',
+        title: translate(requestLanguage(res), 'cart.error.notAdded'),
         status: 422,
         message: Object.values(err.fieldErrors)[0] ?? err.message,
         backHref: back,
@@ -64,13 +66,20 @@ export function cartRoutes(cart: CartService): Router {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       // CASE: more than one order may hold: the cart again, as it still is, with the reason.
-      res.status(422).render('cart/cart', { title: 'Giỏ hàng', cart: await cart.view(cartOwner(req)), formError: err.message, hideStickyCart: true });
+      res
+        .status(422)
+        .render('cart/cart', {
+          title: translate(requestLanguage(res), 'cart.title'),
+          cart: await cart.view(cartOwner(req)),
+          formError: err.message,
+          hideStickyCart: true,
+        });
     }
   });
 
   router.post('/cart/accept', async (req, res) => {
     await cart.acceptChanges(cartOwner(req));
-    await setFlash(req, 'Giỏ hàng đã được cập nhật theo giá và số lượng hiện tại.');
+    await setFlash(req, 'cart.flash.accepted');
     res.redirect(303, '/cart');
   });
 

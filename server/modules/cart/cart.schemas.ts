@@ -4,17 +4,17 @@ const quantity = (min: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v),
     z
-      .string({ error: 'Vui lòng nhập số lượng.' })
-      .regex(/^\d{1,4}$/, 'Số lượng phải là số nguyên từ 1 đến 1000.')
+      .string({ error: 'validation.quantity.required' })
+      .regex(/^\d{1,4}$/, 'validation.quantity.range')
       .transform(Number)
-      .pipe(z.number().int().min(min, 'Số lượng phải là số nguyên từ 1 đến 1000.').max(1000, 'Số lượng tối đa 1000.')),
+      .pipe(z.number().int().min(min, 'validation.quantity.range').max(1000, 'validation.quantity.max')),
   );
 
 export const addToCartSchema = z
   .object({
     productId: z
       .string()
-      .regex(/^\d{1,9}$/, 'Sản phẩm không hợp lệ.')
+      .regex(/^\d{1,9}$/, 'validation.product.invalid')
       .transform(Number),
     quantity: quantity(1).default(1),
   })

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { MAX_ORDER_TOTAL_VND, formatVnd } from '../../lib/money';
+import { msg } from '../../rendering/i18n';
 import type { MediaStorage } from '../../storage/media-storage';
 import { COVER_JOIN, LISTED, imageVariantName } from '../catalog';
 import type { Destination, ShippingService } from '../shipping';
@@ -96,7 +97,7 @@ export function shippingFee(itemsTotalVnd: number, feeVnd: number, freeFromVnd: 
 /** Why a cart worth `totalVnd` cannot become one order, or null when it can. */
 export function orderLimitNotice(totalVnd: number): string | null {
   if (totalVnd <= MAX_ORDER_TOTAL_VND) return null;
-  return `Mỗi đơn hàng tối đa ${formatVnd(MAX_ORDER_TOTAL_VND)} (giỏ hàng: ${formatVnd(totalVnd)}). Vui lòng giảm số lượng hoặc chia thành nhiều đơn.`;
+  return msg('cart.error.orderLimit', { max: formatVnd(MAX_ORDER_TOTAL_VND), total: formatVnd(totalVnd) });
 }
 
 /** Refuses (422) a cart beyond one order's limit; the caller's transaction then rolls back, so nothing changes. */
@@ -142,7 +143,7 @@ export class CartService {
        WHERE p.id = $1 AND ${LISTED}`,
       [productId],
     )) as { id: number; name: string; price_vnd: number; stock: number }[];
-    if (!product) throw new NotFoundError('Sản phẩm này không còn được bán.');
+    if (!product) throw new NotFoundError('cart.line.unavailable');
     return product;
   }
 
@@ -152,7 +153,7 @@ export class CartService {
    */
   async addItem(owner: CartOwner, productId: number, quantity: number): Promise<{ cartId: number; notice?: string }> {
     const product = await this.listedProduct(productId);
-    if (product.stock <= 0) throw new ValidationError({ quantity: `“${product.name}” đã hết hàng.` });
+    if (product.stock <= 0) throw new ValidationError({ quantity: msg('cart.error.soldOut', { name: product.name }) });
     return this.dataSource.transaction(async (manager) => {
       const cartId = (await this.cartId(owner, true, manager))!;
       const [row] = (await manager.query(
@@ -168,7 +169,7 @@ export class CartService {
       const clamped = row.quantity < quantity || (row.quantity === product.stock && quantity > 0 && row.quantity !== quantity);
       return {
         cartId,
-        notice: clamped ? `Chỉ còn ${product.stock} sản phẩm “${product.name}”: giỏ hàng có ${row.quantity}.` : undefined,
+        notice: clamped ? msg('cart.notice.clamped', { stock: product.stock, name: product.name, quantity: row.quantity }) : undefined,
       };
     });
   }
@@ -176,7 +177,7 @@ export class CartService {
   /** 0 removes the line; more than the stock is lowered to the stock. */
   async setQuantity(owner: CartOwner, productId: number, quantity: number): Promise<{ notice?: string }> {
     const cartId = await this.cartId(owner, false);
-    if (!cartId) throw new NotFoundError('Giỏ hàng trống.');
+    if (!cartId) throw new NotFoundError('cart.error.empty');
     if (quantity === 0) {
       await this.dataSource.query(`DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2`, [cartId, productId]);
       return {};
@@ -185,14 +186,14 @@ export class CartService {
       `SELECT ci.quantity, p.stock, p.name FROM cart_items ci JOIN products p ON p.id = ci.product_id WHERE ci.cart_id = $1 AND ci.product_id = $2`,
       [cartId, productId],
     )) as { quantity: number; stock: number; name: string }[];
-    if (!line) throw new NotFoundError('Sản phẩm này không có trong giỏ hàng.');
+    if (!line) throw new NotFoundError('cart.error.notInCart');
     const bounded = Math.min(quantity, Math.max(line.stock, 1), MAX_LINE_QUANTITY);
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND product_id = $2`, [cartId, productId, bounded]);
       // CASE: lowering is always allowed, even in a cart already past the limit after a price rose.
       if (bounded > line.quantity) assertWithinOrderLimit((await this.viewOf(manager, cartId)).totalVnd);
     });
-    return { notice: bounded < quantity ? `Chỉ còn ${line.stock} sản phẩm “${line.name}”.` : undefined };
+    return { notice: bounded < quantity ? msg('cart.notice.bounded', { stock: line.stock, name: line.name }) : undefined };
   }
 
   /** The buyer accepts what changed: today's prices, unavailable lines removed, quantities lowered to stock. */

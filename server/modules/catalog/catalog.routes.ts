@@ -1,5 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { NotFoundError } from '../../lib/errors';
+import { requestLanguage } from '../../http/language';
+import { translate } from '../../rendering/i18n';
 import { filterView, listingHref, paginationView } from './catalog.presenter';
 import { excerpt, productJsonLd, productOpenGraph, shareLinks, type JsonLdReview } from './catalog.seo';
 import { productQuerySchema, slugParamSchema } from './catalog.schemas';
@@ -40,7 +42,7 @@ export function catalogRoutes(
     const query = productQuerySchema.parse(req.query);
     const [result, { roots }] = await Promise.all([catalog.searchProducts(query), catalog.categories()]);
     res.render('catalog/products', {
-      title: query.q ? query.q : 'Sản phẩm OCOP',
+      title: query.q ? query.q : translate(requestLanguage(res), 'products.title'),
       canonical: listingHref(`${publicUrl}/products`, query, { page: query.page > 1 ? query.page : undefined, sort: undefined }),
       // A search result page is for people, not for the index.
       noindex: !!query.q,

@@ -560,7 +560,7 @@ export class CatalogService {
       batches: ProductBatchSummary[];
     })[];
     const row = rows[0];
-    if (!row) throw new NotFoundError('Không tìm thấy sản phẩm này, hoặc sản phẩm đã ngừng bán.');
+    if (!row) throw new NotFoundError('public.error.productNotFound');
     const card = this.toCard(row);
     return {
       ...card,
@@ -584,7 +584,7 @@ export class CatalogService {
       `SELECT id, name, slug, type, commune, province, address, description, tax_code AS "taxCode" FROM sellers WHERE slug = $1 AND status = 'approved'`,
       [slug],
     )) as (Omit<SellerStorefront, 'taxCodeMasked'> & { taxCode: string | null })[];
-    if (!rows[0]) throw new NotFoundError('Không tìm thấy gian hàng này.');
+    if (!rows[0]) throw new NotFoundError('public.error.sellerNotFound');
     const { taxCode, ...seller } = rows[0];
     return { ...seller, taxCodeMasked: maskIdentification(taxCode) };
   }

@@ -92,7 +92,7 @@ export class MarketDaysService {
   /** A market day's public page: the day, its stalls (approved cooperatives) and their listed products. */
   async bySlug(slug: string): Promise<{ day: MarketDayView; stalls: Stall[] }> {
     const [day] = (await this.dataSource.query(`SELECT ${DAY_COLUMNS} FROM market_days d WHERE d.slug = $1`, [slug])) as MarketDay[];
-    if (!day) throw new NotFoundError('Không tìm thấy phiên chợ này.');
+    if (!day) throw new NotFoundError('public.error.marketDayNotFound');
     const sellers = (await this.dataSource.query(
       `SELECT s.id AS "sellerId", s.name, s.slug, s.commune
        FROM market_day_stalls st JOIN sellers s ON s.id = st.seller_id
@@ -126,7 +126,7 @@ export class MarketDaysService {
   }> {
     assertAdmin(actor);
     const [day] = (await this.dataSource.query(`SELECT ${DAY_COLUMNS} FROM market_days d WHERE d.id = $1`, [id])) as MarketDay[];
-    if (!day) throw new NotFoundError('Không tìm thấy phiên chợ này.');
+    if (!day) throw new NotFoundError('public.error.marketDayNotFound');
     const [stalls, candidates] = await Promise.all([
       this.dataSource.query(
         `SELECT s.id AS "sellerId", s.name, s.slug, s.status FROM market_day_stalls st JOIN sellers s ON s.id = st.seller_id
@@ -243,7 +243,7 @@ export class MarketDaysService {
 
   private async lockMarketDay(manager: EntityManager, id: number): Promise<{ endsAt: Date }> {
     const [day] = (await manager.query(`SELECT ends_at AS "endsAt" FROM market_days WHERE id = $1 FOR SHARE`, [id])) as { endsAt: Date }[];
-    if (!day) throw new NotFoundError('Không tìm thấy phiên chợ này.');
+    if (!day) throw new NotFoundError('public.error.marketDayNotFound');
     return day;
   }
 }

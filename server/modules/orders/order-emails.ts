@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { formatVnd } from '../../lib/money';
+import { translate, type Language } from '../../rendering/i18n';
 import { enqueueEmail } from '../notifications';
 
 export type OrderEvent = 'placed' | 'paid' | 'shipped' | 'cancelled' | 'expired';
@@ -16,22 +17,6 @@ interface OrderFacts {
   baseUrl: string;
 }
 
-const BUYER_SUBJECTS: Record<OrderEvent, string> = {
-  placed: 'Đã nhận đơn hàng',
-  paid: 'Đã nhận thanh toán',
-  shipped: 'Đơn hàng đang được giao',
-  cancelled: 'Đơn hàng đã huỷ',
-  expired: 'Đơn hàng hết hạn thanh toán',
-};
-
-const BUYER_TEXTS: Record<OrderEvent, string> = {
-  placed: 'Chợ OCOP đã nhận đơn hàng của bạn. Hàng được giữ trong thời gian chờ thanh toán.',
-  paid: 'Chúng tôi đã nhận được thanh toán. Các hợp tác xã sẽ sớm gửi hàng cho bạn.',
-  shipped: 'Một kiện hàng của bạn đã được gửi đi.',
-  cancelled: 'Đơn hàng đã được huỷ. Hàng đã được trả lại kho.',
-  expired: 'Đơn hàng đã hết thời gian giữ hàng mà chưa được thanh toán, nên đã được huỷ.',
-};
-
 /**
  * Queues the buyer's mail and, for placed/paid/cancelled, one to each cooperative of the order. A
  * stall sale queues none: it has no buyer, and its seller is watching the till's screen.
@@ -45,33 +30,34 @@ export async function queueOrderEmails(
   // CASE: a stall sale has no buyer account, and a household that signs in with its phone has no
   // email: neither gets the mail (the order page shows the same news).
   if (order.channel === 'stall' || !order.buyerEmail) return;
+  // Each mail in its recipient's language (users.language, set by the language switch).
+  const [buyer] = (await manager.query(`SELECT u.language FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`, [order.id])) as {
+    language: Language;
+  }[];
+  const lang = buyer?.language ?? 'vi';
+  const t = (key: Parameters<typeof translate>[1], params: Record<string, unknown> = {}) => translate(lang, key, params);
   const link = `${order.baseUrl}/orders/${order.code}`;
-  const tracking = extra.trackingNo ? `\nMã vận đơn: ${extra.trackingNo}` : '';
+  const tracking = extra.trackingNo ? `\n${t('email.trackingNo', { trackingNo: extra.trackingNo })}` : '';
   await enqueueEmail(manager, {
     dedupeKey: `order:${order.id}:${event}:buyer${extra.sellerOrderId ? `:${extra.sellerOrderId}` : ''}`,
     to: order.buyerEmail,
-    subject: `[Chợ OCOP] ${BUYER_SUBJECTS[event]} ${order.code}`,
-    text: `Xin chào ${order.buyerName},\n\n${BUYER_TEXTS[event]}${extra.reason ? `\n${extra.reason}` : ''}${tracking}\n\nMã đơn: ${order.code}\nTổng tiền: ${formatVnd(order.totalVnd)}\nXem đơn hàng: ${link}\n\nChợ OCOP`,
+    subject: `[Chợ OCOP] ${t(`email.subject.${event}`)} ${order.code}`,
+    text: `${t('email.greeting', { name: order.buyerName })}\n\n${t(`email.buyer.${event}`)}${extra.reason ? `\n${extra.reason}` : ''}${tracking}\n\n${t('email.orderCode', { code: order.code })}\n${t('email.total', { total: formatVnd(order.totalVnd) })}\n${t('email.viewOrder', { link })}\n\nChợ OCOP`,
   });
   if (event === 'shipped') return;
   const parts = (await manager.query(
-    `SELECT so.id, so.total_vnd, s.name, u.email FROM seller_orders so
+    `SELECT so.id, so.total_vnd, s.name, u.email, u.language FROM seller_orders so
      JOIN sellers s ON s.id = so.seller_id JOIN users u ON u.id = s.owner_user_id
      WHERE so.order_id = $1 ORDER BY so.id`,
     [order.id],
-  )) as { id: number; total_vnd: number; name: string; email: string }[];
-  const sellerText: Record<Exclude<OrderEvent, 'shipped'>, string> = {
-    placed: 'Có đơn hàng mới đang chờ người mua thanh toán.',
-    paid: 'Người mua đã thanh toán: vui lòng chuẩn bị và gửi hàng.',
-    cancelled: 'Đơn hàng đã bị huỷ; hàng đã được trả lại kho.',
-    expired: 'Đơn hàng hết hạn thanh toán; hàng đã được trả lại kho.',
-  };
+  )) as { id: number; total_vnd: number; name: string; email: string; language: Language }[];
   for (const part of parts) {
+    const ts = (key: Parameters<typeof translate>[1], params: Record<string, unknown> = {}) => translate(part.language, key, params);
     await enqueueEmail(manager, {
       dedupeKey: `order:${order.id}:${event}:seller:${part.id}`,
       to: part.email,
-      subject: `[Chợ OCOP] ${BUYER_SUBJECTS[event]} ${order.code} — ${part.name}`,
-      text: `Xin chào ${part.name},\n\n${sellerText[event]}\n\nMã đơn: ${order.code}\nPhần của bạn: ${formatVnd(part.total_vnd)}\nXem đơn: ${order.baseUrl}/seller/orders/${order.code}\n\nChợ OCOP`,
+      subject: `[Chợ OCOP] ${ts(`email.subject.${event}`)} ${order.code} — ${part.name}`,
+      text: `${ts('email.greeting', { name: part.name })}\n\n${ts(`email.seller.${event}`)}\n\n${ts('email.orderCode', { code: order.code })}\n${ts('email.sellerPart', { total: formatVnd(part.total_vnd) })}\n${ts('email.viewSellerOrder', { link: `${order.baseUrl}/seller/orders/${order.code}` })}\n\nChợ OCOP`,
     });
   }
 }

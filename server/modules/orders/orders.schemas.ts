@@ -10,17 +10,17 @@ export const checkoutSchema = z
   .object({
     recipientName: fullNameSchema,
     phone: phoneSchema,
-    province: z.string({ error: 'Vui lòng chọn tỉnh/thành phố.' }).refine((p) => provinces.includes(p), 'Vui lòng chọn tỉnh/thành phố trong danh sách.'),
-    commune: z.string({ error: 'Vui lòng nhập xã/phường.' }).trim().min(2, 'Vui lòng nhập xã/phường.').max(100, 'Tên xã/phường tối đa 100 ký tự.'),
-    street: z.string({ error: 'Vui lòng nhập địa chỉ.' }).trim().min(3, 'Vui lòng nhập số nhà, đường, thôn/bản.').max(200, 'Địa chỉ tối đa 200 ký tự.'),
-    note: z.string().trim().max(500, 'Ghi chú tối đa 500 ký tự.').optional(),
-    paymentMethod: z.enum(['stripe', 'vietqr'], { error: 'Vui lòng chọn cách thanh toán.' }),
+    province: z.string({ error: 'validation.province.required' }).refine((p) => provinces.includes(p), 'validation.province.fromList'),
+    commune: z.string({ error: 'validation.commune.required' }).trim().min(2, 'validation.commune.required').max(100, 'validation.commune.max'),
+    street: z.string({ error: 'validation.street.required' }).trim().min(3, 'validation.street.min').max(200, 'validation.street.max'),
+    note: z.string().trim().max(500, 'validation.note.max').optional(),
+    paymentMethod: z.enum(['stripe', 'vietqr'], { error: 'validation.paymentMethod.required' }),
   })
   .strict()
   .superRefine((v, ctx) => {
     // Lào Cai's 99 communes and wards are known; other provinces take free text until their lists are loaded.
     if (v.province === LAO_CAI && !isLaoCaiCommune(v.commune)) {
-      ctx.addIssue({ code: 'custom', path: ['commune'], message: 'Vui lòng chọn xã/phường của tỉnh Lào Cai trong danh sách.' });
+      ctx.addIssue({ code: 'custom', path: ['commune'], message: 'validation.commune.laoCai' });
     }
   });
 export type CheckoutInput = z.infer<typeof checkoutSchema>;

@@ -12,6 +12,7 @@ import { newOrderCode, newStallSaleCode } from './order-code';
 import type { OrderLifecycle } from './order-lifecycle';
 import { ORDER_STATUS_LABELS, SELLER_ORDER_STATUS_LABELS, type OrderStatus, type SellerOrderStatus } from './order-state';
 import type { CheckoutInput } from './orders.schemas';
+import { msg } from '../../rendering/i18n';
 
 export class CheckoutBlockedError extends AppError {
   /** `cart`: the cart as checkout found it, when that is what blocked it (the page shows it again as is). */
@@ -207,25 +208,25 @@ export class OrdersService {
   private async placeOrder(manager: EntityManager, actor: Actor, owner: CartOwner, input: CheckoutInput): Promise<{ code: string }> {
     // One checkout per cart at a time: a double click waits, then finds the cart empty.
     const cartId = await this.cart.lockCart(manager, owner);
-    if (!cartId) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.');
+    if (!cartId) throw new CheckoutBlockedError('checkout.error.empty');
     // The fees are worked out here, from the address, whatever the page showed (a posted fee is not a field).
     const view = await this.cart.viewOf(manager, cartId, { province: input.province, commune: input.commune });
-    if (view.groups.length === 0) throw new CheckoutBlockedError('Giỏ hàng của bạn đang trống.', view);
+    if (view.groups.length === 0) throw new CheckoutBlockedError('checkout.error.empty', view);
     if (view.blocked) {
       const problems = view.groups.flatMap((g) =>
         g.lines.flatMap((l) =>
           l.unavailable
-            ? [`“${l.name}” không còn được bán`]
+            ? [msg('checkout.problem.unavailable', { name: l.name })]
             : l.soldOut
-              ? [`“${l.name}” đã hết hàng`]
+              ? [msg('checkout.problem.soldOut', { name: l.name })]
               : l.shortOfStock
-                ? [`“${l.name}” chỉ còn ${l.stock}`]
+                ? [msg('checkout.problem.shortOfStock', { name: l.name, stock: l.stock })]
                 : l.priceChanged
-                  ? [`giá “${l.name}” đã thay đổi`]
+                  ? [msg('checkout.problem.priceChanged', { name: l.name })]
                   : [],
         ),
       );
-      throw new CheckoutBlockedError(`Giỏ hàng đã thay đổi: ${problems.join('; ')}. Vui lòng xem lại giỏ hàng.`, view);
+      throw new CheckoutBlockedError(msg('checkout.error.cartChanged', { problems: problems.join('; ') }), view);
     }
     assertWithinOrderLimit(view.totalVnd);
     const now = this.clock.now();
@@ -278,7 +279,7 @@ export class OrdersService {
         await this.stock.applyChange(manager, { productId: r.productId, delta: -r.quantity, reason: 'sale', orderId: order.id, actorUserId: actor.id });
       } catch (err) {
         if (err instanceof InsufficientStockError) {
-          throw new CheckoutBlockedError(`Rất tiếc, “${r.name}” vừa hết hàng hoặc không còn đủ ${r.quantity} sản phẩm. Đơn hàng chưa được tạo.`);
+          throw new CheckoutBlockedError(msg('checkout.error.justSoldOut', { name: r.name, quantity: r.quantity }));
         }
         throw err;
       }
@@ -376,7 +377,7 @@ export class OrdersService {
   /** A paid stall sale by its receipt token, for the public receipt; unpaid or unknown: "not found". */
   async stallReceipt(token: string): Promise<StallSaleView> {
     const sale = await this.stallSale(`o.receipt_token = $1`, token);
-    if (!sale || !sale.paid) throw new NotFoundError('Không tìm thấy biên nhận này.');
+    if (!sale || !sale.paid) throw new NotFoundError('public.error.receiptNotFound');
     return sale;
   }
 
@@ -424,7 +425,7 @@ export class OrdersService {
   async cancelByBuyer(actor: Actor, code: string): Promise<void> {
     const order = await this.ownOrder(actor, code);
     const done = await this.dataSource.transaction((manager) => this.lifecycle.cancelUnpaid(manager, order.id, actor.id));
-    if (!done) throw new ConflictError('Chỉ có thể huỷ đơn hàng chưa thanh toán.');
+    if (!done) throw new ConflictError('order.error.cancelOnlyUnpaid');
   }
 
   /**
@@ -447,7 +448,7 @@ export class OrdersService {
     const [order] = (await this.dataSource.query(`SELECT id, code, buyer_user_id, status, total_vnd FROM orders WHERE code = $1`, [code])) as OrderRow[];
     // Someone else's order is "not found", never "forbidden": codes must not be probeable. Admins
     // included: they act through /admin/orders, where every action is audited.
-    if (!order || order.buyer_user_id !== actor.id) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+    if (!order || order.buyer_user_id !== actor.id) throw new NotFoundError('order.error.notFound');
     return order;
   }
 

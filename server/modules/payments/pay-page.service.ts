@@ -10,6 +10,7 @@ import type { OrderLifecycle } from '../orders';
 import { buyersPayableOrder, type PayableOrder } from './payable-order';
 import type { StripeGateway } from './stripe-gateway';
 import { vietQrPayload } from './vietqr';
+import { msg } from '../../rendering/i18n';
 
 /**
  * Card sessions per order: room for a declined card, another card and a change of mind, not for
@@ -61,7 +62,7 @@ export class PayPageService {
    */
   async transferQr(code: string, amountVnd: number) {
     const qr = this.config.vietqr;
-    if (!qr) throw new ConflictError('Chuyển khoản VietQR hiện chưa được cấu hình.');
+    if (!qr) throw new ConflictError('pay.error.noVietqr');
     const payload = vietQrPayload({ bankBin: qr.bankBin, accountNo: qr.accountNo, amountVnd, purpose: code });
     return {
       payload,
@@ -92,19 +93,16 @@ export class PayPageService {
       const url = await this.cardSessionFor(order, options.switchToCard === true);
       if (url) return url;
       // Each lost claim means another request moved the order on; a second look finds its session.
-      if (look >= 2) throw new ConflictError('Đơn hàng đang được cập nhật, vui lòng thử lại.');
+      if (look >= 2) throw new ConflictError('pay.error.busy');
     }
   }
 
   /** The URL to send the buyer to, or null when another request claimed the next attempt first. */
   private async cardSessionFor(order: PayableOrder, switchToCard: boolean): Promise<string | null> {
-    if (!this.stripe) throw new ConflictError('Thanh toán thẻ hiện chưa được cấu hình.');
-    if (order.status !== 'pending_payment') throw new ConflictError('Đơn hàng này không còn chờ thanh toán.');
+    if (!this.stripe) throw new ConflictError('pay.error.noCard');
+    if (order.status !== 'pending_payment') throw new ConflictError('pay.error.notPending');
     if (order.payment_method !== 'stripe' && !switchToCard) {
-      throw new ConflictError(
-        'Đơn hàng này thanh toán bằng chuyển khoản VietQR. Nếu muốn trả bằng thẻ, hãy bấm “Trả bằng thẻ” trên trang thanh toán.',
-        'card_not_chosen',
-      );
+      throw new ConflictError('pay.error.cardNotChosen', 'card_not_chosen');
     }
     const now = this.clock.now().getTime();
     const sessionEnds = order.stripe_session_expires_at?.getTime() ?? null;
@@ -117,12 +115,9 @@ export class PayPageService {
       return this.createStripeSession(order, order.payment_attempts, new Date(sessionEnds));
     }
     if (order.payment_attempts >= MAX_CARD_SESSIONS) {
-      throw new ConflictError(
-        `Đơn hàng này đã mở trang thanh toán thẻ ${MAX_CARD_SESSIONS} lần, không thể mở thêm. Hàng được giữ đến khi hết hạn; nếu vẫn muốn mua, bạn có thể huỷ đơn và đặt lại.`,
-        'card_attempts_used',
-      );
+      throw new ConflictError(msg('pay.error.attemptsUsed', { count: MAX_CARD_SESSIONS }), 'card_attempts_used');
     }
-    if (order.reserved_until.getTime() <= now) throw new ConflictError('Đơn hàng đã hết thời gian giữ hàng.', 'reservation_over');
+    if (order.reserved_until.getTime() <= now) throw new ConflictError('pay.error.reservationOver', 'reservation_over');
     const cap = (order.first_reserved_until ?? order.reserved_until).getTime() + this.config.reservationMinutes * 60_000;
     const stripeMinimum = now + STRIPE_MIN_SESSION_MS + 10_000;
     // Stretched to Stripe's minimum so the two end together, unless that would pass the cap.

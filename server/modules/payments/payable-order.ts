@@ -37,6 +37,6 @@ export async function findPayableOrder(manager: EntityManager, code: string, loc
 /** The buyer's own order: anyone else (admins included) learns nothing more than "not found". */
 export async function buyersPayableOrder(manager: EntityManager, actor: Actor, code: string): Promise<PayableOrder> {
   const order = await findPayableOrder(manager, code);
-  if (!order || order.buyer_user_id !== actor.id) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  if (!order || order.buyer_user_id !== actor.id) throw new NotFoundError('order.error.notFound');
   return order;
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash } from '../../http/session';
+import { requestLanguage } from '../../http/language';
+import { translate } from '../../rendering/i18n';
 import { parseInput } from '../../http/validate';
 import { requireSignedIn, type Actor } from '../accounts';
 import { ORDER_CODE_PATTERN } from '../orders';
@@ -15,7 +17,7 @@ const successQuery = z.object({ session_id: z.string().regex(/^cs_[A-Za-z0-9_]{1
 
 function orderCode(params: unknown): string {
   const parsed = codeParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  if (!parsed.success) throw new NotFoundError('order.error.notFound');
   return parsed.data.code;
 }
 
@@ -59,7 +61,7 @@ export function payRoutes(deps: { payPage: PayPageService; intake: PaymentIntake
     const code = orderCode(req.params);
     const page = await payPage.payPage(req.user!, code);
     if (!page.payable) return res.redirect(`/orders/${code}`);
-    res.render('payments/pay', { title: `Thanh toán ${code}`, page, retry: req.query.retry === '1', hideStickyCart: true });
+    res.render('payments/pay', { title: translate(requestLanguage(res), 'pay.title', { code }), page, retry: req.query.retry === '1', hideStickyCart: true });
   });
 
   router.post('/orders/:code/pay', requireSignedIn, async (req, res) => {
@@ -72,7 +74,9 @@ export function payRoutes(deps: { payPage: PayPageService; intake: PaymentIntake
       // Refused (attempts used, not chosen, reservation over): the pay page again, saying why.
       const page = await payPage.payPage(req.user!, code);
       if (!page.payable) throw err;
-      res.status(409).render('payments/pay', { title: `Thanh toán ${code}`, page, formError: err.message, hideStickyCart: true });
+      res
+        .status(409)
+        .render('payments/pay', { title: translate(requestLanguage(res), 'pay.title', { code }), page, formError: err.message, hideStickyCart: true });
     }
   });
 
@@ -81,10 +85,7 @@ export function payRoutes(deps: { payPage: PayPageService; intake: PaymentIntake
     const parsed = successQuery.safeParse(req.query);
     if (parsed.success) {
       const outcome = await intake.confirmStripeReturn(req.user!, code, parsed.data.session_id);
-      await setFlash(
-        req,
-        outcome === 'applied' || outcome === 'duplicate' ? 'Cảm ơn bạn! Đã nhận thanh toán.' : 'Chúng tôi đang chờ Stripe xác nhận thanh toán.',
-      );
+      await setFlash(req, outcome === 'applied' || outcome === 'duplicate' ? 'pay.flash.received' : 'pay.flash.waitingStripe');
     }
     res.redirect(303, `/orders/${code}`);
   });
@@ -92,7 +93,7 @@ export function payRoutes(deps: { payPage: PayPageService; intake: PaymentIntake
   router.post('/orders/:code/pay/simulate', requireSignedIn, async (req, res) => {
     const code = orderCode(req.params);
     await intake.simulateBankTransfer(req.user!, code);
-    await setFlash(req, 'Đã mô phỏng chuyển khoản (chỉ có ở bản trình diễn).');
+    await setFlash(req, 'pay.flash.simulated');
     res.redirect(303, `/orders/${code}`);
   });
 

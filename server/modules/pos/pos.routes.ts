@@ -3,6 +3,8 @@ import { AppError, NotFoundError } from '../../lib/errors';
 import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
+import { requestLanguage } from '../../http/language';
+import { translate } from '../../rendering/i18n';
 import { requireRole } from '../accounts';
 import type { PosService } from './pos.service';
 import { receiptParams, saleCodeParams, stallSaleSchema, tillQuerySchema } from './pos.schemas';
@@ -72,10 +74,15 @@ export function receiptRoutes(pos: PosService): Router {
   router.get('/receipts/:code', async (req, res) => {
     res.set('X-Robots-Tag', 'noindex');
     const parsed = receiptParams.safeParse(req.params);
-    if (!parsed.success) throw new NotFoundError('Không tìm thấy biên nhận này.');
+    if (!parsed.success) throw new NotFoundError('public.error.receiptNotFound');
     const receipt = await pos.receipt(parsed.data.code);
     res.set('Cache-Control', 'private, no-store');
-    res.render('pos/receipt', { title: `Biên nhận ${receipt.sale.code}`, receipt, noindex: true, hideStickyCart: true });
+    res.render('pos/receipt', {
+      title: translate(requestLanguage(res), 'public.receipt.title', { code: receipt.sale.code }),
+      receipt,
+      noindex: true,
+      hideStickyCart: true,
+    });
   });
   return router;
 }

@@ -73,7 +73,7 @@ export function traceRoutes(traceability: TraceabilityService): Router {
   const router = express.Router();
   router.get('/trace/:code', async (req, res) => {
     const parsed = traceParams.safeParse(req.params);
-    if (!parsed.success) throw new NotFoundError('Không tìm thấy lô hàng với mã truy xuất này. Hãy kiểm tra lại mã in trên tem.');
+    if (!parsed.success) throw new NotFoundError('public.error.traceNotFound');
     const trace = await traceability.trace(parsed.data.code);
     res.render('traceability/trace', {
       title: translate(langOf(res), 'trace.page.title', { name: trace.product.name, code: trace.batch.code }),

@@ -1,0 +1,341 @@
+import request from 'supertest';
+import { en } from '../../../server/rendering/locales/en';
+import { vi } from '../../../server/rendering/locales/vi';
+import { missingKeys } from '../../../server/rendering/i18n';
+import { createAccount, csrfFrom, signIn, signInAsSeller } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
+import { deliveredOrder, postReview } from '../../helpers/reviews';
+import { decodeHtml } from '../../helpers/sales';
+import { addToCart, buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
+import { createTestContext, type TestContext } from '../../helpers/test-context';
+
+/*
+ * The English walk (issue 21): every page of each role, opened with the `lang=en` cookie, must show
+ * no word of the Vietnamese catalogue and no raw message key. Product, cooperative, commune and
+ * person names are data (they stay as people wrote them): the walk strips the data it created
+ * before looking. Each role is a `describe` block with its list of pages; a block is added here
+ * once its pages pass.
+ */
+
+/** Vietnamese phrases that only a page left untranslated shows (each is a word of vi.ts, checked below). */
+const TELL_TALE = [
+  'Đăng nhập',
+  'Đăng ký',
+  'Đăng xuất',
+  'Giỏ hàng',
+  'Đặt hàng',
+  'Sản phẩm',
+  'sản phẩm',
+  'đơn hàng',
+  'Đơn hàng',
+  'Người bán',
+  'Thanh toán',
+  'thanh toán',
+  'Lưu',
+  'Huỷ',
+  'Trạng thái',
+  'Khu vực',
+  'Tổng',
+  'Phí giao',
+  'Số lượng',
+  'Thành tiền',
+  'Người nhận',
+  'Số điện thoại',
+  'Địa chỉ',
+  'Mật khẩu',
+  'Họ và tên',
+  'Tài khoản',
+  'Tìm kiếm',
+  'Xem tất cả',
+  'Quay lại',
+  'Cập nhật',
+  'Xóa',
+  'Xoá',
+  'Gửi',
+  'Đánh giá',
+  'đánh giá',
+  'Hợp tác xã',
+  'Chứng nhận',
+  'Thêm vào giỏ',
+  'Còn hàng',
+  'Hết hàng',
+  'Vui lòng',
+  'Không tìm thấy',
+  'không hợp lệ',
+  'Đã thêm',
+  'Đã giao',
+  'Chờ thanh toán',
+  'Đã thanh toán',
+  'Đang giao',
+  'Ngày',
+  'Phiên chợ',
+  'Lô hàng',
+  'Truy xuất',
+  'Ghi chú',
+  'Mã đơn',
+  'Chuyển khoản',
+  'Biên nhận',
+  'Xác nhận',
+  'của bạn',
+  'Bạn',
+  'bạn',
+  'Sắp xếp',
+  'Lọc',
+  'Giá',
+  'Mới nhất',
+  'đồng ý',
+];
+
+/** Text the layout shows on purpose in Vietnamese: the brand and the switch back to Vietnamese. */
+const ALWAYS_ALLOWED = ['Chợ OCOP', 'Tiếng Việt'];
+
+const KEY_PREFIXES = new Set(Object.keys(vi).map((k) => k.split('.')[0]));
+
+/** What a reader sees: text, plus the attributes a browser shows or reads out (placeholder, aria-label, title, alt, button values). */
+function visibleText(html: string): string {
+  const withoutCode = html
+    .replace(/<script[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<head>[\s\S]*?<title>([\s\S]*?)<\/title>[\s\S]*?<\/head>/i, ' $1 ');
+  const attributes = [...withoutCode.matchAll(/\s(?:placeholder|aria-label|title|alt)="([^"]*)"/g)].map((m) => m[1]);
+  const buttons = [...withoutCode.matchAll(/<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"/g)].map((m) => m[1]);
+  const text = withoutCode.replace(/<[^>]+>/g, ' ');
+  return decodeHtml([text, ...attributes, ...buttons].join(' \n ')).replace(/[ \t\r\n]+/g, ' ');
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const LETTER = '\\p{L}';
+
+function tellTaleIn(text: string): string[] {
+  return TELL_TALE.filter((phrase) => new RegExp(`(?<!${LETTER})${escapeRegExp(phrase)}(?!${LETTER})`, 'u').test(text));
+}
+
+function rawKeysIn(text: string): string[] {
+  return [...text.matchAll(/(?<![\w./@-])([a-z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9]+)+)(?![\w/@-])/g)]
+    .map((m) => m[1])
+    .filter((candidate) => KEY_PREFIXES.has(candidate.split('.')[0]) && !/\.(vn|com|csv|jpg|png|webp|txt|xml)$/.test(candidate));
+}
+
+let ctx: TestContext;
+/** Names and other data this test created (stripped before looking): they stay as people wrote them. */
+const data: string[] = [];
+
+interface Page {
+  path: string;
+  status?: number;
+}
+
+/** Opens each page in English and lists what is left in Vietnamese or shown as a raw key. */
+async function walk(agent: request.Agent | ReturnType<typeof request>, pages: (string | Page)[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const entry of pages) {
+    const page = typeof entry === 'string' ? { path: entry } : entry;
+    const res = await (agent as request.Agent).get(page.path).set('Cookie', 'lang=en');
+    problems.push(...check(page.path, res, page.status ?? 200));
+  }
+  return problems;
+}
+
+function check(label: string, res: request.Response, status: number): string[] {
+  const problems: string[] = [];
+  if (res.status !== status) problems.push(`${label}: status ${res.status}, expected ${status}`);
+  if (!res.text.includes('<html lang="en">')) problems.push(`${label}: not rendered in English`);
+  let text = visibleText(res.text);
+  for (const known of [...data].sort((a, b) => b.length - a.length)) text = text.split(known).join(' ');
+  for (const allowed of ALWAYS_ALLOWED) text = text.split(allowed).join(' ');
+  for (const phrase of tellTaleIn(text)) {
+    const at = text.search(new RegExp(escapeRegExp(phrase), 'u'));
+    problems.push(`${label}: “${phrase}” in “…${text.slice(Math.max(0, at - 40), at + 40).trim()}…”`);
+  }
+  for (const key of rawKeysIn(text)) problems.push(`${label}: raw key ${key}`);
+  return problems;
+}
+
+async function englishAgent(agent: request.Agent): Promise<request.Agent> {
+  agent.jar.setCookie('lang=en; Path=/');
+  return agent;
+}
+
+const state = {} as {
+  sellerSlug: string;
+  productSlug: string;
+  productId: number;
+  orderCode: string;
+  unpaidCode: string;
+  traceCode: string;
+  marketSlug: string;
+  receiptToken: string;
+  buyer: request.Agent;
+};
+
+const SECRET = 'walk-bank-secret';
+
+beforeAll(async () => {
+  ctx = await createTestContext({ env: { BANK_WEBHOOK_SECRET: SECRET } });
+  const seller = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Mật ong Mường Khương' });
+  const [{ name: sellerName }] = await ctx.ds.query(`SELECT name FROM sellers WHERE id = $1`, [seller.sellerId]);
+  const product = await ctx.factories.createProduct({
+    sellerId: seller.sellerId,
+    name: 'Mật ong bạc hà Mường Khương',
+    description: 'Mật ong nguyên chất, thu hoạch mùa thu.',
+    ocopStars: 4,
+    stock: 50,
+    unit: 'hũ',
+  });
+  data.push(sellerName, product.name, 'Mật ong nguyên chất, thu hoạch mùa thu.', 'hũ', 'Phường Sa Pa', 'Tổ 1', 'HTX kiểm thử');
+  Object.assign(state, { sellerSlug: seller.slug, productSlug: product.slug, productId: product.id });
+
+  // A batch with a public trace page.
+  const batches = await seller.agent.get(`/seller/products/${product.id}/batches`);
+  const added = await seller.agent
+    .post(`/seller/products/${product.id}/batches`)
+    .type('form')
+    .send({ _csrf: csrfFrom(batches.text), code: 'MO-2611', producedOn: '2026-11-20', area: 'Thôn Khuổi Phạc', quantity: '20', addToStock: '1' });
+  expect(added.status).toBe(303);
+  data.push('MO-2611', 'Thôn Khuổi Phạc');
+  [{ trace_code: state.traceCode }] = await ctx.ds.query(`SELECT trace_code FROM product_batches WHERE product_id = $1`, [product.id]);
+
+  // A delivered order with a review, and an unpaid one, by one buyer.
+  const delivered = await deliveredOrder(ctx, { id: product.id, sellerId: seller.sellerId });
+  expect((await postReview(delivered.agent, delivered.code, delivered.itemId, { rating: '5', comment: 'Mật ong thơm, đóng gói cẩn thận.' })).status).toBe(303);
+  data.push('Mật ong thơm, đóng gói cẩn thận.', 'Người mua thử', 'Nguyễn Thị Mai', 'Số 5 đường Cầu Mây', 'Lào Cai', 'VN123');
+  state.orderCode = delivered.code;
+  state.buyer = await englishAgent(delivered.agent);
+  expect((await addToCart(delivered.agent, product.id, 1)).status).toBe(303);
+  state.unpaidCode = orderCodeFrom(await checkout(delivered.agent));
+
+  // A market day with the cooperative's stall.
+  const [day] = await ctx.ds.query(
+    `INSERT INTO market_days (slug, name, commune, place, starts_at, ends_at, description)
+     VALUES ('phien-cho-sa-pa', 'Phiên chợ 4.0 Sa Pa', 'Phường Sa Pa', 'Quảng trường Sa Pa', now() + interval '2 days', now() + interval '2 days 8 hours', 'Thanh toán không dùng tiền mặt')
+     RETURNING id, slug`,
+  );
+  await ctx.ds.query(`INSERT INTO market_day_stalls (market_day_id, seller_id) VALUES ($1, $2)`, [day.id, seller.sellerId]);
+  data.push('Phiên chợ 4.0 Sa Pa', 'Quảng trường Sa Pa', 'Thanh toán không dùng tiền mặt');
+  state.marketSlug = day.slug;
+
+  // A stall sale paid by transfer: its public receipt.
+  const till = await seller.agent.get('/seller/pos');
+  const sale = await seller.agent
+    .post('/seller/pos/sales')
+    .type('form')
+    .send(`_csrf=${encodeURIComponent(csrfFrom(till.text))}&intent=sell&productId=${product.id}&quantity=1`);
+  const saleCode = /QUAY-[A-Z0-9]{6}/.exec(sale.headers.location ?? '')?.[0];
+  if (!saleCode) throw new Error(`no stall sale: ${sale.status}`);
+  const [{ receipt_token: receiptToken, total_vnd: total }] = await ctx.ds.query(`SELECT receipt_token, total_vnd FROM orders WHERE code = $1`, [saleCode]);
+  expect((await sendBankTransfer(ctx.app, SECRET, bankTransfer(saleCode, Number(total)))).status).toBe(200);
+  state.receiptToken = receiptToken;
+  missingKeys.clear();
+});
+afterAll(() => ctx.close());
+
+describe('the word list', () => {
+  it('every tell-tale phrase is a word of the Vietnamese catalogue, and none is a word of the English one', () => {
+    const viText = Object.values(vi).join('\n');
+    const enText = Object.values(en).join('\n');
+    expect(TELL_TALE.filter((phrase) => !viText.includes(phrase))).toEqual([]);
+    // English text may quote a Vietnamese name on purpose (“mã sản phẩm (SKU)”, a CSV header; an example name).
+    const englishProse = enText
+      .split('Tiếng Việt')
+      .join(' ')
+      .replace(/“[^”]*”/g, ' ')
+      .replace(/For example: [^\n]*/g, ' ');
+    expect(TELL_TALE.filter((phrase) => tellTaleIn(englishProse).includes(phrase))).toEqual([]);
+  });
+
+  it('the checker finds Vietnamese and raw keys, and ignores the data it is told about', () => {
+    expect(check('sample', { status: 200, text: '<html lang="en"><body><p>Giỏ hàng</p><p>cart.title</p></body></html>' } as request.Response, 200)).toEqual([
+      'sample: “Giỏ hàng” in “…Giỏ hàng cart.title…”',
+      'sample: raw key cart.title',
+    ]);
+  });
+});
+
+describe('in English: an anonymous visitor', () => {
+  it('sees every public page without a Vietnamese word of the interface or a raw key', async () => {
+    const anonymous = request(ctx.app);
+    const problems = await walk(anonymous, [
+      '/',
+      '/products',
+      '/products?q=ong',
+      '/products?q=khongcogi',
+      '/products?category=I.2.b&stars=4&sort=price_asc',
+      `/products/${state.productSlug}`,
+      `/sellers/${state.sellerSlug}`,
+      '/market-days',
+      `/market-days/${state.marketSlug}`,
+      `/trace/${state.traceCode}`,
+      `/receipts/${state.receiptToken}`,
+      '/login',
+      '/register',
+      '/cart',
+      { path: '/no-such-page', status: 404 },
+      { path: '/products/no-such-product', status: 404 },
+    ]);
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('a refused sign-in and a bad registration re-render their forms in English', async () => {
+    const agent = await englishAgent(request.agent(ctx.app));
+    const login = await agent.get('/login');
+    const badLogin = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(login.text), email: 'nobody@example.vn', password: 'wrong-password-1' });
+    const register = await agent.get('/register');
+    const badRegister = await agent
+      .post('/register')
+      .type('form')
+      .send({ _csrf: csrfFrom(register.text), fullName: '', email: 'not-an-email', password: 'short', phone: 'abc' });
+    expect([...check('POST /login', badLogin, 401), ...check('POST /register', badRegister, 422)]).toEqual([]);
+    const forged = await agent.post('/login').type('form').send({ _csrf: 'forged', email: 'a@example.vn', password: 'x' });
+    expect(check('POST /login without a valid token', forged, 403)).toEqual([]);
+  });
+});
+
+describe('in English: a buyer', () => {
+  it('sees the cart, checkout, orders, payment and account pages in English', async () => {
+    const problems = await walk(state.buyer, [
+      '/',
+      `/products/${state.productSlug}`,
+      '/cart',
+      `/orders/${state.orderCode}`,
+      `/orders/${state.unpaidCode}`,
+      `/orders/${state.unpaidCode}/pay`,
+      '/account',
+      { path: '/seller', status: 403 },
+      { path: '/admin', status: 403 },
+      { path: '/orders/OCP-ZZZZZZ', status: 404 },
+    ]);
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('a cart with lines, the checkout, a refused checkout and the flash after adding to the cart are in English', async () => {
+    const buyer = await buyerWithCart(ctx, [{ productId: state.productId, quantity: 2 }]);
+    const agent = await englishAgent(buyer.agent);
+    const problems = await walk(agent, ['/cart', '/checkout']);
+    const added = await addToCart(agent, state.productId, 1);
+    expect(added.status).toBe(303);
+    problems.push(...check('the cart after adding (flash)', await agent.get(added.headers.location), 200));
+    const refused = await checkout(agent, { recipientName: '', phone: '12', street: '' });
+    problems.push(...check('POST /checkout with missing fields', refused, 422));
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('a password change refused on the account page is in English', async () => {
+    const account = await createAccount(ctx.ds, { role: 'buyer', fullName: 'Lê Thị Hoa' });
+    data.push('Lê Thị Hoa');
+    const agent = await englishAgent(await signIn(ctx.app, account.email));
+    const page = await agent.get('/account');
+    const res = await agent
+      .post('/account/password')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), currentPassword: 'wrong-one-123', newPassword: 'x', confirmPassword: 'y' });
+    const shown = res.status === 303 ? await agent.get(res.headers.location) : res;
+    expect(check('POST /account/password refused', shown, shown.status === 200 ? 200 : 422)).toEqual([]);
+  });
+});
