@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'Đang dừng… (shutting down)');
     setTimeout(() => process.exit(1), 20_000).unref();
-    await store?.stop();
+    // CASE: a signal during start-up: the start finishes first, then stops (an embedded PostgreSQL is not left running).
+    if (!store) return;
+    await store.stop();
     process.exit(0);
   };
   // Ctrl-C also stops the embedded PostgreSQL (it runs in its own process group).
@@ -32,7 +34,10 @@ async function main(): Promise<void> {
       ? await startPrimary(config, logger)
       : await startStore(config, logger).then((s) => ({ url: s.url, embedded: s.database.embedded, stop: s.stop }));
   store = running;
-  if (stopping) return;
+  if (stopping) {
+    await running.stop();
+    process.exit(0);
+  }
   const lines = [
     '',
     `  Chợ OCOP đang chạy tại ${running.url}  (sẵn sàng sau ${((Date.now() - started) / 1000).toFixed(1)} giây)`,
