@@ -8,11 +8,11 @@ const id = z.coerce.number().int().positive().max(INT4_MAX);
 export const reviewSchema = z
   .object({
     rating: z.coerce
-      .number({ error: 'Vui lòng chọn số sao (1–5).' })
-      .int('Vui lòng chọn số sao (1–5).')
-      .min(1, 'Vui lòng chọn số sao (1–5).')
-      .max(5, 'Vui lòng chọn số sao (1–5).'),
-    comment: z.string().trim().max(2000, 'Nhận xét tối đa 2.000 ký tự.').optional().default(''),
+      .number({ error: 'validation.review.rating' })
+      .int('validation.review.rating')
+      .min(1, 'validation.review.rating')
+      .max(5, 'validation.review.rating'),
+    comment: z.string().trim().max(2000, 'validation.review.commentMax').optional().default(''),
   })
   .strict();
 export type ReviewInput = z.infer<typeof reviewSchema>;

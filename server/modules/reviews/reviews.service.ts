@@ -114,7 +114,7 @@ export class ReviewsService {
    * Only the order's buyer, only an item of a delivered part; anything else writes nothing.
    */
   async submit(actor: Actor, code: string, itemId: number, input: ReviewInput): Promise<{ created: boolean }> {
-    if (actor.role !== 'buyer') throw new ForbiddenError('Chỉ người mua mới đánh giá được sản phẩm.');
+    if (actor.role !== 'buyer') throw new ForbiddenError('order.review.error.buyersOnly');
     return this.dataSource.transaction(async (manager) => {
       const [item] = (await manager.query(
         `SELECT i.id, i.product_id AS "productId", so.seller_id AS "sellerId", so.status
@@ -122,8 +122,8 @@ export class ReviewsService {
          WHERE i.id = $1 AND o.code = $2 AND o.buyer_user_id = $3`,
         [itemId, code, actor.id],
       )) as { id: number; productId: number; sellerId: number; status: string }[];
-      if (!item) throw new NotFoundError('Không tìm thấy sản phẩm này trong đơn hàng của bạn.');
-      if (item.status !== 'delivered') throw new ConflictError('Bạn đánh giá được sản phẩm khi kiện hàng đã giao xong.', 'review_not_delivered');
+      if (!item) throw new NotFoundError('order.review.error.notInOrder');
+      if (item.status !== 'delivered') throw new ConflictError('order.review.error.notDelivered', 'review_not_delivered');
 
       const [inserted] = (await manager.query(
         `INSERT INTO reviews (order_item_id, product_id, seller_id, author_user_id, rating, comment)
@@ -147,7 +147,7 @@ export class ReviewsService {
        FROM reviews WHERE order_item_id = $1 AND author_user_id = $2 FOR UPDATE`,
       [orderItemId, actor.id, this.clock.now(), EDIT_WINDOW_DAYS],
     )) as { id: number; productId: number; rating: number; hiddenAt: Date | null; editable: boolean }[];
-    if (!old) throw new NotFoundError('Không tìm thấy sản phẩm này trong đơn hàng của bạn.');
+    if (!old) throw new NotFoundError('order.review.error.notInOrder');
     if (!old.editable) throw new ConflictError(`Đánh giá chỉ sửa được trong ${EDIT_WINDOW_DAYS} ngày sau khi viết; đã quá hạn.`, 'review_edit_closed');
     await manager.query(`UPDATE reviews SET rating = $2, comment = $3, updated_at = now() WHERE id = $1`, [old.id, input.rating, input.comment]);
     // A hidden review is not in the aggregate: its new stars stay out too.

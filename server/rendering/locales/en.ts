@@ -336,6 +336,11 @@ export const en: Record<keyof typeof vi, string> = {
   'email.viewOrder': 'View your order: {link}',
   'email.sellerPart': 'Your part: {total}',
   'email.viewSellerOrder': 'View the order: {link}',
+  'validation.review.rating': 'Please choose a number of stars (1–5).',
+  'validation.review.commentMax': 'The comment can be at most 2,000 characters.',
+  'order.review.error.buyersOnly': 'Only buyers can review products.',
+  'order.review.error.notInOrder': 'This product is not in your order.',
+  'order.review.error.notDelivered': 'You can review a product once its parcel has been delivered.',
   // F1 end
   'admin.order.cancelReason': 'Reason for cancelling',
   'admin.order.cancel': 'Cancel this unpaid order',

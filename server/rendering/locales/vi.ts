@@ -334,6 +334,11 @@ export const vi = {
   'email.viewOrder': 'Xem đơn hàng: {link}',
   'email.sellerPart': 'Phần của bạn: {total}',
   'email.viewSellerOrder': 'Xem đơn: {link}',
+  'validation.review.rating': 'Vui lòng chọn số sao (1–5).',
+  'validation.review.commentMax': 'Nhận xét tối đa 2.000 ký tự.',
+  'order.review.error.buyersOnly': 'Chỉ người mua mới đánh giá được sản phẩm.',
+  'order.review.error.notInOrder': 'Không tìm thấy sản phẩm này trong đơn hàng của bạn.',
+  'order.review.error.notDelivered': 'Bạn đánh giá được sản phẩm khi kiện hàng đã giao xong.',
   // F1 end
   'admin.order.cancelReason': 'Lý do huỷ đơn',
   'admin.order.cancel': 'Huỷ đơn chưa thanh toán',

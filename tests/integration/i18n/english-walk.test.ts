@@ -326,6 +326,25 @@ describe('in English: a buyer', () => {
     expect([...missingKeys]).toEqual([]);
   });
 
+  it('a refused review, a saved one and a cancelled order answer in English', async () => {
+    const problems: string[] = [];
+    const [{ id: itemId }] = await ctx.ds.query(`SELECT i.id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.code = $1`, [state.orderCode]);
+    const refused = await postReview(state.buyer, state.orderCode, itemId, { rating: '', comment: 'x'.repeat(2001) });
+    problems.push(...check('POST review without stars', refused, 422));
+    const saved = await postReview(state.buyer, state.orderCode, itemId, { rating: '4', comment: 'Mật ong thơm, đóng gói cẩn thận.' });
+    expect(saved.status).toBe(303);
+    problems.push(...check('the order page after a review (flash)', await state.buyer.get(`/orders/${state.orderCode}`), 200));
+    const page = await state.buyer.get(`/orders/${state.unpaidCode}`);
+    const cancelled = await state.buyer
+      .post(`/orders/${state.unpaidCode}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
+    expect(cancelled.status).toBe(303);
+    problems.push(...check('the order page after cancelling (flash)', await state.buyer.get(`/orders/${state.unpaidCode}`), 200));
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
   it('a password change refused on the account page is in English', async () => {
     const account = await createAccount(ctx.ds, { role: 'buyer', fullName: 'Lê Thị Hoa' });
     data.push('Lê Thị Hoa');
