@@ -1,5 +1,6 @@
 import { formatDate } from '../lib/dates';
 import { formatVnd } from '../lib/money';
+import { translate, type Language } from './i18n';
 
 /**
  * Charts as plain SVG strings, built here and nowhere else: every piece of text goes through
@@ -25,6 +26,8 @@ export interface BarChartSpec {
   format?: ChartValueFormat;
   /** Appended to counts: "12 đơn". */
   unit?: string;
+  /** The language of the chart's own words (total, best day, no data); Vietnamese when not given. */
+  lang?: Language;
 }
 
 /** One column per calendar day (YYYY-MM-DD), in order: revenue per day. */
@@ -37,6 +40,7 @@ export interface DailyChartSpec {
   unit?: string;
   /** Names of the stacked series (e.g. online, stall), shown in a legend and read out. */
   series?: string[];
+  lang?: Language;
 }
 
 export type ChartSpec = BarChartSpec | DailyChartSpec;
@@ -98,14 +102,15 @@ function svg(height: number, label: string, title: string, body: string, classNa
 }
 
 /** The "nothing yet" chart: same frame, a sentence instead of marks. Never throws. */
-export function emptyChart(title: string): string {
+export function emptyChart(title: string, lang: Language = 'vi'): string {
   const height = 64;
+  const noData = lang === 'vi' ? NO_DATA_TEXT : translate(lang, 'report.chart.noData');
   return svg(
     height,
-    `${title}: ${NO_DATA_TEXT}`,
+    `${title}: ${noData}`,
     title,
     `<rect x="0.5" y="0.5" width="${WIDTH - 1}" height="${height - 1}" rx="8" fill="none" stroke="${GRID}"/>` +
-      `<text x="${WIDTH / 2}" y="${height / 2 + 5}" text-anchor="middle" fill="${MUTED}">${escapeXml(NO_DATA_TEXT)}</text>`,
+      `<text x="${WIDTH / 2}" y="${height / 2 + 5}" text-anchor="middle" fill="${MUTED}">${escapeXml(noData)}</text>`,
     'chart-empty',
   );
 }
@@ -115,7 +120,7 @@ export function barChart(spec: Omit<BarChartSpec, 'kind'>): string {
   const title = String(spec.title ?? '');
   const data = (Array.isArray(spec.data) ? spec.data : []).map((d) => ({ label: String(d?.label ?? ''), value: finite(d?.value) }));
   const max = Math.max(0, ...data.map((d) => d.value));
-  if (data.length === 0 || max <= 0) return emptyChart(title);
+  if (data.length === 0 || max <= 0) return emptyChart(title, spec.lang);
 
   const row = 44;
   const valueRoom = 118;
@@ -145,7 +150,7 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
     parts: series.map((_, i) => finite(Array.isArray(d?.parts) ? d.parts[i] : 0)),
   }));
   const max = Math.max(0, ...data.map((d) => d.value));
-  if (data.length === 0 || max <= 0) return emptyChart(title);
+  if (data.length === 0 || max <= 0) return emptyChart(title, spec.lang);
 
   const total = data.reduce((sum, d) => sum + d.value, 0);
   const best = data.reduce((a, b) => (b.value > a.value ? b : a));
@@ -204,8 +209,9 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
       );
     })
     .join('');
-  const totalText = `Tổng: ${fmt(total)}`;
-  const bestText = `Cao nhất: ${fmt(best.value)} (${shortDay(best.day)})`;
+  const lang = spec.lang ?? 'vi';
+  const totalText = translate(lang, 'report.chart.total', { amount: fmt(total) });
+  const bestText = translate(lang, 'report.chart.best', { amount: fmt(best.value), day: shortDay(best.day) });
   const body =
     `<desc>${escapeXml(data.map((d) => `${longDay(d.day)}: ${fmt(d.value)}`).join('; '))}</desc>` +
     `<text x="${PAD}" y="15" font-weight="600">${escapeXml(totalText)}</text>` +
@@ -215,9 +221,12 @@ export function dailyChart(spec: Omit<DailyChartSpec, 'kind'>): string {
     columns.join('') +
     dayLabels.join('') +
     legend;
-  const range = data.length > 1 ? ` từ ${longDay(data[0].day)} đến ${longDay(data[data.length - 1].day)}` : ` ngày ${longDay(data[0].day)}`;
+  const range =
+    data.length > 1
+      ? translate(lang, 'report.chart.range', { from: longDay(data[0].day), to: longDay(data[data.length - 1].day) })
+      : translate(lang, 'report.chart.rangeOne', { day: longDay(data[0].day) });
   const split = series.length ? `; ${series.map((name, k) => `${name} ${fmt(seriesTotals[k])}`).join('; ')}` : '';
-  const spoken = `${title}${range}: ${totalText}${split}; cao nhất ${fmt(best.value)} ngày ${longDay(best.day)}`;
+  const spoken = `${title}${range}: ${totalText}${split}; ${translate(lang, 'report.chart.bestSpoken', { amount: fmt(best.value), day: longDay(best.day) })}`;
   return svg(bottom + (series.length ? 50 : 26), spoken, title, body, series.length ? 'chart-daily chart-stacked' : 'chart-daily');
 }
 

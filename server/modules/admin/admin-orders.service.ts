@@ -29,6 +29,8 @@ export interface AdminOrderRow {
   needsReview: boolean;
   reviewReason: string | null;
   buyerName: string;
+  /** 'stall': a sale at a market-day stall (no buyer account); the page names it in the reader's language. */
+  channel: 'online' | 'stall';
   /** Null for a buyer who signs in with a phone. */
   buyerEmail: string | null;
   createdAt: Date;
@@ -76,7 +78,7 @@ export class AdminOrdersService {
     const rows = (await this.dataSource.query(
       `SELECT o.id, o.code, o.status, o.payment_method AS "paymentMethod", o.total_vnd AS "totalVnd", o.paid_amount_vnd AS "paidAmountVnd",
               o.refunded_amount_vnd AS "refundedAmountVnd", o.needs_review AS "needsReview", o.review_reason AS "reviewReason",
-              CASE WHEN o.channel = 'stall' THEN 'Bán tại quầy (phiên chợ)' ELSE u.full_name END AS "buyerName", u.email AS "buyerEmail", o.created_at AS "createdAt",
+              CASE WHEN o.channel = 'stall' THEN 'Bán tại quầy (phiên chợ)' ELSE u.full_name END AS "buyerName", o.channel, u.email AS "buyerEmail", o.created_at AS "createdAt",
               (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = o.id) AS sellers
        FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id ${where}
        ORDER BY o.id DESC LIMIT ${Number(limit)}`,

@@ -26,6 +26,7 @@ export interface AdminProductRow {
   sellerName: string;
   categoryCode: string;
   categoryName: string;
+  categoryNameEn: string;
   ocopStars: number | null;
   ocopCertificateNo: string | null;
   ocopDecisionDate: string | null;
@@ -72,7 +73,7 @@ export class ProductModerationService {
               p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate",
               p.ocop_verified AS "ocopVerified", p.ocop_valid_until AS "ocopValidUntil",
               (${OCOP_CLAIM_WHERE.expired(today)}) AS "ocopExpired",
-              p.ocop_claim_version AS "ocopClaimVersion", c.code AS "categoryCode", c.name_vi AS "categoryName"
+              p.ocop_claim_version AS "ocopClaimVersion", c.code AS "categoryCode", c.name_vi AS "categoryName", c.name_en AS "categoryNameEn"
        FROM products p JOIN sellers s ON s.id = p.seller_id JOIN categories c ON c.id = p.category_id
        ${whereAll(clauses)}
        ORDER BY p.id DESC LIMIT 500`,

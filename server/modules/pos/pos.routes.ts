@@ -4,14 +4,14 @@ import { formBody } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { requestLanguage } from '../../http/language';
-import { translate } from '../../rendering/i18n';
+import { msg, translate } from '../../rendering/i18n';
 import { requireRole } from '../accounts';
 import type { PosService } from './pos.service';
 import { receiptParams, saleCodeParams, stallSaleSchema, tillQuerySchema } from './pos.schemas';
 
 function saleCode(params: unknown): string {
   const parsed = saleCodeParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('Không tìm thấy đơn bán tại quầy này.');
+  if (!parsed.success) throw new NotFoundError(msg('pos.error.saleNotFound'));
   return parsed.data.code;
 }
 
@@ -23,14 +23,19 @@ export function posRoutes(pos: PosService): Router {
   router.get('/seller/pos', async (req, res) => {
     const { q } = tillQuerySchema.parse(req.query);
     const till = await pos.till(req.user!, q);
-    res.render('pos/till', { title: 'Bán tại quầy', till, q, flash: await takeFlash(req), hideStickyCart: true });
+    res.render('pos/till', { title: translate(requestLanguage(res), 'pos.title'), till, q, flash: await takeFlash(req), hideStickyCart: true });
   });
 
   router.post('/seller/pos/sales', async (req, res) => {
     const { intent, lines } = parseInput(stallSaleSchema, formBody(req));
     if (intent === 'total') {
       // "Tính tiền" without JavaScript: the same till with the total of what was entered; nothing is written.
-      return res.render('pos/till', { title: 'Bán tại quầy', till: await pos.till(req.user!, undefined, lines), totalShown: true, hideStickyCart: true });
+      return res.render('pos/till', {
+        title: translate(requestLanguage(res), 'pos.title'),
+        till: await pos.till(req.user!, undefined, lines),
+        totalShown: true,
+        hideStickyCart: true,
+      });
     }
     try {
       const { code } = await pos.sell(req.user!, lines);
@@ -39,7 +44,7 @@ export function posRoutes(pos: PosService): Router {
       // Not enough stock, a product no longer listed, nothing entered: the till again, saying why.
       if (!(err instanceof AppError) || err.status === 404 || err.status === 403) throw err;
       res.status(err.status).render('pos/till', {
-        title: 'Bán tại quầy',
+        title: translate(requestLanguage(res), 'pos.title'),
         till: await pos.till(req.user!, undefined, lines),
         formError: err.message,
         hideStickyCart: true,
@@ -55,7 +60,7 @@ export function posRoutes(pos: PosService): Router {
   router.post('/seller/pos/sales/:code/cancel', async (req, res) => {
     const code = saleCode(req.params);
     await pos.cancel(req.user!, code);
-    await setFlash(req, `Đã huỷ đơn ${code}; hàng đã trả lại kho.`);
+    await setFlash(req, msg('pos.flash.cancelled', { code }));
     res.redirect(303, '/seller/pos');
   });
 

@@ -50,7 +50,7 @@ export function reportTables(r: ProvinceReport, lang: Language = 'vi'): ReportTa
   const star = (bucket: string) => t(`report.stars.${bucket}` as MessageKey);
   const asOf = formatDate(r.asOf);
   const saleNote = t('report.saleNote');
-  return [
+  const tables: ReportTable[] = [
     {
       key: 'products-by-group',
       title: t('report.byGroup.title'),
@@ -229,6 +229,7 @@ export function reportTables(r: ProvinceReport, lang: Language = 'vi'): ReportTa
       },
     },
   ];
+  return tables.map((table) => ({ ...table, chart: { ...table.chart, lang } }));
 }
 
 /** One table as a CSV file (UTF-8 with BOM; formula-looking text neutralised by toCsv). */
@@ -273,6 +274,7 @@ export function dashboardCharts(d: Dashboard, lang: Language = 'vi'): { collecte
   return {
     collected: {
       kind: 'daily',
+      lang,
       title: t('report.chart.collected'),
       format: 'vnd',
       // Split into online orders and market-day stall sales, stacked (online at the bottom).
@@ -281,12 +283,14 @@ export function dashboardCharts(d: Dashboard, lang: Language = 'vi'): { collecte
     },
     stars: {
       kind: 'bar',
+      lang,
       title: t('report.chart.stars'),
       unit: t('report.unit.orders'),
       data: d.ordersByStars.map((s) => ({ label: t(`report.stars.${s.bucket}` as MessageKey), value: s.orders })),
     },
     communes: {
       kind: 'bar',
+      lang,
       title: t('report.chart.communes'),
       format: 'vnd',
       data: d.topCommunes.map((c) => ({ label: c.commune, value: c.salesVnd })),

@@ -50,20 +50,22 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
   const { sellerProducts, catalog, csrf } = deps;
   const router = express.Router();
 
-  const categoryGroups = async (selected: unknown) => {
+  /** The OCOP groups in the reader's language (each category has its Vietnamese and English name). */
+  const categoryGroups = async (selected: unknown, lang: Language) => {
     const { roots } = await catalog.categories();
+    const name = (c: { nameVi: string; nameEn: string }) => (lang === 'en' && c.nameEn ? c.nameEn : c.nameVi);
     return roots.map((root) => ({
-      label: `${root.code} ${root.nameVi}`,
+      label: `${root.code} ${name(root)}`,
       options: root.children.flatMap((child) => [
-        { id: child.id, label: `${child.code} ${child.nameVi}`, selected: String(child.id) === String(selected) },
-        ...child.children.map((leaf) => ({ id: leaf.id, label: `— ${leaf.code} ${leaf.nameVi}`, selected: String(leaf.id) === String(selected) })),
+        { id: child.id, label: `${child.code} ${name(child)}`, selected: String(child.id) === String(selected) },
+        ...child.children.map((leaf) => ({ id: leaf.id, label: `— ${leaf.code} ${name(leaf)}`, selected: String(leaf.id) === String(selected) })),
       ]),
     }));
   };
-  const formLocals = async (title: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  const formLocals = async (res: Response, title: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     title,
     values,
-    categoryGroups: await categoryGroups(values.categoryId),
+    categoryGroups: await categoryGroups(values.categoryId, langOf(res)),
     starOptions: [3, 4, 5].map((n) => ({ value: n, selected: String(values.ocopStars) === String(n) })),
     ...extra,
   });
@@ -134,7 +136,10 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
 
   router.get('/seller/products/new', async (req, res) => {
     await sellerProducts.approvedSeller(req.user!);
-    res.render('sellers/product-form', await formLocals(translate(langOf(res), 'seller.form.new'), { stock: '0', lowStockThreshold: '5' }, { isNew: true }));
+    res.render(
+      'sellers/product-form',
+      await formLocals(res, translate(langOf(res), 'seller.form.new'), { stock: '0', lowStockThreshold: '5' }, { isNew: true }),
+    );
   });
 
   router.post('/seller/products/new', async (req, res) => {
@@ -142,7 +147,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
       const product = await sellerProducts.create(req.user!, parseInput(newProductSchema, formBody(req)));
       res.redirect(303, `/seller/products/${product.id}?ok=created`);
     } catch (err) {
-      renderFormError(res, 'sellers/product-form', err, await formLocals(translate(langOf(res), 'seller.form.new'), formValues(req), { isNew: true }));
+      renderFormError(res, 'sellers/product-form', err, await formLocals(res, translate(langOf(res), 'seller.form.new'), formValues(req), { isNew: true }));
     }
   });
 
@@ -156,7 +161,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     const { product } = await sellerProducts.get(req.user!, id);
     res.render(
       'sellers/product-form',
-      await formLocals(translate(langOf(res), 'seller.form.editTitle', { name: product.name }), productValues(product), { product }),
+      await formLocals(res, translate(langOf(res), 'seller.form.editTitle', { name: product.name }), productValues(product), { product }),
     );
   });
 
@@ -172,6 +177,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
         res.status(409).render(
           'sellers/product-form',
           await formLocals(
+            res,
             translate(langOf(res), 'seller.form.editTitle', { name: product.name }),
             { ...formValues(req), version: String(product.version) },
             {
@@ -186,7 +192,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
         res,
         'sellers/product-form',
         err,
-        await formLocals(translate(langOf(res), 'seller.form.editTitle', { name: product.name }), formValues(req), { product }),
+        await formLocals(res, translate(langOf(res), 'seller.form.editTitle', { name: product.name }), formValues(req), { product }),
       );
     }
   });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../db/errors';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
+import { msg } from '../../rendering/i18n';
 import type { Clock } from '../../lib/clock';
 import { toCsv } from '../../lib/csv';
 import { formatDateTime } from '../../lib/dates';
@@ -109,7 +110,7 @@ export class SellerProductsService {
       productId,
       sellerId,
     ])) as Product[];
-    if (!product) throw new NotFoundError('Không tìm thấy sản phẩm này trong gian hàng của bạn.');
+    if (!product) throw new NotFoundError(msg('seller.error.productNotFound'));
     return product;
   }
 
@@ -120,7 +121,7 @@ export class SellerProductsService {
 
   private async assertCategory(categoryId: number): Promise<void> {
     const { byCode } = await this.catalog.categories();
-    if (![...byCode.values()].some((c) => c.id === categoryId)) throw new ValidationError({ categoryId: 'Vui lòng chọn nhóm OCOP trong danh sách.' });
+    if (![...byCode.values()].some((c) => c.id === categoryId)) throw new ValidationError({ categoryId: msg('seller.error.categoryNotInList') });
   }
 
   async dashboard(actor: Actor): Promise<{ counts: Record<ProductStatus, number>; lowStock: SellerProductRow[] }> {
@@ -189,10 +190,7 @@ export class SellerProductsService {
     const { version, ...details } = input;
     if (await this.products.saveDetails(manager, { productId, sellerId: seller.id, version }, { ...details, sku: details.sku ?? null })) return;
     await this.ownProduct(manager, seller.id, productId); // 404 when not ours
-    throw new ConflictError(
-      'Sản phẩm vừa được lưu ở một nơi khác (có thể ở tab khác). Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem bản mới nhất rồi sửa lại.',
-      'stale_edit',
-    );
+    throw new ConflictError(msg('seller.error.staleEdit'), 'stale_edit');
   }
 
   async publish(actor: Actor, productId: number): Promise<void> {
@@ -228,7 +226,7 @@ export class SellerProductsService {
           .applyChange(manager, { productId, delta: input.delta, reason: input.reason, note: input.note || null, actorUserId: actor.id })
           .catch((err) => {
             if ((err as { code?: string }).code === 'insufficient_stock') {
-              throw new ValidationError({ delta: 'Không thể giảm quá số lượng đang có trong kho.' });
+              throw new ValidationError({ delta: msg('seller.error.stockBelowZero') });
             }
             throw err;
           });
@@ -255,7 +253,7 @@ export class SellerProductsService {
   async uploadPhotos(actor: Actor, productId: number, files: UploadedFile[]): Promise<number> {
     const seller = await this.approvedSeller(actor);
     await this.ownProduct(this.dataSource.manager, seller.id, productId);
-    if (files.length === 0) throw new ValidationError({ images: 'Vui lòng chọn ít nhất một ảnh.' });
+    if (files.length === 0) throw new ValidationError({ images: msg('seller.error.choosePhoto') });
     const processed = await processPhotos(
       files.map((f) => ({ buffer: f.buffer, name: f.originalname.slice(0, 80) })),
       this.photoSlots,
@@ -280,7 +278,7 @@ export class SellerProductsService {
           [productId],
         )) as { n: number; last: number }[];
         if (n + processed.length > MAX_PHOTOS_PER_PRODUCT) {
-          throw new ValidationError({ images: `Mỗi sản phẩm có tối đa ${MAX_PHOTOS_PER_PRODUCT} ảnh (đang có ${n}).` });
+          throw new ValidationError({ images: msg('seller.error.tooManyPhotos', { max: MAX_PHOTOS_PER_PRODUCT, n }) });
         }
         for (const [i, photo] of processed.entries()) {
           await manager.query(`INSERT INTO product_images (product_id, storage_key, sizes, width, height, position) VALUES ($1, $2, $3, $4, $5, $6)`, [
@@ -310,10 +308,10 @@ export class SellerProductsService {
           imageId,
           productId,
         ])) as Pick<ProductImage, 'storageKey' | 'sizes'>[];
-        if (!image) throw new NotFoundError('Không tìm thấy ảnh này.');
+        if (!image) throw new NotFoundError(msg('seller.error.photoNotFound'));
         const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [productId])) as { n: number }[];
         if (product.status === 'active' && n === 1) {
-          throw new ConflictError('Sản phẩm đang bán cần ít nhất một ảnh: hãy thêm ảnh khác trước, hoặc ngừng bán.');
+          throw new ConflictError(msg('seller.error.lastPhoto'));
         }
         await manager.query(`DELETE FROM product_images WHERE id = $1`, [imageId]);
         return image;
@@ -333,7 +331,7 @@ export class SellerProductsService {
         await this.ownProduct(manager, seller.id, productId, true);
         const images = await this.photos(manager, productId);
         const index = images.findIndex((i) => i.id === imageId);
-        if (index < 0) throw new NotFoundError('Không tìm thấy ảnh này.');
+        if (index < 0) throw new NotFoundError(msg('seller.error.photoNotFound'));
         const [image] = images.splice(index, 1);
         const target = move === 'cover' ? 0 : move === 'up' ? Math.max(0, index - 1) : Math.min(images.length, index + 1);
         images.splice(target, 0, image);

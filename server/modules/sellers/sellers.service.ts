@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
+import { msg } from '../../rendering/i18n';
 import { uniqueSlug } from '../../db/unique-slug';
 import { ACTING_LIMIT_MESSAGE, assertAdmin, type AccountsService, type Actor, type SessionUser } from '../accounts';
 import type { AuditEntry, AuditService } from '../audit';
@@ -11,13 +12,12 @@ import type { SellerApplicationInput, SellerProfileInput, TaxIdentificationInput
 /** Paths under /sellers/ that a storefront slug must never take. */
 const RESERVED_SLUGS = new Set(['apply', 'new', 'edit', 'admin', 'seller', 'api']);
 
-/** What a suspended cooperative reads wherever it tries to change something. */
-export const SUSPENDED_NOTICE =
-  'Gian hàng đang bị tạm ngừng: trong thời gian này bạn chỉ xem được thông báo ở Khu vực người bán, không thể thay đổi sản phẩm, đơn hàng hay cài đặt. Vui lòng liên hệ quản trị viên.';
+/** What a suspended cooperative reads wherever it tries to change something (a message token). */
+export const SUSPENDED_NOTICE = msg('seller.error.suspended');
 
 /** Why a cooperative in this status may not sell or change anything. */
 function notSelling(status: SellerStatus | undefined): ForbiddenError {
-  return new ForbiddenError(status === 'suspended' ? SUSPENDED_NOTICE : 'Gian hàng chưa được duyệt hoặc đang bị tạm ngừng: bạn chưa thể quản lý sản phẩm.');
+  return new ForbiddenError(status === 'suspended' ? SUSPENDED_NOTICE : msg('seller.error.notApproved'));
 }
 
 /** What the orders module does, in the suspending transaction, with a suspended cooperative's orders. */
@@ -120,7 +120,7 @@ export class SellersService {
 
   async getOwnSeller(actor: Actor): Promise<Seller> {
     const seller = await this.findOwnSeller(actor);
-    if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+    if (!seller) throw new NotFoundError(msg('seller.error.noProfile'));
     return seller;
   }
 
@@ -166,7 +166,7 @@ export class SellersService {
   async resubmit(actor: Actor, input: SellerProfileInput): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const [seller] = (await manager.query(`SELECT id, status FROM sellers WHERE owner_user_id = $1`, [actor.id])) as Pick<Seller, 'id' | 'status'>[];
-      if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+      if (!seller) throw new NotFoundError(msg('seller.error.noProfile'));
       if (seller.status === 'suspended') throw notSelling(seller.status);
       const rule = SELLER_TRANSITIONS.resubmit;
       const cols = this.profileColumns(input);
@@ -191,7 +191,7 @@ export class SellersService {
           cols.citizenId,
         ],
       );
-      if (result[1] !== 1) throw new ConflictError('Chỉ hồ sơ bị từ chối mới có thể gửi lại.');
+      if (result[1] !== 1) throw new ConflictError(msg('seller.error.onlyRejected'));
       await this.audit.record(manager, { actorUserId: actor.id, action: 'seller.resubmitted', targetType: 'seller', targetId: seller.id });
     });
   }
@@ -239,14 +239,14 @@ export class SellersService {
     assertAdmin(actor);
     const why = reason.trim();
     if (mode !== 'by_type' && !why) {
-      throw new ValidationError({ reason: 'Vui lòng ghi lý do thay đổi cách khấu trừ thuế.' });
+      throw new ValidationError({ reason: msg('admin.error.taxReason') });
     }
     await this.dataSource.transaction(async (manager) => {
       const [current] = (await manager.query(`SELECT tax_withholding AS "taxWithholding" FROM sellers WHERE id = $1 FOR UPDATE`, [id])) as Pick<
         Seller,
         'taxWithholding'
       >[];
-      if (!current) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      if (!current) throw new NotFoundError(msg('admin.error.sellerNotFound'));
       await manager.query(`UPDATE sellers SET tax_withholding = $2, tax_withholding_reason = $3, updated_at = now() WHERE id = $1`, [
         id,
         mode,
@@ -272,7 +272,7 @@ export class SellersService {
       unknown[],
       number,
     ];
-    if (rows.length === 0) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+    if (rows.length === 0) throw new NotFoundError(msg('admin.error.sellerNotFound'));
   }
 
   async countsByStatus(actor: Actor): Promise<Record<SellerStatus, number>> {
@@ -299,7 +299,7 @@ export class SellersService {
   async getForAdmin(actor: Actor, id: number): Promise<SellerOwnerView & { history: AuditEntry[] }> {
     assertAdmin(actor);
     const [seller] = (await this.dataSource.query(`SELECT ${SELLER_COLUMNS} FROM sellers WHERE id = $1`, [id])) as Seller[];
-    if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+    if (!seller) throw new NotFoundError(msg('admin.error.sellerNotFound'));
     const [owner] = (await this.dataSource.query(`SELECT id, full_name AS "fullName", email, phone FROM users WHERE id = $1`, [
       seller.ownerUserId,
     ])) as SellerOwnerView['owner'][];
@@ -317,7 +317,7 @@ export class SellersService {
     assertAdmin(actor);
     const rule = SELLER_TRANSITIONS[decision];
     if (rule.reasonRequired && !reason.trim()) {
-      throw new ValidationError({ reason: 'Vui lòng ghi lý do để hợp tác xã biết cần làm gì.' });
+      throw new ValidationError({ reason: msg('admin.error.reasonRequired') });
     }
     await this.dataSource.transaction(async (manager) => {
       const result = (await manager.query(
@@ -327,8 +327,8 @@ export class SellersService {
       )) as [{ name: string }[], number];
       if (result[1] !== 1) {
         const [exists] = (await manager.query(`SELECT 1 FROM sellers WHERE id = $1`, [id])) as unknown[];
-        if (!exists) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
-        throw new ConflictError('Không thể thực hiện thao tác này với trạng thái hiện tại của hợp tác xã.');
+        if (!exists) throw new NotFoundError(msg('admin.error.sellerNotFound'));
+        throw new ConflictError(msg('admin.error.notNow'));
       }
       // A suspended cooperative can neither ship nor be paid: its open orders are settled in this
       // same transaction, which holds its row, so no seller write slips in between.

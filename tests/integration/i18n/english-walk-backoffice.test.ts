@@ -1,0 +1,460 @@
+import request from 'supertest';
+import { en } from '../../../server/rendering/locales/en';
+import { vi } from '../../../server/rendering/locales/vi';
+import { missingKeys } from '../../../server/rendering/i18n';
+import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
+import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
+import { deliveredOrder, postReview } from '../../helpers/reviews';
+import { decodeHtml, placePaidOrder } from '../../helpers/sales';
+import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
+import { createTestContext, type TestContext } from '../../helpers/test-context';
+
+/*
+ * The English walk of the seller area, the team area and the back office (issue 21): every page of
+ * each role, opened with the `lang=en` cookie, must show no word of the Vietnamese interface and no
+ * raw message key. Names, addresses, notes and other data stay as people wrote them: the walk strips
+ * the data it created before looking. Same checker as the buyer walk (english-walk.test.ts), with
+ * the words only the seller area and the back office use.
+ */
+
+/** Vietnamese phrases only an untranslated page shows (each a word of vi.ts; checked below). */
+const TELL_TALE = [
+  'Sản phẩm',
+  'sản phẩm',
+  'Đơn hàng',
+  'đơn hàng',
+  'Thanh toán',
+  'thanh toán',
+  'Lưu',
+  'Huỷ',
+  'Trạng thái',
+  'Khu vực',
+  'Tổng',
+  'Phí giao',
+  'Số lượng',
+  'Người nhận',
+  'Địa chỉ',
+  'Tài khoản',
+  'Cập nhật',
+  'Xoá',
+  'Gửi',
+  'Đánh giá',
+  'đánh giá',
+  'Hợp tác xã',
+  'hợp tác xã',
+  'Vui lòng',
+  'Không tìm thấy',
+  'không hợp lệ',
+  'Đã giao',
+  'Chờ thanh toán',
+  'Đã thanh toán',
+  'Đang giao',
+  'Ngày',
+  'Phiên chợ',
+  'Lô hàng',
+  'Ghi chú',
+  'Mã đơn',
+  'Bạn',
+  'bạn',
+  'Lọc',
+  'Giá',
+  'Hồ sơ',
+  'hồ sơ',
+  'Công nợ',
+  'Quản trị',
+  'Tồn kho',
+  'tồn kho',
+  'Phí sàn',
+  'Thuế',
+  'thuế',
+  'Báo cáo',
+  'Duyệt',
+  'Lý do',
+  'Bản nháp',
+  'Đang bán',
+  'Xác minh',
+  'xác minh',
+  'Doanh số',
+  'Doanh thu',
+  'Khấu trừ',
+  'khấu trừ',
+  'Nhật ký',
+  'Tải CSV',
+  'Chưa có',
+  'Người mua',
+  'Hoàn tiền',
+  'Tổ công nghệ',
+  'Hộ sản xuất',
+  'Mã số thuế',
+  'Bán tại quầy',
+  'Ảnh',
+  'Thêm',
+  'Sửa',
+  'Xem',
+  'Tháng',
+  'Năm',
+  'của',
+  'và',
+  'không',
+  'được',
+];
+
+/** Text shown on purpose in Vietnamese: the brand, the switch back to Vietnamese, the province. */
+const ALWAYS_ALLOWED = ['Chợ OCOP', 'Tiếng Việt', 'Lào Cai'];
+
+const KEY_PREFIXES = new Set(Object.keys(vi).map((k) => k.split('.')[0]));
+
+/** What a reader sees: text, plus the attributes a browser shows or reads out. */
+function visibleText(html: string): string {
+  const withoutCode = html
+    .replace(/<script[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    // A <code> is a literal of a documented format (the CSV import's column names), not prose.
+    .replace(/<code>[\s\S]*?<\/code>/g, ' ')
+    .replace(/<head>[\s\S]*?<title>([\s\S]*?)<\/title>[\s\S]*?<\/head>/i, ' $1 ');
+  const attributes = [...withoutCode.matchAll(/\s(?:placeholder|aria-label|title|alt)="([^"]*)"/g)].map((m) => m[1]);
+  const buttons = [...withoutCode.matchAll(/<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"/g)].map((m) => m[1]);
+  // A short quotation (“mã sản phẩm (SKU)”) names a literal on purpose: a column header, an example.
+  const text = withoutCode.replace(/<[^>]+>/g, ' ').replace(/“[^”<]{1,40}”/g, ' ');
+  return decodeHtml([text, ...attributes, ...buttons].join(' \n ')).replace(/[ \t\r\n]+/g, ' ');
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const LETTER = '\\p{L}';
+
+function tellTaleIn(text: string): string[] {
+  return TELL_TALE.filter((phrase) => new RegExp(`(?<!${LETTER})${escapeRegExp(phrase)}(?!${LETTER})`, 'u').test(text));
+}
+
+function rawKeysIn(text: string): string[] {
+  return [...text.matchAll(/(?<![\w./@-])([a-z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9_-]+)+)(?![\w/@-])/g)]
+    .map((m) => m[1])
+    .filter((candidate) => KEY_PREFIXES.has(candidate.split('.')[0]) && !/\.(vn|com|csv|jpg|png|webp|txt|xml)$/.test(candidate));
+}
+
+let ctx: TestContext;
+/** Names and other data this test created (stripped before looking). */
+const data: string[] = [];
+
+interface Page {
+  path: string;
+  status?: number;
+}
+
+function check(label: string, res: request.Response, status: number): string[] {
+  const problems: string[] = [];
+  if (res.status !== status) problems.push(`${label}: status ${res.status}, expected ${status}`);
+  if (!res.text.includes('<html lang="en">')) problems.push(`${label}: not rendered in English`);
+  let text = visibleText(res.text);
+  for (const known of [...data].sort((a, b) => b.length - a.length)) text = text.split(known).join(' ');
+  for (const allowed of ALWAYS_ALLOWED) text = text.split(allowed).join(' ');
+  for (const phrase of tellTaleIn(text)) {
+    const at = text.search(new RegExp(`(?<!${LETTER})${escapeRegExp(phrase)}(?!${LETTER})`, 'u'));
+    problems.push(`${label}: “${phrase}” in “…${text.slice(Math.max(0, at - 50), at + 50).trim()}…”`);
+  }
+  for (const key of rawKeysIn(text)) problems.push(`${label}: raw key ${key}`);
+  return problems;
+}
+
+/** Opens each page in English and lists what is left in Vietnamese or shown as a raw key. */
+async function walk(agent: request.Agent, pages: (string | Page)[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const entry of pages) {
+    const page = typeof entry === 'string' ? { path: entry } : entry;
+    const res = await agent.get(page.path).set('Cookie', 'lang=en');
+    problems.push(...check(page.path, res, page.status ?? 200));
+  }
+  return problems;
+}
+
+async function postForm(agent: request.Agent, tokenPage: string, path: string, body: Record<string, string>): Promise<request.Response> {
+  const _csrf = csrfFrom((await agent.get(tokenPage)).text);
+  return agent
+    .post(path)
+    .set('Cookie', 'lang=en')
+    .type('form')
+    .send({ _csrf, ...body });
+}
+
+const state = {} as {
+  seller: Awaited<ReturnType<typeof signInAsSeller>>;
+  household: Awaited<ReturnType<typeof signInAsSeller>>;
+  admin: request.Agent;
+  member: request.Agent;
+  productId: number;
+  batchId: number;
+  paidCode: string;
+  deliveredCode: string;
+  saleCode: string;
+  teamId: number;
+  marketDayId: number;
+  lastMonth: string;
+};
+
+const SECRET = 'walk-bank-secret';
+
+/** Every product, cooperative, person and team name in the database is data (factories name things in Vietnamese). */
+async function namesAreData(): Promise<void> {
+  const rows = (await ctx.ds.query(
+    `SELECT name FROM products UNION SELECT unit FROM products UNION SELECT name FROM sellers UNION SELECT address FROM sellers
+     UNION SELECT description FROM sellers UNION SELECT full_name FROM users UNION SELECT name FROM digital_teams`,
+  )) as { name: string | null }[];
+  data.push(...rows.map((r) => r.name ?? '').filter((name) => name.length > 1));
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext({ env: { BANK_WEBHOOK_SECRET: SECRET } });
+  const admin = await signInAsAdmin(ctx.app, ctx.ds);
+  state.admin = admin.agent;
+  const seller = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Mật ong Mường Khương' });
+  state.seller = seller;
+  await ctx.ds.query(
+    `UPDATE sellers SET tax_code = '0101234567', bank_bin = '970405', bank_account_no = '1234567890', bank_account_name = 'HTX MAT ONG' WHERE id = $1`,
+    [seller.sellerId],
+  );
+  const product = await ctx.factories.createProduct({
+    sellerId: seller.sellerId,
+    name: 'Mật ong bạc hà Mường Khương',
+    description: 'Mật ong nguyên chất, thu hoạch mùa thu.',
+    ocopStars: 4,
+    stock: 50,
+    unit: 'hũ',
+  });
+  const draft = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Trà Shan tuyết cổ thụ', unit: 'gói', stock: 2 });
+  await ctx.ds.query(`UPDATE products SET status = 'draft' WHERE id = $1`, [draft.id]);
+  state.productId = product.id;
+  data.push(
+    'HTX Mật ong Mường Khương',
+    product.name,
+    'Mật ong nguyên chất, thu hoạch mùa thu.',
+    'hũ',
+    'Trà Shan tuyết cổ thụ',
+    'gói',
+    'Phường Sa Pa',
+    'Tổ 1',
+    'HTX kiểm thử',
+    'Đại diện HTX',
+    'Quản trị viên',
+    'HTX MAT ONG',
+  );
+
+  // A batch (lô) with its trace page and labels.
+  const added = await postForm(seller.agent, `/seller/products/${product.id}/batches`, `/seller/products/${product.id}/batches`, {
+    code: 'MO-2611',
+    producedOn: '2026-11-20',
+    area: 'Thôn Khuổi Phạc',
+    quantity: '20',
+    addToStock: '1',
+  });
+  expect(added.status).toBe(303);
+  [{ id: state.batchId }] = await ctx.ds.query(`SELECT id FROM product_batches WHERE product_id = $1`, [product.id]);
+  data.push('MO-2611', 'Thôn Khuổi Phạc');
+
+  // An order to ship, and a delivered one with a review.
+  state.paidCode = (await placePaidOrder(ctx, [{ productId: product.id, quantity: 2 }])).code;
+  const delivered = await deliveredOrder(ctx, { id: product.id, sellerId: seller.sellerId });
+  state.deliveredCode = delivered.code;
+  expect((await postReview(delivered.agent, delivered.code, delivered.itemId, { rating: '5', comment: 'Mật ong thơm, đóng gói cẩn thận.' })).status).toBe(303);
+  data.push('Mật ong thơm, đóng gói cẩn thận.', 'Người mua thử', 'Nguyễn Thị Mai', 'Số 5 đường Cầu Mây', 'VN123', 'Nguyễn Văn A');
+
+  // A market day with the cooperative's stall, and a stall sale paid by transfer.
+  const [day] = await ctx.ds.query(
+    `INSERT INTO market_days (slug, name, commune, place, starts_at, ends_at, description)
+     VALUES ('phien-cho-sa-pa', 'Phiên chợ 4.0 Sa Pa', 'Phường Sa Pa', 'Quảng trường Sa Pa', now() - interval '1 hour', now() + interval '8 hours', 'Thanh toán không dùng tiền mặt')
+     RETURNING id`,
+  );
+  state.marketDayId = day.id;
+  await ctx.ds.query(`INSERT INTO market_day_stalls (market_day_id, seller_id) VALUES ($1, $2)`, [day.id, seller.sellerId]);
+  data.push('Phiên chợ 4.0 Sa Pa', 'Quảng trường Sa Pa', 'Thanh toán không dùng tiền mặt');
+  const till = await seller.agent.get('/seller/pos');
+  const sale = await seller.agent
+    .post('/seller/pos/sales')
+    .type('form')
+    .send(`_csrf=${encodeURIComponent(csrfFrom(till.text))}&intent=sell&productId=${product.id}&quantity=1`);
+  state.saleCode = /QUAY-[A-Z0-9]{6}/.exec(sale.headers.location ?? '')?.[0] ?? '';
+  if (!state.saleCode) throw new Error(`no stall sale: ${sale.status}`);
+  const [{ total_vnd: total }] = await ctx.ds.query(`SELECT total_vnd FROM orders WHERE code = $1`, [state.saleCode]);
+  expect((await sendBankTransfer(ctx.app, SECRET, bankTransfer(state.saleCode, Number(total)))).status).toBe(200);
+
+  // A payout recorded by the admin (the ledger has a line of each kind).
+  const payout = await postForm(state.admin, `/admin/payouts/${seller.sellerId}`, `/admin/payouts/${seller.sellerId}`, {
+    amountVnd: '50000',
+    bankReference: 'FT2611001',
+    paidOn: '2026-11-20',
+    note: 'Chuyển khoản đợt 1',
+  });
+  expect(payout.status).toBe(303);
+  data.push('FT2611001', 'Chuyển khoản đợt 1');
+
+  // A digital team with a member, and a household it assists (withheld tax: a household producer).
+  const household = await signInAsSeller(ctx.app, ctx.ds, { name: 'Hộ Lý Seo Chử' });
+  state.household = household;
+  await ctx.ds.query(`UPDATE sellers SET type = 'ho_san_xuat', citizen_id = '001099012345' WHERE id = $1`, [household.sellerId]);
+  const [team] = await ctx.ds.query(`INSERT INTO digital_teams (name, commune) VALUES ('Tổ CNS bản Tả Van', 'Phường Sa Pa') RETURNING id`);
+  state.teamId = team.id;
+  const member = await createAccount(ctx.ds, { fullName: 'Giàng Thị Mai' });
+  await ctx.ds.query(`INSERT INTO digital_team_members (team_id, user_id) VALUES ($1, $2)`, [team.id, member.id]);
+  await ctx.ds.query(`INSERT INTO team_households (team_id, seller_id) VALUES ($1, $2)`, [team.id, household.sellerId]);
+  state.member = await signIn(ctx.app, member.email);
+  data.push('Hộ Lý Seo Chử', 'Tổ CNS bản Tả Van', 'Giàng Thị Mai', member.email);
+  const householdProduct = await ctx.factories.createProduct({ sellerId: household.sellerId, name: 'Gạo Séng Cù', unit: 'bao 5 kg', stock: 30 });
+  data.push('Gạo Séng Cù', 'bao 5 kg');
+  await placePaidOrder(ctx, [{ productId: householdProduct.id, quantity: 1 }]);
+
+  // Tax withheld last month, for the month's declaration page.
+  const [{ month }] = await ctx.ds.query(`SELECT to_char((now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '1 month', 'YYYY-MM') AS month`);
+  state.lastMonth = month;
+  const part = await sellerOrderOf(ctx, household.sellerId);
+  await insertWithholding(ctx.ds, {
+    sellerOrderId: part,
+    sellerId: household.sellerId,
+    period: `${month}-01`,
+    goods: 200000,
+    createdAt: `${month}-15T03:00:00Z`,
+  });
+  await namesAreData();
+  missingKeys.clear();
+});
+afterAll(() => ctx.close());
+
+describe('the word list', () => {
+  it('every tell-tale phrase is a word of the Vietnamese catalogue, and none is a word of the English one', () => {
+    const viText = Object.values(vi).join('\n');
+    const enText = Object.values(en).join('\n');
+    expect(TELL_TALE.filter((phrase) => !viText.includes(phrase))).toEqual([]);
+    const englishProse = enText
+      .split('Tiếng Việt')
+      .join(' ')
+      .replace(/“[^”]*”/g, ' ')
+      .replace(/For example: [^\n]*/g, ' ')
+      .replace(/e\.g\. [A-Z ]+/g, ' ');
+    expect(TELL_TALE.filter((phrase) => tellTaleIn(englishProse).includes(phrase))).toEqual([]);
+  });
+});
+
+describe('in English: a cooperative (seller area)', () => {
+  it('sees its dashboard, products, stock, batches, orders, payouts, tax, till, market days, reviews and helpers in English', async () => {
+    const { seller, productId, batchId } = { ...state, seller: state.seller };
+    const problems = await walk(seller.agent, [
+      '/seller',
+      '/seller/application',
+      '/seller/tax-identification',
+      '/seller/products',
+      '/seller/products/new',
+      `/seller/products/${productId}`,
+      `/seller/products/${productId}/edit`,
+      `/seller/products/${productId}/batches`,
+      `/seller/products/${productId}/batches/${batchId}/labels`,
+      '/seller/products/import',
+      '/seller/orders',
+      '/seller/orders?status=to_ship',
+      `/seller/orders/${state.paidCode}`,
+      `/seller/orders/${state.deliveredCode}`,
+      `/seller/orders/${state.saleCode}`,
+      '/seller/payouts',
+      '/seller/tax',
+      '/seller/pos',
+      `/seller/pos/sales/${state.saleCode}`,
+      '/seller/market-days',
+      '/seller/reviews',
+      '/seller/helpers',
+      { path: '/seller/products/999999', status: 404 },
+    ]);
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('a refused product form, a refused stock change and the notices after a change are in English', async () => {
+    const { seller, productId } = state;
+    const problems: string[] = [];
+    const badProduct = await postForm(seller.agent, '/seller/products/new', '/seller/products/new', { name: 'x', priceVnd: 'abc', unit: '' });
+    problems.push(...check('POST /seller/products/new refused', badProduct, 422));
+    const badStock = await postForm(seller.agent, `/seller/products/${productId}`, `/seller/products/${productId}/stock`, {
+      delta: '-100000',
+      reason: 'damage',
+    });
+    problems.push(...check('POST stock refused', badStock, 422));
+    const stock = await postForm(seller.agent, `/seller/products/${productId}`, `/seller/products/${productId}/stock`, { delta: '5', reason: 'restock' });
+    expect(stock.status).toBe(303);
+    problems.push(...check('the product after a stock change (notice)', await seller.agent.get(stock.headers.location).set('Cookie', 'lang=en'), 200));
+    expect(problems).toEqual([]);
+  });
+
+  it('the application form of a cooperative-to-be is in English', async () => {
+    const problems = await walk(request.agent(ctx.app), ['/sellers/apply']);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('in English: a digital-team member', () => {
+  it('sees the team page, the onboarding form, and the household’s seller area while acting for it', async () => {
+    const { member, household } = state;
+    const problems = await walk(member, ['/team', '/team/households/new']);
+    const started = await postForm(member, '/team', `/team/households/${household.sellerId}/act`, {});
+    expect(started.status).toBe(303);
+    problems.push(
+      ...(await walk(member, [
+        '/seller',
+        '/seller/products',
+        '/seller/orders',
+        '/seller/pos',
+        '/seller/market-days',
+        '/seller/reviews',
+        '/seller/products/import',
+      ])),
+    );
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+});
+
+describe('in English: an administrator', () => {
+  it('sees the dashboard, cooperatives, products, orders, audit log, reports, payouts, tax, teams, market days and reviews in English', async () => {
+    const { admin, seller } = state;
+    const problems = await walk(admin, [
+      '/admin',
+      '/admin/sellers',
+      '/admin/sellers?status=pending',
+      `/admin/sellers/${seller.sellerId}`,
+      `/admin/sellers/${state.household.sellerId}`,
+      '/admin/products',
+      '/admin/products?ocop=pending',
+      '/admin/orders',
+      '/admin/orders?flagged=1',
+      `/admin/orders/${state.paidCode}`,
+      `/admin/orders/${state.deliveredCode}`,
+      '/admin/audit',
+      '/admin/reports',
+      '/admin/reports?from=2026-13-01',
+      '/admin/payouts',
+      `/admin/payouts/${seller.sellerId}`,
+      '/admin/tax',
+      `/admin/tax?month=${state.lastMonth}`,
+      '/admin/teams',
+      '/admin/teams/new',
+      `/admin/teams/${state.teamId}`,
+      '/admin/market-days',
+      '/admin/market-days/new',
+      `/admin/market-days/${state.marketDayId}`,
+      '/admin/reviews',
+    ]);
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('a refused decision and the notice after hiding a product are in English', async () => {
+    const { admin, seller, productId } = state;
+    const problems: string[] = [];
+    const pending = await ctx.factories.createSeller({ status: 'pending', name: 'HTX Chè Tân Uyên' });
+    await namesAreData();
+    const refused = await postForm(admin, `/admin/sellers/${pending.id}`, `/admin/sellers/${pending.id}/reject`, { reason: '' });
+    problems.push(...check('POST reject without a reason', refused, 422));
+    const hidden = await postForm(admin, '/admin/products', `/admin/products/${productId}/hide`, { reason: 'Ảnh không đúng sản phẩm' });
+    expect(hidden.status).toBe(303);
+    data.push('Ảnh không đúng sản phẩm');
+    problems.push(...check('the products list after hiding (notice)', await admin.get(hidden.headers.location).set('Cookie', 'lang=en'), 200));
+    expect(problems).toEqual([]);
+    void seller;
+  });
+});
