@@ -2,16 +2,19 @@ import express, { type Request, type Response, type Router } from 'express';
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { setFlash, takeFlash } from '../../http/session';
+import { requestLanguage } from '../../http/language';
 import { parseInput } from '../../http/validate';
 import { laoCaiCommunes, provinces } from '../../lib/admin-units';
 import { translate, type Language } from '../../rendering/i18n';
 import { requireRole, requireSignedIn, type SessionUser } from '../accounts';
 import { cartOwner, type CartService, type CartView } from '../cart';
+import { formatWeight } from '../shipping';
 import { SELLER_ORDER_STATUSES } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
 import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema, takeBatchPicks } from './orders.schemas';
 
-const PAYMENT_LABELS = { stripe: 'Thẻ quốc tế (Stripe)', vietqr: 'Chuyển khoản VietQR' } as const;
+/** Message keys of the payment methods' names. */
+const PAYMENT_LABELS = { stripe: 'checkout.method.stripe', vietqr: 'checkout.method.vietqr' } as const;
 
 export function orderRoutes(deps: {
   orders: OrdersService;
@@ -27,15 +30,19 @@ export function orderRoutes(deps: {
   const renderOrder = buyerOrderPage(orders, deps.itemExtras);
 
   const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => ({
-    title: 'Thanh toán',
+    title: translate(requestLanguage(req.res), 'checkout.pageTitle'),
     hideStickyCart: true,
-    cart: cartView ?? (await cart.view(cartOwner(req))),
+    // Each parcel's fee to the address on the form (Lào Cai until the buyer picks another province).
+    cart: withParcelWeights(
+      cartView ?? (await cart.view(cartOwner(req), { province: String(values.province ?? LAO_CAI), commune: String(values.commune ?? '') })),
+    ),
+    shipToProvince: String(values.province ?? LAO_CAI),
     values,
     provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
     laoCaiCommunes,
     paymentOptions: paymentMethods.map((m, i) => ({
       value: m,
-      label: PAYMENT_LABELS[m],
+      label: translate(requestLanguage(req.res), PAYMENT_LABELS[m]),
       checked: values.paymentMethod ? values.paymentMethod === m : i === 0,
     })),
     noPaymentMethod: paymentMethods.length === 0,
@@ -45,16 +52,21 @@ export function orderRoutes(deps: {
     const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '' });
     if (locals.cart.groups.length === 0 || locals.cart.limitNotice) return res.redirect('/cart');
     if (locals.cart.blocked) {
-      await setFlash(req, 'Giỏ hàng có thay đổi cần bạn xác nhận trước khi thanh toán.');
+      await setFlash(req, 'checkout.flash.cartChanged');
       return res.redirect('/cart');
     }
     res.render('orders/checkout', locals);
   });
 
   router.post('/checkout', requireSignedIn, async (req, res) => {
+    // "Cập nhật phí giao": the same page with each parcel's fee to the address now on the form; nothing is written.
+    if (formBody(req).intent === 'quote') {
+      res.render('orders/checkout', { ...(await checkoutLocals(req, formValues(req))), feesUpdated: true });
+      return;
+    }
     try {
       const input = parseInput(checkoutSchema, formBody(req));
-      if (!paymentMethods.includes(input.paymentMethod)) throw new ValidationError({ paymentMethod: 'Cách thanh toán này chưa được hỗ trợ.' });
+      if (!paymentMethods.includes(input.paymentMethod)) throw new ValidationError({ paymentMethod: 'validation.paymentMethod.unsupported' });
       const { code } = await orders.checkout(req.user!, cartOwner(req), input);
       res.redirect(303, await startPayment(req.user!, code, input.paymentMethod));
     } catch (err) {
@@ -72,11 +84,16 @@ export function orderRoutes(deps: {
   router.post('/orders/:code/cancel', requireSignedIn, async (req, res) => {
     const { code } = parseOrderCode(req);
     await orders.cancelByBuyer(req.user!, code);
-    await setFlash(req, 'Đã huỷ đơn hàng.');
+    await setFlash(req, 'order.flash.cancelled');
     res.redirect(303, `/orders/${code}`);
   });
 
   return router;
+}
+
+/** The checkout's parcels with their weight as the summary shows it ("1,2 kg"). */
+function withParcelWeights(view: CartView) {
+  return { ...view, groups: view.groups.map((g) => ({ ...g, weightLabel: formatWeight(g.weightGrams) })) };
 }
 
 /**
@@ -93,11 +110,11 @@ export function buyerOrderPage(orders: OrdersService, itemExtras?: OrderItemExtr
     // Only a delivered part has extras (a review form): no query for an order still on its way.
     const extras = itemExtras && order.parts.some((p) => p.status === 'delivered') ? await itemExtras(req.user!, order.id, form) : null;
     res.render('orders/order', {
-      title: `Đơn hàng ${order.code}`,
+      title: translate(requestLanguage(res), 'order.title', { code: order.code }),
       order: extras
         ? { ...order, parts: order.parts.map((p) => ({ ...p, items: p.items.map((i) => ({ ...i, extra: extras.get(`${p.id}:${i.productId}`) })) })) }
         : order,
-      paymentLabel: PAYMENT_LABELS[order.paymentMethod],
+      paymentLabel: translate(requestLanguage(res), PAYMENT_LABELS[order.paymentMethod]),
       canCancel: order.status === 'pending_payment',
       notice: takeFlash(req),
     });
@@ -107,7 +124,7 @@ export function buyerOrderPage(orders: OrdersService, itemExtras?: OrderItemExtr
 /** An impossible code is an unknown order: 404, like someone else's. */
 function parseOrderCode(req: Request): { code: string } {
   const parsed = orderCodeParams.safeParse(req.params);
-  if (!parsed.success) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+  if (!parsed.success) throw new NotFoundError('order.error.notFound');
   return parsed.data;
 }
 
