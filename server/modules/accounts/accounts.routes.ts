@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Csrf } from '../../http/csrf';
 import { ValidationError } from '../../lib/errors';
 import { formBody, formValues, renderFormError } from '../../http/forms';
@@ -6,7 +6,7 @@ import { safeLocalPath } from '../../http/safe-redirect';
 import { endSession, startUserSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { requestLanguage } from '../../http/language';
-import { translate } from '../../rendering/i18n';
+import { isLanguage, translate } from '../../rendering/i18n';
 import { changePasswordSchema, loginSchema, registerSchema, signOutEverywhereSchema } from './accounts.schemas';
 import { LoginFailedError, type AccountsService } from './accounts.service';
 import type { SessionUser } from './actor';
@@ -21,6 +21,11 @@ export function homeFor(role: string): string {
 
 export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList: (actor: SessionUser) => Promise<unknown[]>): Router {
   const router = express.Router();
+  // The language a visitor chose before signing in (or up) becomes the account's: its mail follows it.
+  const rememberLanguage = async (req: Request, user: SessionUser) => {
+    const chosen: unknown = req.cookies?.lang;
+    if (isLanguage(chosen)) await accounts.setLanguage(user, chosen);
+  };
 
   router.get('/register', (req, res) => {
     if (req.user) return res.redirect('/account');
@@ -29,10 +34,19 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
 
   router.post(
     '/register',
-    signUpHandler(csrf, (body) => accounts.register(parseInput(registerSchema, body)), '/account', {
-      view: 'accounts/register',
-      locals: (values, res) => ({ title: translate(requestLanguage(res), 'auth.register.link'), values }),
-    }),
+    signUpHandler(
+      csrf,
+      async (body, req) => {
+        const user = await accounts.register(parseInput(registerSchema, body));
+        await rememberLanguage(req, user);
+        return user;
+      },
+      '/account',
+      {
+        view: 'accounts/register',
+        locals: (values, res) => ({ title: translate(requestLanguage(res), 'auth.register.link'), values }),
+      },
+    ),
   );
 
   router.get('/login', (req, res) => {
@@ -46,6 +60,7 @@ export function accountsRoutes(accounts: AccountsService, csrf: Csrf, orderList:
     try {
       const input = parseInput(loginSchema, formBody(req));
       const user = await accounts.authenticate(input.email, input.password, req.ip ?? 'unknown');
+      await rememberLanguage(req, user);
       await signIn(req, res, csrf, user.id);
       res.redirect(303, safeLocalPath(input.next, homeFor(user.role)));
     } catch (err) {

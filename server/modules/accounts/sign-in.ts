@@ -17,13 +17,13 @@ export async function signIn(req: Request, res: Response, csrf: Csrf, userId: nu
  */
 export function signUpHandler(
   csrf: Csrf,
-  create: (body: Record<string, unknown>) => Promise<SessionUser>,
+  create: (body: Record<string, unknown>, req: Request) => Promise<SessionUser>,
   home: string,
   form: { view: string; locals: (values: Record<string, unknown>, res: Response) => Record<string, unknown> },
 ): RequestHandler {
   return async (req, res) => {
     try {
-      const user = await create(formBody(req));
+      const user = await create(formBody(req), req);
       await signIn(req, res, csrf, user.id);
       res.redirect(303, home);
     } catch (err) {

@@ -43,6 +43,37 @@ describe("the account's language", () => {
   });
 });
 
+describe('the language chosen before signing in', () => {
+  it('becomes the account’s when the visitor registers or signs in; without a choice the account keeps its own', async () => {
+    const agent = request.agent(ctx.app);
+    await agent.get('/lang/en?next=/register').expect(303);
+    const form = await agent.get('/register');
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const email = `english${Date.now()}@example.vn`;
+    const res = await agent
+      .post('/register')
+      .type('form')
+      .send({ _csrf: token, fullName: 'Anna Smith', email, password: 'Ruong-bac-thang-2026', phone: '0987 654 321' });
+    expect(res.status).toBe(303);
+    const [{ id, language }] = await ctx.ds.query(`SELECT id, language FROM users WHERE email = $1`, [email]);
+    expect(language).toBe('en');
+
+    // Signing in again from a browser set to Vietnamese makes the account Vietnamese; a browser with no choice changes nothing.
+    const viAgent = request.agent(ctx.app);
+    viAgent.jar.setCookie('lang=vi; Path=/');
+    const login = await viAgent.get('/login');
+    await viAgent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(login.text)![1], email, password: 'Ruong-bac-thang-2026' })
+      .expect(303);
+    expect(await languageOf(id)).toBe('vi');
+    await ctx.ds.query(`UPDATE users SET language = 'en' WHERE id = $1`, [id]);
+    await signIn(ctx.app, email);
+    expect(await languageOf(id)).toBe('en');
+  });
+});
+
 describe('order mail in the recipient’s language', () => {
   it('an English buyer gets English mail; the Vietnamese cooperative gets its mail in Vietnamese, whatever the buyer reads', async () => {
     const seller = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Chè Shan tuyết Suối Giàng' });
