@@ -98,6 +98,7 @@ describe.each(VIEWPORTS)('a cooperative joins and sells ($name)', (vp) => {
     await seller.getByLabel('Mô tả').fill('Làm thủ công, phơi nắng tự nhiên, không chất bảo quản.');
     await seller.getByLabel('Giá bán (đồng)').fill('85.000');
     await seller.getByLabel('Đơn vị bán').fill('gói 500g');
+    await seller.getByLabel('Khối lượng đóng gói (gam)').fill('550');
     await seller.getByLabel('Tồn kho ban đầu').fill('40');
     await screenshot(seller, journey, '05-new-product-form', soft);
     await clickAndWait(seller, seller.getByRole('button', { name: 'Tạo sản phẩm' }), /\/seller\/products\/\d+\?ok=created$/);

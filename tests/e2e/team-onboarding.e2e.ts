@@ -106,6 +106,7 @@ describe('a digital-team member onboards a household (mobile)', () => {
     await phone.getByLabel('Mô tả').fill('Dệt tay trên khung gỗ, nhuộm chàm tự nhiên, mỗi chiếc mất ba ngày.');
     await phone.getByLabel('Giá bán (đồng)').fill('250.000');
     await phone.getByLabel('Đơn vị bán').fill('chiếc');
+    await phone.getByLabel('Khối lượng đóng gói (gam)').fill('400');
     await phone.getByLabel('Tồn kho ban đầu').fill('12');
     await screenshot(phone, journey, '07-new-product-form', soft);
     await clickAndWait(phone, phone.getByRole('button', { name: 'Tạo sản phẩm' }), /\/seller\/products\/\d+\?ok=created$/);

@@ -34,6 +34,8 @@ export interface Product {
   version: number;
   /** The seller's own code (mã sản phẩm), unique per seller in any case; what a CSV import matches rows by. */
   sku: string | null;
+  /** One unit's packed weight in grams (1…50 000): the shipping fee's weight step. */
+  weightGrams: number;
 }
 
 /** The SELECT (or RETURNING) list that reads a Product from `products p`. */
@@ -41,4 +43,5 @@ export const PRODUCT_COLUMNS = `p.id, p.seller_id AS "sellerId", p.category_id A
   p.unit, p.stock, p.low_stock_threshold AS "lowStockThreshold", p.status, p.hidden_reason AS "hiddenReason", p.ocop_stars AS "ocopStars",
   p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate", p.ocop_issuer AS "ocopIssuer",
   p.ocop_verified AS "ocopVerified", p.ocop_claim_version AS "ocopClaimVersion", p.ocop_valid_until AS "ocopValidUntil",
-  p.published_at AS "publishedAt", p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.version, p.sku`;
+  p.published_at AS "publishedAt", p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.version, p.sku,
+  p.weight_grams AS "weightGrams"`;

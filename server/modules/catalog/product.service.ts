@@ -18,6 +18,8 @@ export interface ProductDetails {
   ocopDecisionDate?: string | null;
   /** The seller's own code, unique per seller in any case; null clears it, undefined (an edit) keeps it. */
   sku?: string | null;
+  /** One unit's packed weight for the shipping fee; undefined keeps it (an edit, an import) or takes 500 g (a new row). */
+  weightGrams?: number;
 }
 
 /** A SKU another product of the seller already has: refused before writing (the unique index backs it). */
@@ -44,8 +46,8 @@ export class ProductService {
     const insert = (slug: string, onConflict: string) =>
       manager.query(
         `INSERT INTO products AS p (seller_id, category_id, name, slug, description, price_vnd, unit, low_stock_threshold, status,
-           ocop_stars, ocop_certificate_no, ocop_decision_date, ocop_verified, sku)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, false, $12)
+           ocop_stars, ocop_certificate_no, ocop_decision_date, ocop_verified, sku, weight_grams)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, false, $12, coalesce($13::integer, 500))
          ${onConflict} RETURNING ${PRODUCT_COLUMNS}`,
         [
           sellerId,
@@ -60,6 +62,7 @@ export class ProductService {
           details.ocopCertificateNo ?? null,
           details.ocopDecisionDate ?? null,
           details.sku ?? null,
+          details.weightGrams ?? null,
         ],
       ) as Promise<Product[]>;
     const slug = await uniqueSlug(manager, 'products', details.name);
@@ -94,6 +97,7 @@ export class ProductService {
          ocop_verified_by = CASE WHEN ${claimUnchanged} THEN ocop_verified_by END,
          ocop_claim_version = ocop_claim_version + CASE WHEN ${claimUnchanged} THEN 0 ELSE 1 END,
          sku = CASE WHEN $13 THEN $14 ELSE sku END,
+         weight_grams = coalesce($15::integer, weight_grams),
          version = version + 1, updated_at = now()
        WHERE id = $1 AND seller_id = $2 AND version = $3
        RETURNING id`,
@@ -112,6 +116,7 @@ export class ProductService {
         details.ocopDecisionDate ?? null,
         details.sku !== undefined,
         details.sku ?? null,
+        details.weightGrams ?? null,
       ],
     )) as [{ id: number }[], number];
     return rows.length === 1;

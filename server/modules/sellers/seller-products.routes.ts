@@ -80,6 +80,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     ocopCertificateNo: p.ocopCertificateNo ?? '',
     ocopDecisionDate: p.ocopDecisionDate ?? '',
     sku: p.sku ?? '',
+    weightGrams: String(p.weightGrams),
     version: String(p.version),
   });
 

@@ -327,8 +327,8 @@ describe('random form input never causes a server error', () => {
       name: 'new product',
       runs: 400,
       path: () => '/seller/products/new',
-      fields: [...Object.keys(productFields), 'stock'],
-      valid: () => ({ ...productFields, stock: '10' }),
+      fields: [...Object.keys(productFields), 'stock', 'weightGrams'],
+      valid: () => ({ ...productFields, stock: '10', weightGrams: '500' }),
       session: sellerSession,
     });
     await fuzz({

@@ -129,6 +129,7 @@ describe('stored text is shown as text everywhere', () => {
         description: T.productDescription,
         priceVnd: '150.000',
         unit: T.unit,
+        weightGrams: '400',
         stock: '20',
         lowStockThreshold: '5',
         ocopStars: '4',

@@ -28,6 +28,7 @@ async function createProduct(overrides: Record<string, string> = {}) {
       description: 'Mật ong hoa rừng nguyên chất.',
       priceVnd: '125.000',
       unit: 'chai 500ml',
+      weightGrams: '700',
       stock: '12',
       lowStockThreshold: '3',
       ...overrides,

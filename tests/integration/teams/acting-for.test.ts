@@ -68,6 +68,7 @@ describe('a digital-team member acts for a household', () => {
         description: 'Chè cổ thụ.',
         priceVnd: '90.000',
         unit: 'gói 200g',
+        weightGrams: '250',
         stock: '10',
         lowStockThreshold: '2',
       },
