@@ -29,6 +29,8 @@ export async function fillCartFromTwoCooperativesAndSignIn(page: Page, journey: 
   await see(productCard(page, 'Mật ong Thanh Xuân'), 'Mật ong Thanh Xuân in the results for "mat ong"');
   await see(productCard(page, 'Mật ong Lương Thịnh'), 'the 3★ Mật ong Lương Thịnh before filtering');
 
+  // The filters sit in the closed "Bộ lọc" drawer above the results.
+  await page.getByText('Bộ lọc', { exact: true }).click();
   await page.getByLabel('Hạng sao OCOP').selectOption('4');
   await clickAndWait(page, page.getByRole('button', { name: 'Lọc', exact: true }), (u) => u.searchParams.get('stars') === '4');
   expect(new URL(page.url()).searchParams.get('q')).toBe('mat ong');
