@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ZaloConfig, ZaloEvent } from '../../config';
 import { formatDate } from '../../lib/dates';
 import { formatVnd } from '../../lib/money';
-import { translate } from '../../rendering/i18n';
+import { translate, type Language } from '../../rendering/i18n';
 import { normalisePhone } from '../accounts';
 
 /** What an order move tells its people (the names OrderLifecycle uses for its mail). */
@@ -54,6 +54,8 @@ export async function enqueueZalo(manager: EntityManager, message: OutgoingZalo)
 interface Person {
   userId: number;
   notifyZalo: boolean;
+  /** users.language: the fallback mail is written in it. */
+  language: Language;
   phone: string | null;
 }
 
@@ -77,7 +79,7 @@ export class ZaloNotifier {
     if (!this.zalo || !['placed', 'paid', 'shipped'].includes(notice)) return;
     const [order] = (await manager.query(
       `SELECT o.id, o.code, o.total_vnd AS "totalVnd", o.channel, o.created_at AS "createdAt",
-              u.id AS "userId", u.full_name AS "fullName", u.notify_zalo AS "notifyZalo", u.login_phone AS "loginPhone", u.phone
+              u.id AS "userId", u.full_name AS "fullName", u.notify_zalo AS "notifyZalo", u.language, u.login_phone AS "loginPhone", u.phone
        FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
       [orderId],
     )) as {
@@ -89,13 +91,14 @@ export class ZaloNotifier {
       userId: number | null;
       fullName: string | null;
       notifyZalo: boolean | null;
+      language: Language | null;
       loginPhone: string | null;
       phone: string | null;
     }[];
     if (!order) return;
     const total = Number(order.totalVnd);
     const buyer: Person | null = order.userId
-      ? { userId: order.userId, notifyZalo: !!order.notifyZalo, phone: zaloPhone(order.loginPhone, order.phone) }
+      ? { userId: order.userId, notifyZalo: !!order.notifyZalo, language: order.language ?? 'vi', phone: zaloPhone(order.loginPhone, order.phone) }
       : null;
     const orderLink = `${this.publicUrl}/orders/${order.code}`;
     const name = short(order.fullName ?? '');
@@ -103,13 +106,13 @@ export class ZaloNotifier {
     if (order.channel === 'online' && buyer && notice === 'placed') {
       await this.queue(manager, buyer, 'order_placed', order.id, `order:${order.id}:placed:buyer`, {
         data: { order_code: order.code, customer_name: name, amount: total, order_date: formatDate(order.createdAt) },
-        mail: { code: order.code, name, amount: formatVnd(total), link: orderLink },
+        mail: { code: order.code, name: order.fullName ?? '', amount: formatVnd(total), link: orderLink },
       });
     }
     if (order.channel === 'online' && buyer && notice === 'paid') {
       await this.queue(manager, buyer, 'order_paid', order.id, `order:${order.id}:paid:buyer`, {
         data: { order_code: order.code, customer_name: name, amount: total },
-        mail: { code: order.code, name, amount: formatVnd(total), link: orderLink },
+        mail: { code: order.code, name: order.fullName ?? '', amount: formatVnd(total), link: orderLink },
       });
     }
     if (order.channel === 'online' && buyer && notice === 'shipped' && extra.sellerOrderId) {
@@ -118,7 +121,7 @@ export class ZaloNotifier {
         const trackingNo = extra.trackingNo ?? part.trackingNo ?? '';
         await this.queue(manager, buyer, 'order_shipped', order.id, `order:${order.id}:shipped:buyer:${part.id}`, {
           data: { order_code: order.code, customer_name: name, shop_name: short(part.shopName), tracking_no: trackingNo },
-          mail: { code: order.code, name, shop: part.shopName, trackingNo, link: orderLink },
+          mail: { code: order.code, name: order.fullName ?? '', shop: part.shopName, trackingNo, link: orderLink },
         });
       }
     }
@@ -126,7 +129,12 @@ export class ZaloNotifier {
       // The message that matters most: a cooperative in the mountains learns it has a paid order to send.
       const event: ZaloEvent = order.channel === 'stall' ? 'stall_sale_paid' : 'seller_new_order';
       for (const part of await this.parts(manager, order.id)) {
-        const seller: Person = { userId: part.userId, notifyZalo: part.notifyZalo, phone: zaloPhone(part.sellerPhone, part.loginPhone, part.phone) };
+        const seller: Person = {
+          userId: part.userId,
+          notifyZalo: part.notifyZalo,
+          language: part.language,
+          phone: zaloPhone(part.sellerPhone, part.loginPhone, part.phone),
+        };
         const data: Record<string, string | number> =
           event === 'stall_sale_paid'
             ? { order_code: order.code, shop_name: short(part.shopName), amount: Number(part.totalVnd) }
@@ -148,7 +156,7 @@ export class ZaloNotifier {
   private async parts(manager: EntityManager, orderId: number, sellerOrderId?: number) {
     return (await manager.query(
       `SELECT so.id, so.total_vnd AS "totalVnd", so.tracking_no AS "trackingNo", s.name AS "shopName", s.phone AS "sellerPhone",
-              u.id AS "userId", u.notify_zalo AS "notifyZalo", u.login_phone AS "loginPhone", u.phone,
+              u.id AS "userId", u.notify_zalo AS "notifyZalo", u.language, u.login_phone AS "loginPhone", u.phone,
               (SELECT coalesce(sum(i.quantity), 0) FROM order_items i WHERE i.seller_order_id = so.id) AS "itemCount"
        FROM seller_orders so JOIN sellers s ON s.id = so.seller_id JOIN users u ON u.id = s.owner_user_id
        WHERE so.order_id = $1 AND ($2::int IS NULL OR so.id = $2) ORDER BY so.id`,
@@ -161,6 +169,7 @@ export class ZaloNotifier {
       sellerPhone: string | null;
       userId: number;
       notifyZalo: boolean;
+      language: Language;
       loginPhone: string | null;
       phone: string | null;
       itemCount: string | number;
@@ -188,8 +197,8 @@ export class ZaloNotifier {
       templateData: content.data,
       fallback: {
         dedupeKey: mailKey,
-        subject: translate('vi', `zalo.fallback.${event}.subject`, content.mail),
-        text: translate('vi', `zalo.fallback.${event}.text`, content.mail),
+        subject: translate(person.language, `zalo.fallback.${event}.subject`, content.mail),
+        text: translate(person.language, `zalo.fallback.${event}.text`, content.mail),
       },
     });
   }

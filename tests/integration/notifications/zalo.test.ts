@@ -240,6 +240,25 @@ describe('Zalo ZNS notifications', () => {
     expect(zalo.delivered.size).toBe(0);
   });
 
+  it("the fallback mail is written in the recipient's language", async () => {
+    const seller = await sellerWithPhone('0944 555 666', 'HTX Chè Shan tuyết');
+    zalo.phonesWithoutZalo.add('84944555666');
+    await ctx.ds.query(`UPDATE users SET language = 'en' WHERE id = $1`, [seller.userId]);
+    const till = await seller.agent.get('/seller/pos');
+    const sale = await seller.agent
+      .post('/seller/pos/sales')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfFrom(till.text))}&intent=sell&productId=${seller.product.id}&quantity=2`);
+    const code = /(QUAY-[A-Z0-9]{6})$/.exec(sale.headers.location ?? '')![1];
+    const stall = await orderOf(code);
+    await ctx.container.orders.markPaid(stall.id);
+    await drain();
+    const [mail] = await mailRows(`order:${stall.id}:%`);
+    expect(mail.subject).toBe(`[Chợ OCOP] Stall sale paid ${code}`);
+    expect(mail.text_body).toContain(`Hello HTX Chè Shan tuyết,`);
+    expect(mail.text_body).toContain(`The customer transferred ${formatVnd(250_000)} for stall sale ${code}.`);
+  });
+
   it('opt-outs: no Zalo row when Zalo is off, no mail when email is off (the fallback included)', async () => {
     const seller = await sellerWithPhone('0988 111 222');
     // Zalo off: mail only.
