@@ -1,9 +1,10 @@
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { createDataSource } from '../server/db/data-source';
 import { createDatabaseIfMissing } from '../server/db/database';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../server/db/embedded-postgres';
@@ -13,16 +14,25 @@ import { hashPassword } from '../server/modules/accounts/password';
 import { generateCatalogue, SEARCH_CLASSES } from './catalogue-generator';
 
 /**
- * `npm run bench [-- --large] [-- --write]`: the store against baselines that serve the same page
- * (bench/baseline-server.ts), same machine, same run. Every figure is the median of 3 runs. See bench/RESULTS.md.
+ * `npm run bench [-- --large] [-- --write] [-- --node 24] [-- --workers 1,2]`: the store against baselines
+ * that serve the same page (bench/baseline-server.ts), same machine, same run. Every figure is the median
+ * of 3 runs. `--node 24` also runs every store scenario with the store on Node 24 (the `node` package from
+ * npm, installed once under ~/.cache/cho-ocop-bench); `--workers 1,2` runs them with WEB_CONCURRENCY=1 and
+ * 2. Without them the store runs on the bench's Node with production's default workers (one per CPU).
+ * See bench/RESULTS.md.
  */
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const option = (name: string) => {
+  const at = argv.indexOf(name);
+  return at === -1 ? undefined : argv[at + 1];
+};
 const PRODUCTS = args.has('--large') ? 500_000 : 50_000;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = 3;
 const BURSTS = Number(process.env.BENCH_BURSTS ?? 20);
 
-/** `bytesPerReq`: response bytes on the wire, headers included. */
+/** `bytesPerReq`: response bytes on the wire, headers included. `cpuMsPerReq`: the server's CPU (all its processes) per response. */
 interface Figure {
   reqPerSec: number;
   p50: number;
@@ -30,6 +40,7 @@ interface Figure {
   errors: number;
   non2xx: number;
   bytesPerReq: number;
+  cpuMsPerReq: number;
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -39,6 +50,19 @@ function startFlags(): string[] {
   const start = pkg.scripts?.start ?? '';
   const at = start.indexOf('scripts/start.js');
   return at === -1 ? [] : (start.slice(0, at).match(/--[\w-]+=\S+/g) ?? []);
+}
+
+/** A Node binary of the given major version: this one, or the `node` package from npm, installed once into a cache. */
+function nodeBinary(major: string): { execPath: string; version: string } {
+  if (process.version.startsWith(`v${major}.`)) return { execPath: process.execPath, version: process.version };
+  const prefix = path.join(os.homedir(), '.cache', 'cho-ocop-bench', `node${major}`);
+  const execPath = path.join(prefix, 'node_modules', 'node', 'bin', 'node');
+  if (!fs.existsSync(execPath)) {
+    process.stdout.write(`Installing Node ${major} from npm into ${prefix} (once)…\n`);
+    fs.mkdirSync(prefix, { recursive: true });
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node@${major}`], { stdio: 'inherit' });
+  }
+  return { execPath, version: execFileSync(execPath, ['--version'], { encoding: 'utf8' }).trim() };
 }
 
 function startChild(script: string, argv: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -62,16 +86,53 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} never became ready`);
 }
 
-/** Peak resident memory of a process while `work` runs (Linux /proc). */
-async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; rssMb: number }> {
-  let peak = 0;
-  const sample = () => {
+/** A process and its descendants (a cluster's primary and its workers), Linux /proc. */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  try {
+    for (const child of fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+      pids.push(...processTree(Number(child)));
+    }
+  } catch {
+    /* gone */
+  }
+  return pids;
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU milliseconds a process tree has used so far: utime + stime of each process, plus the children each
+ * has waited for (a worker that died and was replaced still counts). PostgreSQL is not in the tree.
+ */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
     try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      peak = Math.max(peak, kb);
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14–17 of proc(5), counted from the state (field 3).
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       /* gone */
     }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Peak resident memory of a process tree (all its processes together) while `work` runs (Linux /proc). */
+async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; rssMb: number }> {
+  let peak = 0;
+  const sample = () => {
+    let kb = 0;
+    for (const p of processTree(pid)) {
+      try {
+        kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        /* gone */
+      }
+    }
+    peak = Math.max(peak, kb);
   };
   const timer = setInterval(sample, 100);
   try {
@@ -83,8 +144,11 @@ async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result
   }
 }
 
-async function load(url: string, connections: number, paths: () => string): Promise<Figure> {
-  const runs: Figure[] = [];
+/** RUNS autocannon runs; CPU ms per request: the server's CPU over all the runs divided by the responses of all the runs. */
+async function load(url: string, connections: number, paths: () => string, serverPid: number): Promise<Figure> {
+  const runs: Omit<Figure, 'cpuMsPerReq'>[] = [];
+  let responses = 0;
+  const cpuBefore = cpuMs(serverPid);
   for (let i = 0; i < RUNS; i++) {
     const result = await autocannon({
       url,
@@ -92,6 +156,7 @@ async function load(url: string, connections: number, paths: () => string): Prom
       duration: DURATION,
       requests: [{ setupRequest: (req) => ({ ...req, path: paths() }) }],
     });
+    responses += result.requests.total;
     runs.push({
       reqPerSec: result.requests.average,
       p50: result.latency.p50,
@@ -101,6 +166,7 @@ async function load(url: string, connections: number, paths: () => string): Prom
       bytesPerReq: result.requests.total ? result.throughput.total / result.requests.total : 0,
     });
   }
+  const cpu = cpuMs(serverPid) - cpuBefore;
   return {
     reqPerSec: median(runs.map((r) => r.reqPerSec)),
     p50: median(runs.map((r) => r.p50)),
@@ -108,6 +174,7 @@ async function load(url: string, connections: number, paths: () => string): Prom
     errors: runs.reduce((a, r) => a + r.errors, 0),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
     bytesPerReq: median(runs.map((r) => r.bytesPerReq)),
+    cpuMsPerReq: responses ? cpu / responses : 0,
   };
 }
 
@@ -139,16 +206,50 @@ class Buyer {
   }
 }
 
+/** How the store runs in one pass over the store scenarios. `workers` unset: production's default (one per CPU). */
+interface Variant {
+  label: string;
+  execPath: string;
+  workers?: number;
+}
+
+/** The Node versions the store ran on, for the summary. */
+const nodeVersions: string[] = [];
+
+function variants(): Variant[] {
+  const majors = [process.versions.node.split('.')[0], ...(option('--node')?.split(',') ?? [])].map((m) => m.trim()).filter(Boolean);
+  const counts = option('--workers')
+    ?.split(',')
+    .map((w) => Number(w.trim()));
+  if (counts?.some((w) => !Number.isInteger(w) || w < 1)) throw new Error('--workers takes a list of whole numbers, e.g. 1,2');
+  const list: Variant[] = [];
+  for (const major of [...new Set(majors)]) {
+    const node = nodeBinary(major);
+    nodeVersions.push(`${node.version} (${node.execPath})`);
+    for (const workers of counts ?? [undefined]) {
+      const n = workers ?? os.availableParallelism();
+      list.push({ label: `node ${major} · ${n} worker${n === 1 ? '' : 's'}${workers ? '' : ' (default)'}`, execPath: node.execPath, workers });
+    }
+  }
+  return list;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const log = (s: string) => process.stdout.write(`${s}\n`);
+  const storeVariants = variants();
   // ---- a database of its own ----
   let pg: RunningPostgres | undefined;
   let adminUrl = process.env.DATABASE_URL;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cho-ocop-bench-'));
   fs.chmodSync(dir, 0o755);
   if (!adminUrl) {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'db'), passwordFile: path.join(dir, 'pw') });
+    // pg_stat_statements counts the statements of a checkout (an external DATABASE_URL may not have it loaded).
+    pg = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'db'),
+      passwordFile: path.join(dir, 'pw'),
+      settings: { shared_preload_libraries: 'pg_stat_statements' },
+    });
     adminUrl = pg.url();
   }
   const dbName = `cho_bench_${Date.now()}`;
@@ -159,6 +260,10 @@ async function main(): Promise<void> {
   const ds = createDataSource({ url, poolSize: 4 });
   await ds.initialize();
   await runMigrations(ds);
+  const statementsCounted = await ds.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`).then(
+    () => true,
+    () => false,
+  );
   const t0 = Date.now();
   await generateCatalogue(ds, PRODUCTS);
   log(`Generated ${PRODUCTS.toLocaleString('en')} products across 200 cooperatives in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -166,84 +271,46 @@ async function main(): Promise<void> {
 
   const children: ChildProcess[] = [];
   try {
-    // ---- the store, as in production, and the baselines ----
+    // ---- the baselines, then the store in each variant, as in production ----
     const storePort = await freePort();
     const storeUrl = `http://127.0.0.1:${storePort}`;
     const storeFlags = startFlags();
-    const store = await (async () => {
-      const child = fork(path.join(projectRoot, 'dist/server/main.js'), [], {
-        execArgv: storeFlags,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          SESSION_SECRET: 'bench-secret-bench-secret',
-          DATABASE_URL: url,
-          PORT: String(storePort),
-          LOG_LEVEL: 'warn',
-          DATA_DIR: dir,
-          VIETQR_BANK_BIN: '970405',
-          VIETQR_ACCOUNT_NO: '8888000012345',
-          VIETQR_ACCOUNT_NAME: 'CHO OCOP BENCH',
-          PUBLIC_URL: storeUrl,
-        },
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
-      children.push(child);
-      await waitReady(storeUrl);
-      return child;
-    })();
     // The baselines render the store's page, canonical link included.
     const baselineEnv = { ...process.env, PUBLIC_URL: storeUrl };
     const httpPort = await freePort();
     const expressPort = await freePort();
     const baselineScript = path.join(projectRoot, 'dist/bench/baseline-server.js');
-    children.push(await startChild(baselineScript, ['http', String(httpPort), url], baselineEnv));
-    children.push(await startChild(baselineScript, ['express', String(expressPort), url], baselineEnv));
-
-    // Warm-up: templates compiled, pools opened, category tree cached.
-    await load(storeUrl, 10, () => '/products').catch(() => undefined);
+    const httpBaseline = await startChild(baselineScript, ['http', String(httpPort), url], baselineEnv);
+    children.push(httpBaseline);
+    const expressBaseline = await startChild(baselineScript, ['express', String(expressPort), url], baselineEnv);
+    children.push(expressBaseline);
+    const httpUrl = `http://127.0.0.1:${httpPort}`;
+    const expressUrl = `http://127.0.0.1:${expressPort}`;
 
     const rows: string[][] = [];
-    const row = (scenario: string, f: Figure, base?: Figure) =>
+    const row = (scenario: string, store: string, f: Figure, base?: Figure) =>
       rows.push([
         scenario,
+        store,
         f.reqPerSec.toFixed(0),
         base ? base.reqPerSec.toFixed(0) : '—',
         base ? `${((f.reqPerSec / base.reqPerSec) * 100).toFixed(0)} %` : '—',
         `${f.p50} / ${f.p99} ms`,
+        f.cpuMsPerReq.toFixed(2),
         (f.bytesPerReq / 1000).toFixed(1),
         String(f.errors + f.non2xx),
       ]);
+    const sameHttp = await load(httpUrl, 50, () => '/products', httpBaseline.pid!);
+    const sameExpress = await load(expressUrl, 50, () => '/products', expressBaseline.pid!);
+    const bareHttp = await load(httpUrl, 50, () => '/bare', httpBaseline.pid!);
+    // A search page is a listing page: the same page from the bare baseline at 10 connections is the floor for its p99.
+    const sameHttp10 = await load(httpUrl, 10, () => '/products', httpBaseline.pid!);
+    row("baseline: node:http, same page (1 query + the store's templates)", '—', sameHttp);
+    row('baseline: Express 5, same page', '—', sameExpress);
+    row('reference: node:http bare list of the same 24 products', '—', bareHttp);
+    row('reference: node:http same page, 10 conn. (floor for a search page)', '—', sameHttp10);
 
-    const { result: figures, rssMb } = await peakRss(store.pid!, async () => {
-      const sameHttp = await load(`http://127.0.0.1:${httpPort}`, 50, () => '/products');
-      const sameExpress = await load(`http://127.0.0.1:${expressPort}`, 50, () => '/products');
-      const bareHttp = await load(`http://127.0.0.1:${httpPort}`, 50, () => '/bare');
-      const page1 = await load(storeUrl, 50, () => '/products');
-      const maxPage = 1000;
-      const deep = await load(storeUrl, 50, () => `/products?page=${2 + Math.floor(Math.random() * (maxPage - 1))}`);
-      const product = await load(storeUrl, 50, () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`);
-      const search: [string, Figure][] = [];
-      for (const cls of SEARCH_CLASSES) {
-        search.push([
-          cls.name,
-          await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`),
-        ]);
-      }
-      // A search page is a listing page: the same page from the bare baseline at 10 connections is the floor for its p99.
-      const sameHttp10 = await load(`http://127.0.0.1:${httpPort}`, 10, () => '/products');
-      return { sameHttp, sameExpress, bareHttp, page1, deep, product, search, sameHttp10 };
-    });
-    row("baseline: node:http, same page (1 query + the store's templates)", figures.sameHttp);
-    row('baseline: Express 5, same page', figures.sameExpress);
-    row('reference: node:http bare list of the same 24 products', figures.bareHttp);
-    row('catalogue /products page 1 (vs Express)', figures.page1, figures.sameExpress);
-    row('catalogue deep pages 2–1000 (vs page 1)', figures.deep, figures.page1);
-    row('product page (vs Express)', figures.product, figures.sameExpress);
-    for (const [name, f] of figures.search) row(`search: ${name} (10 conn.)`, f);
-    row('reference: node:http same page, 10 conn. (floor for a search page)', figures.sameHttp10);
-
-    // ---- checkout burst: 200 concurrent checkouts for 50 units ----
+    // ---- checkout burst set-up: 200 signed-in buyers (sessions live in PostgreSQL: they outlast a store restart) ----
     const [{ id: productId }] = (await ds.query(`SELECT id FROM products ORDER BY id LIMIT 1`)) as { id: number }[];
     const hash = await hashPassword('Bench-buyer-password');
     await ds.query(
@@ -251,82 +318,86 @@ async function main(): Promise<void> {
       [hash],
     );
     const buyers = Array.from({ length: 200 }, () => new Buyer(storeUrl));
-    for (let i = 0; i < buyers.length; i += 20) {
-      await Promise.all(
-        buyers.slice(i, i + 20).map(async (b, j) => {
-          await b.refreshToken('/login');
-          await b.request('POST', '/login', { _csrf: b.token, email: `buyer${i + j + 1}@bench.cho-ocop.vn`, password: 'Bench-buyer-password' });
-          await b.refreshToken('/account');
-        }),
-      );
-    }
-    const bursts: { ok: number; outOfStock: number; errors: number; oversold: number; p99: number; ms: number }[] = [];
-    for (let rep = 0; rep < BURSTS; rep++) {
-      await ds.transaction(async (m) => {
-        const [[{ stock }]] = (await m.query(`UPDATE products SET stock = 50 WHERE id = $1 RETURNING (SELECT stock FROM products WHERE id = $1) AS stock`, [
-          productId,
-        ])) as [[{ stock: number }], number];
-        if (stock !== 50)
-          await m.query(`INSERT INTO stock_movements (product_id, delta, reason, balance_after, note) VALUES ($1, $2, 'stocktake', 50, 'bench reset')`, [
-            productId,
-            50 - stock,
-          ]);
-      });
-      await Promise.all(buyers.map((b) => b.request('POST', '/cart/items', { _csrf: b.token, productId: String(productId), quantity: '1' })));
-      const latencies: number[] = [];
-      const burstStart = Date.now();
-      const statuses = await Promise.all(
-        buyers.map(async (b) => {
-          const t = Date.now();
-          const res = await b.request('POST', '/checkout', {
-            _csrf: b.token,
-            recipientName: 'Người mua',
-            phone: '0912345678',
-            province: 'Lào Cai',
-            commune: 'Phường Sa Pa',
-            street: '1 Cầu Mây',
-            paymentMethod: 'vietqr',
-          });
-          await res.arrayBuffer();
-          latencies.push(Date.now() - t);
-          return res.status;
-        }),
-      );
-      const ms = Date.now() - burstStart;
-      const [{ stock }] = (await ds.query(`SELECT stock FROM products WHERE id = $1`, [productId])) as { stock: number }[];
-      // Empty the carts of those who got nothing, for the next round.
-      await ds.query(`DELETE FROM cart_items`);
-      latencies.sort((a, b) => a - b);
-      bursts.push({
-        ok: statuses.filter((s) => s === 303).length,
-        outOfStock: statuses.filter((s) => s === 409).length,
-        errors: statuses.filter((s) => s >= 500 || s === 403).length,
-        oversold: Math.max(0, statuses.filter((s) => s === 303).length - 50) + (stock < 0 ? -stock : 0),
-        p99: latencies[Math.floor(latencies.length * 0.99) - 1],
-        ms,
-      });
-    }
-    const allFifty = bursts.every((b) => b.ok === 50);
-    rows.push([
-      `checkout burst: 200 × 50 units, ${BURSTS} reps`,
-      `${median(bursts.map((b) => b.ok))} ok / ${median(bursts.map((b) => b.outOfStock))} sold out`,
-      '—',
-      allFifty ? 'exactly 50 every rep' : 'NOT 50 every rep',
-      `p99 ${median(bursts.map((b) => b.p99))} ms · burst ${median(bursts.map((b) => b.ms))} ms`,
-      '—',
-      `${bursts.reduce((a, b) => a + b.errors, 0)} errors, ${bursts.reduce((a, b) => a + b.oversold, 0)} oversold`,
-    ]);
+    let signedIn = false;
 
-    const header = ['scenario', 'store req/s', 'baseline req/s', 'ratio', 'store p50 / p99', 'KB/req', 'errors'];
+    const notes: string[] = [];
+    const burstLines: string[] = [];
+    for (const variant of storeVariants) {
+      log(`Store: ${variant.label}`);
+      const store = await startStore(variant, { storePort, storeUrl, storeFlags, url, dir });
+      try {
+        const pid = store.child.pid!;
+        // Warm-up: templates compiled, pools opened, category tree cached (in every worker).
+        await load(storeUrl, 10, () => '/products', pid).catch(() => undefined);
+        const { result: figures, rssMb } = await peakRss(pid, async () => {
+          const page1 = await load(storeUrl, 50, () => '/products', pid);
+          const maxPage = 1000;
+          const deep = await load(storeUrl, 50, () => `/products?page=${2 + Math.floor(Math.random() * (maxPage - 1))}`, pid);
+          const product = await load(storeUrl, 50, () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`, pid);
+          const search: [string, Figure][] = [];
+          for (const cls of SEARCH_CLASSES) {
+            search.push([
+              cls.name,
+              await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`, pid),
+            ]);
+          }
+          return { page1, deep, product, search };
+        });
+        row('catalogue /products page 1 (vs Express)', variant.label, figures.page1, sameExpress);
+        row('catalogue deep pages 2–1000 (vs page 1)', variant.label, figures.deep, figures.page1);
+        row('product page (vs Express)', variant.label, figures.product, sameExpress);
+        for (const [name, f] of figures.search) row(`search: ${name} (10 conn.)`, variant.label, f);
+        notes.push(`${variant.label}: peak RSS under load ${rssMb} MB (all its processes)`);
+
+        if (!signedIn) {
+          for (let i = 0; i < buyers.length; i += 20) {
+            await Promise.all(
+              buyers.slice(i, i + 20).map(async (b, j) => {
+                await b.refreshToken('/login');
+                await b.request('POST', '/login', { _csrf: b.token, email: `buyer${i + j + 1}@bench.cho-ocop.vn`, password: 'Bench-buyer-password' });
+                await b.refreshToken('/account');
+              }),
+            );
+          }
+          signedIn = true;
+        }
+        const burst = await checkoutBursts(ds, buyers, productId, pid, statementsCounted);
+        const allFifty = burst.bursts.every((b) => b.ok === 50);
+        rows.push([
+          `checkout burst: 200 × 50 units, ${BURSTS} reps`,
+          variant.label,
+          `${median(burst.bursts.map((b) => b.ok))} ok / ${median(burst.bursts.map((b) => b.outOfStock))} sold out`,
+          '—',
+          allFifty ? 'exactly 50 every rep' : 'NOT 50 every rep',
+          `p99 ${median(burst.bursts.map((b) => b.p99))} ms · burst ${median(burst.bursts.map((b) => b.ms))} ms`,
+          `${burst.cpuMsPerAttempt.toFixed(2)} per attempt`,
+          '—',
+          `${burst.bursts.reduce((a, b) => a + b.errors, 0)} errors, ${burst.bursts.reduce((a, b) => a + b.oversold, 0)} oversold`,
+        ]);
+        burstLines.push(
+          `Checkout bursts, ${variant.label}: ${burst.bursts.map((b) => `${b.ok}/${b.outOfStock}/${b.errors}`).join(' ')} (ok/sold out/errors per repetition)`,
+        );
+        if (burst.statements) {
+          burstLines.push(
+            `  ${burst.statements.perAttempt.toFixed(1)} statements per checkout attempt (every statement the store sent during the bursts, BEGIN/COMMIT, session store and background workers included, from pg_stat_statements); the most frequent per attempt: ${burst.statements.top.map(([q, n]) => `${n.toFixed(2)} × \`${q}\``).join('; ')}`,
+          );
+        }
+      } finally {
+        await store.stop();
+      }
+    }
+
+    const header = ['scenario', 'store', 'req/s', 'baseline req/s', 'ratio', 'p50 / p99', 'CPU ms/req', 'KB/req', 'errors'];
     const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
     const summary = [
-      `Chợ OCOP benchmark — ${PRODUCTS.toLocaleString('en')} products, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
-      `Each figure: median of ${RUNS} autocannon runs of ${DURATION} s (50 connections unless noted). Store RSS peak under load: ${rssMb} MB.`,
-      `Store run as \`npm start\` runs it: node ${[...storeFlags, 'dist/server/main.js'].join(' ')}. KB/req: response bytes on the wire, headers included (the store adds its security headers to the same page).`,
+      `Chợ OCOP benchmark — ${PRODUCTS.toLocaleString('en')} products, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, bench and baselines on Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+      `Each figure: median of ${RUNS} autocannon runs of ${DURATION} s (50 connections unless noted). CPU ms/req: utime + stime of the server's processes (the store's primary and workers; a baseline's one process) over the ${RUNS} runs, divided by the responses; PostgreSQL's CPU is not in it.`,
+      `Store run as \`npm start\` runs it: node ${[...storeFlags, 'dist/server/main.js'].join(' ')}, NODE_ENV=production; Node ${nodeVersions.join(', ')}; workers: WEB_CONCURRENCY, or (default) production's one per CPU = ${os.availableParallelism()} here. KB/req: response bytes on the wire, headers included (the store adds its security headers to the same page).`,
+      ...notes.map((n) => `- ${n}`),
       '',
       table,
       '',
-      `Checkout bursts: ${bursts.map((b) => `${b.ok}/${b.outOfStock}/${b.errors}`).join(' ')} (ok/sold out/errors per repetition)`,
+      ...burstLines,
       `Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s`,
     ].join('\n');
     log(`\n${summary}\n`);
@@ -345,6 +416,151 @@ async function main(): Promise<void> {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The store as production runs it, in one variant; ready once it prints its address (after every worker listens). */
+async function startStore(
+  variant: Variant,
+  at: { storePort: number; storeUrl: string; storeFlags: string[]; url: string; dir: string },
+): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-secret-bench-secret',
+    DATABASE_URL: at.url,
+    PORT: String(at.storePort),
+    LOG_LEVEL: 'warn',
+    DATA_DIR: at.dir,
+    VIETQR_BANK_BIN: '970405',
+    VIETQR_ACCOUNT_NO: '8888000012345',
+    VIETQR_ACCOUNT_NAME: 'CHO OCOP BENCH',
+    PUBLIC_URL: at.storeUrl,
+  };
+  if (variant.workers) env.WEB_CONCURRENCY = String(variant.workers);
+  const child = fork(path.join(projectRoot, 'dist/server/main.js'), [], {
+    execPath: variant.execPath,
+    execArgv: at.storeFlags,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes(at.storeUrl.replace('127.0.0.1', 'localhost'))) resolve();
+    });
+    void exited.then(() => reject(new Error(`the store (${variant.label}) exited during start-up`)));
+  });
+  await waitReady(at.storeUrl);
+  return {
+    child,
+    stop: async () => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+}
+
+interface Burst {
+  ok: number;
+  outOfStock: number;
+  errors: number;
+  oversold: number;
+  p99: number;
+  ms: number;
+}
+
+/**
+ * BURSTS repetitions of 200 concurrent checkouts for 50 units. CPU ms per attempt: the store's processes
+ * during the checkout requests, divided by the attempts. Statements: pg_stat_statements, reset right before
+ * each burst and read right after (the bench sends nothing meanwhile).
+ */
+async function checkoutBursts(
+  ds: DataSource,
+  buyers: Buyer[],
+  productId: number,
+  storePid: number,
+  statementsCounted: boolean,
+): Promise<{ bursts: Burst[]; cpuMsPerAttempt: number; statements?: { perAttempt: number; top: [string, number][] } }> {
+  const bursts: Burst[] = [];
+  let cpu = 0;
+  const calls = new Map<string, number>();
+  for (let rep = 0; rep < BURSTS; rep++) {
+    await ds.transaction(async (m) => {
+      const [[{ stock }]] = (await m.query(`UPDATE products SET stock = 50 WHERE id = $1 RETURNING (SELECT stock FROM products WHERE id = $1) AS stock`, [
+        productId,
+      ])) as [[{ stock: number }], number];
+      if (stock !== 50)
+        await m.query(`INSERT INTO stock_movements (product_id, delta, reason, balance_after, note) VALUES ($1, $2, 'stocktake', 50, 'bench reset')`, [
+          productId,
+          50 - stock,
+        ]);
+    });
+    await Promise.all(buyers.map((b) => b.request('POST', '/cart/items', { _csrf: b.token, productId: String(productId), quantity: '1' })));
+    const latencies: number[] = [];
+    if (statementsCounted) await ds.query(`SELECT pg_stat_statements_reset()`);
+    const cpuBefore = cpuMs(storePid);
+    const burstStart = Date.now();
+    const statuses = await Promise.all(
+      buyers.map(async (b) => {
+        const t = Date.now();
+        const res = await b.request('POST', '/checkout', {
+          _csrf: b.token,
+          recipientName: 'Người mua',
+          phone: '0912345678',
+          province: 'Lào Cai',
+          commune: 'Phường Sa Pa',
+          street: '1 Cầu Mây',
+          paymentMethod: 'vietqr',
+        });
+        await res.arrayBuffer();
+        latencies.push(Date.now() - t);
+        return res.status;
+      }),
+    );
+    const ms = Date.now() - burstStart;
+    cpu += cpuMs(storePid) - cpuBefore;
+    if (statementsCounted) {
+      const rows = (await ds.query(
+        `SELECT query, calls::int AS calls FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'`,
+      )) as { query: string; calls: number }[];
+      for (const r of rows) {
+        const q = r.query.replace(/\s+/g, ' ').trim().slice(0, 90);
+        calls.set(q, (calls.get(q) ?? 0) + r.calls);
+      }
+    }
+    const [{ stock }] = (await ds.query(`SELECT stock FROM products WHERE id = $1`, [productId])) as { stock: number }[];
+    // Empty the carts of those who got nothing, for the next round.
+    await ds.query(`DELETE FROM cart_items`);
+    latencies.sort((a, b) => a - b);
+    bursts.push({
+      ok: statuses.filter((s) => s === 303).length,
+      outOfStock: statuses.filter((s) => s === 409).length,
+      errors: statuses.filter((s) => s >= 500 || s === 403).length,
+      oversold: Math.max(0, statuses.filter((s) => s === 303).length - 50) + (stock < 0 ? -stock : 0),
+      p99: latencies[Math.floor(latencies.length * 0.99) - 1],
+      ms,
+    });
+  }
+  const attempts = BURSTS * buyers.length;
+  const total = [...calls.values()].reduce((a, n) => a + n, 0);
+  return {
+    bursts,
+    cpuMsPerAttempt: cpu / attempts,
+    statements: statementsCounted
+      ? {
+          perAttempt: total / attempts,
+          top: [...calls]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 8)
+            .map(([q, n]) => [q, n / attempts]),
+        }
+      : undefined,
+  };
 }
 
 main().catch((err) => {

@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   passwordFile: string;
   port?: number;
   log?: (line: string) => void;
+  /** Further `-c name=value` settings (the bench loads pg_stat_statements). */
+  settings?: Record<string, string>;
 }
 
 export interface RunningPostgres {
@@ -260,11 +262,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const port = options.port ?? (await freePort());
   let output = '';
-  const child = spawn(
-    path.join(bin, 'bin', 'postgres'),
-    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
-  );
+  // Further settings (options.settings) come after the defaults, so they may override them.
+  const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=on', ...settings];
+  const child = spawn(path.join(bin, 'bin', 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
+    ...runAs,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+  });
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
     output = (output + text).slice(-8000);
