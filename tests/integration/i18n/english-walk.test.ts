@@ -131,7 +131,8 @@ async function walk(agent: request.Agent | ReturnType<typeof request>, pages: (s
   const problems: string[] = [];
   for (const entry of pages) {
     const page = typeof entry === 'string' ? { path: entry } : entry;
-    const res = await (agent as request.Agent).get(page.path).set('Cookie', 'lang=en');
+    // An agent carries lang=en in its cookie jar (englishAgent); a bare request gets it as a header.
+    const res = 'jar' in agent ? await (agent as request.Agent).get(page.path) : await (agent as request.Agent).get(page.path).set('Cookie', 'lang=en');
     problems.push(...check(page.path, res, page.status ?? 200));
   }
   return problems;
@@ -274,6 +275,15 @@ describe('in English: an anonymous visitor', () => {
       { path: '/products/no-such-product', status: 404 },
     ]);
     expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('the product page with a chosen delivery province is in English', async () => {
+    const agent = await englishAgent(request.agent(ctx.app));
+    await agent.get(`/ship-to?province=${encodeURIComponent('Cà Mau')}&next=/`).expect(303);
+    data.push('Cà Mau');
+    expect(await walk(agent, [`/products/${state.productSlug}`])).toEqual([]);
+    expect((await agent.get(`/products/${state.productSlug}`)).text).toContain('Cà Mau:');
     expect([...missingKeys]).toEqual([]);
   });
 
