@@ -11,6 +11,7 @@ import type { Logger } from './logger';
 import { refuseDemoLoginsWithPublishedPasswords, seedDemoAccounts } from './seed/demo-accounts';
 import { seedDemoCatalogue } from './seed/demo-catalogue';
 import { seedDemoBatches } from './seed/demo-batches';
+import { seedDemoHistory } from './seed/demo-history';
 import { seedDemoMarketDay } from './seed/demo-market-day';
 import { seedDemoReviews } from './seed/demo-reviews';
 import { seedDemoTaxSale } from './seed/demo-tax';
@@ -107,6 +108,8 @@ export async function prepareDatabase(ds: DataSource, config: Readonly<Config>, 
       if (config.demo && config.vietqr) await seedDemoTaxSale(container);
       // Reviews from demo buyers on delivered orders (never in production: they are not real buyers' words).
       if (config.demo) await seedDemoReviews(container);
+      // Sixty days of demo orders (paid, shipped, delivered, a refund, a cancellation, payouts) for the dashboard, reports and ledger.
+      if (config.demo) await seedDemoHistory(container);
       // A market day running today in Sa Pa, again on a start on a later day.
       await seedDemoMarketDay(ds);
       // Batches with trace pages for the demo cooperative's honey (/trace/DEMO-LT1-2604).

@@ -119,15 +119,24 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       else expect(r).toEqual({ ...r, stock: 0, initial: 0, balance: null, sold: 0 });
     }
     // The only other movements: the demo orders (the household's paid order of 2, next test; the
-    // reviewers' delivered orders), each a 'sale' of exactly its order's items.
-    const others = await query<{ reason: string; orderId: number | null; delta: number; ordered: number }>(
+    // reviewers' delivered orders; the sixty days of history), each a 'sale' of exactly its order's
+    // items, and the history's one order cancelled before payment giving its items back ('release').
+    const others = await query<{ reason: string; orderId: number | null; delta: number; ordered: number; status: string }>(
       url,
-      `SELECT m.reason, m.order_id AS "orderId", m.delta,
+      `SELECT m.reason, m.order_id AS "orderId", m.delta, o.status,
               (SELECT sum(i.quantity)::int FROM order_items i WHERE i.order_id = m.order_id AND i.product_id = m.product_id) AS ordered
-       FROM stock_movements m WHERE m.reason <> 'initial' ORDER BY m.id`,
+       FROM stock_movements m LEFT JOIN orders o ON o.id = m.order_id WHERE m.reason <> 'initial' ORDER BY m.id`,
     );
     expect(others.length).toBeGreaterThan(1);
-    for (const m of others) expect(m).toEqual({ reason: 'sale', orderId: expect.any(Number), delta: -m.ordered, ordered: m.ordered });
+    const released = others.filter((m) => m.reason === 'release');
+    for (const m of others.filter((o) => o.reason !== 'release')) {
+      expect(m).toEqual({ reason: 'sale', orderId: expect.any(Number), delta: -m.ordered, ordered: m.ordered, status: m.status });
+    }
+    expect(released.length).toBeGreaterThan(0);
+    for (const m of released) expect(m).toEqual({ reason: 'release', orderId: expect.any(Number), delta: m.ordered, ordered: m.ordered, status: 'cancelled' });
+    // Each release gives back exactly what the sale of the same order took.
+    for (const m of released) expect(others.filter((o) => o.orderId === m.orderId && o.reason === 'sale').map((o) => o.delta)).toEqual([-m.delta]);
+    expect(new Set(released.map((m) => m.orderId)).size).toBe(1);
     expect(rows.filter((r) => r.sold !== 0).map((r) => r.sold)).toContain(-2);
   });
 
@@ -242,6 +251,19 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
     expect(await demoLoginsWithPublishedPasswords(store!.container.dataSource)).toContain(DEMO_ACCOUNTS.team.email);
   });
 
+  it('has sixty days of demo orders by the demo customers, so the back office shows figures', async () => {
+    const [history] = await query<{ orders: number; days: number; refunded: number; cancelled: number }>(
+      url,
+      `SELECT count(*)::int AS orders, count(DISTINCT o.created_at::date)::int AS days,
+              count(*) FILTER (WHERE o.status = 'refunded')::int AS refunded, count(*) FILTER (WHERE o.status = 'cancelled')::int AS cancelled
+       FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE u.full_name LIKE 'Khách demo %' AND o.note = 'Dữ liệu minh họa'`,
+    );
+    expect(history.orders).toBeGreaterThan(60);
+    expect(history.days).toBeGreaterThan(50);
+    expect(history).toMatchObject({ refunded: 1, cancelled: 1 });
+    expect((await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM payouts`))[0].n).toBeGreaterThan(0);
+  });
+
   it('finds the honey with /products?q=mat%20ong', async () => {
     const res = await request(store!.url).get('/products?q=mat%20ong').expect(200);
     const names = cardNames(res.text);
@@ -266,6 +288,8 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       digital_teams: await count('digital_teams'),
       digital_team_members: await count('digital_team_members'),
       team_households: await count('team_households'),
+      orders: await count('orders'),
+      payouts: await count('payouts'),
     };
     const media = filesUnder(path.join(dir, 'media'));
     await store!.stop();
@@ -284,6 +308,8 @@ describe('startStore with DATABASE_URL and SEED_DEMO=1', () => {
       digital_teams: await count('digital_teams'),
       digital_team_members: await count('digital_team_members'),
       team_households: await count('team_households'),
+      orders: await count('orders'),
+      payouts: await count('payouts'),
     }).toEqual(before);
     expect(before.digital_teams).toBe(1);
     expect(before.products).toBe(DEMO_PRODUCTS);
