@@ -165,7 +165,7 @@ export class PayPageService {
       successUrl: `${this.config.publicUrl}/orders/${order.code}/pay/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${this.config.publicUrl}/orders/${order.code}`,
     });
-    if (!session.url) throw new AppError('Stripe không trả về trang thanh toán.', 502, 'stripe_no_url');
+    if (!session.url) throw new AppError('pay.error.stripeNoUrl', 502, 'stripe_no_url');
     await this.lifecycle.storeCardSession(this.dataSource.manager, order.id, attempt, { id: session.id, url: session.url });
     return session.url;
   }

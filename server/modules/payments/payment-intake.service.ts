@@ -126,7 +126,7 @@ export class PaymentIntakeService {
     if (!this.stripe) return 'unpaid';
     const order = await buyersPayableOrder(this.dataSource.manager, actor, code);
     const session = parseCheckoutSession(await this.stripe.retrieveSession(sessionId));
-    if (session.orderId !== order.id) throw new NotFoundError('Phiên thanh toán không thuộc đơn hàng này.');
+    if (session.orderId !== order.id) throw new NotFoundError('pay.error.sessionNotThisOrder');
     const outcome = await this.dataSource.transaction((manager) => this.fulfilStripeSession(manager, session));
     await this.refunds.processRequested();
     return outcome;

@@ -341,6 +341,8 @@ export const en: Record<keyof typeof vi, string> = {
   'order.review.error.buyersOnly': 'Only buyers can review products.',
   'order.review.error.notInOrder': 'This product is not in your order.',
   'order.review.error.notDelivered': 'You can review a product once its parcel has been delivered.',
+  'pay.error.sessionNotThisOrder': 'This payment session does not belong to this order.',
+  'pay.error.stripeNoUrl': 'Stripe did not return a payment page.',
   // F1 end
   'admin.order.cancelReason': 'Reason for cancelling',
   'admin.order.cancel': 'Cancel this unpaid order',

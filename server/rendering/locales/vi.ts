@@ -339,6 +339,8 @@ export const vi = {
   'order.review.error.buyersOnly': 'Chỉ người mua mới đánh giá được sản phẩm.',
   'order.review.error.notInOrder': 'Không tìm thấy sản phẩm này trong đơn hàng của bạn.',
   'order.review.error.notDelivered': 'Bạn đánh giá được sản phẩm khi kiện hàng đã giao xong.',
+  'pay.error.sessionNotThisOrder': 'Phiên thanh toán không thuộc đơn hàng này.',
+  'pay.error.stripeNoUrl': 'Stripe không trả về trang thanh toán.',
   // F1 end
   'admin.order.cancelReason': 'Lý do huỷ đơn',
   'admin.order.cancel': 'Huỷ đơn chưa thanh toán',

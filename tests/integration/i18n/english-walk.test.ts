@@ -270,6 +270,7 @@ describe('in English: an anonymous visitor', () => {
       `/receipts/${state.receiptToken}`,
       '/login',
       '/register',
+      '/sellers/apply',
       '/cart',
       { path: '/no-such-page', status: 404 },
       { path: '/products/no-such-product', status: 404 },
