@@ -25,6 +25,13 @@ describe('translations', () => {
     expect(localize('vi', withParams)).toBe(vi['products.resultsFor'].replace('{q}', 'mật ong & trà?'));
   });
 
+  it('a parameter may be a token, or tokens joined by "; " (each resolved in the same language)', () => {
+    const problems = [msg('checkout.problem.soldOut', { name: 'Mật ong' }), msg('checkout.problem.shortOfStock', { name: 'Trà; xanh', stock: 2 })].join('; ');
+    const token = msg('checkout.error.cartChanged', { problems });
+    expect(localize('en', token)).toBe('Your cart has changed: “Mật ong” is sold out; only 2 of “Trà; xanh” left. Please check your cart.');
+    expect(localize('vi', token)).toBe('Giỏ hàng đã thay đổi: “Mật ong” đã hết hàng; “Trà; xanh” chỉ còn 2. Vui lòng xem lại giỏ hàng.');
+  });
+
   it('leaves literal and already localized text as it is', () => {
     expect(localize('en', 'Vui lòng nhập email.')).toBe('Vui lòng nhập email.');
     expect(localize('en', 'not.a.key')).toBe('not.a.key');
