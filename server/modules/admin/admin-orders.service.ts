@@ -6,6 +6,7 @@ import { formatDateTime } from '../../lib/dates';
 import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import { ORDER_STATUS_LABELS, type OrderLifecycle, type OrderStatus, type OrdersService, type OrderView } from '../orders';
+import { msg } from '../../rendering/i18n';
 
 export interface AdminOrderFilter {
   status?: OrderStatus;
@@ -51,9 +52,9 @@ export class AdminOrdersService {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const [order] = (await manager.query(`SELECT id FROM orders WHERE code = $1`, [code])) as { id: number }[];
-      if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+      if (!order) throw new NotFoundError(msg('admin.order.notFound'));
       if (!(await this.lifecycle.cancelUnpaid(manager, order.id, actor.id, reason))) {
-        throw new ConflictError('Chỉ có thể huỷ đơn hàng chưa thanh toán.');
+        throw new ConflictError(msg('admin.order.cancelUnpaidOnly'));
       }
       await this.audit.record(manager, { actorUserId: actor.id, action: 'order.cancel', targetType: 'order', targetId: code, reason });
     });
@@ -96,7 +97,7 @@ export class AdminOrdersService {
        FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id WHERE o.code = $1`,
       [code],
     )) as Pick<AdminOrderRow, 'id' | 'paidAmountVnd' | 'refundedAmountVnd' | 'needsReview' | 'reviewReason' | 'buyerName' | 'buyerEmail'>[];
-    if (!row) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+    if (!row) throw new NotFoundError(msg('admin.order.notFound'));
     const [order, payments, events, refunds, history] = await Promise.all([
       this.orders.loadView(row.id),
       this.dataSource.query(

@@ -7,6 +7,7 @@ import { escapeLike, foldVietnamese } from '../../lib/text';
 import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import { OCOP_CLAIM_WHERE, canMoveOcopClaim, canMoveProduct, ocopClaimState, type OcopClaimState, type ProductService, type ProductStatus } from '../catalog';
+import { msg } from '../../rendering/i18n';
 
 export interface ProductModerationFilter {
   sellerId?: number;
@@ -91,7 +92,7 @@ export class ProductModerationService {
   /** Takes a listing down at once (catalogue, search, API); the seller sees the reason. */
   async hide(actor: Actor, productId: number, reason: string): Promise<void> {
     assertAdmin(actor);
-    if (!reason.trim()) throw new ValidationError({ reason: 'Vui lòng ghi lý do để hợp tác xã biết cần sửa gì.' });
+    if (!reason.trim()) throw new ValidationError({ reason: msg('admin.error.hideReason') });
     await this.dataSource.transaction(async (manager) => {
       await this.products.hide(manager, productId, reason.trim());
       await this.audit.record(manager, { actorUserId: actor.id, action: 'product.hide', targetType: 'product', targetId: productId, reason: reason.trim() });

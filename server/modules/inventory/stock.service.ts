@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '../../lib/errors';
 import type { StockReason } from './stock-movement.entity';
+import { msg } from '../../rendering/i18n';
 
 /** Reasons a seller may give for a manual adjustment (sales and releases come from orders). */
 export const ADJUSTMENT_REASONS = ['restock', 'damage', 'stocktake', 'other'] as const;
@@ -22,7 +23,7 @@ export const STOCK_REASON_LABELS: Record<StockReason, string> = {
 export class InsufficientStockError extends ConflictError {
   constructor(
     readonly productId: number,
-    message = 'Không đủ hàng trong kho cho thay đổi này.',
+    message = msg('seller.error.notEnoughStock'),
   ) {
     super(message, 'insufficient_stock');
   }
@@ -59,7 +60,7 @@ export class StockService {
   constructor(private readonly dataSource: DataSource) {}
 
   async applyChange(manager: EntityManager, change: StockChange): Promise<number> {
-    if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new ConflictError('Số lượng thay đổi không hợp lệ.');
+    if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new ConflictError(msg('seller.error.badDelta'));
     // The change and its ledger row in one statement: the product row stays locked for one round trip less.
     const rows = (await manager.query(
       `WITH changed AS (

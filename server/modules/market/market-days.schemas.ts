@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isLaoCaiCommune } from '../../lib/admin-units';
 import { isCalendarDay } from '../../lib/dates';
+import { msg } from '../../rendering/i18n';
 
 const DATETIME_LOCAL = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -32,20 +33,28 @@ const vietnamTime = (message: string) =>
 /** POST /admin/market-days/new */
 export const marketDaySchema = z
   .object({
-    name: z.string({ error: 'Vui lòng nhập tên phiên chợ.' }).trim().min(3, 'Tên phiên chợ cần ít nhất 3 ký tự.').max(120, 'Tên phiên chợ tối đa 120 ký tự.'),
-    commune: z.string({ error: 'Vui lòng chọn xã/phường.' }).refine(isLaoCaiCommune, 'Vui lòng chọn xã/phường trong danh sách của tỉnh Lào Cai.'),
-    place: z.string({ error: 'Vui lòng nhập địa điểm.' }).trim().min(3, 'Địa điểm cần ít nhất 3 ký tự.').max(200, 'Địa điểm tối đa 200 ký tự.'),
-    startsAt: vietnamTime('Vui lòng nhập thời gian bắt đầu (ngày và giờ).'),
-    endsAt: vietnamTime('Vui lòng nhập thời gian kết thúc (ngày và giờ).'),
-    description: z.string().trim().max(2000, 'Mô tả tối đa 2000 ký tự.').optional().default(''),
+    name: z
+      .string({ error: msg('market.v.name.required') })
+      .trim()
+      .min(3, msg('market.v.name.min'))
+      .max(120, msg('market.v.name.max')),
+    commune: z.string({ error: msg('seller.v.commune.required') }).refine(isLaoCaiCommune, msg('seller.v.commune.list')),
+    place: z
+      .string({ error: msg('market.v.place.required') })
+      .trim()
+      .min(3, msg('market.v.place.min'))
+      .max(200, msg('market.v.place.max')),
+    startsAt: vietnamTime(msg('market.v.startsAt')),
+    endsAt: vietnamTime(msg('market.v.endsAt')),
+    description: z.string().trim().max(2000, msg('market.v.description.max')).optional().default(''),
   })
   .strict()
-  .refine((d) => d.endsAt.getTime() > d.startsAt.getTime(), { path: ['endsAt'], message: 'Thời gian kết thúc phải sau thời gian bắt đầu.' });
+  .refine((d) => d.endsAt.getTime() > d.startsAt.getTime(), { path: ['endsAt'], message: msg('market.v.endAfterStart') });
 
 export type MarketDayInput = z.infer<typeof marketDaySchema>;
 
 /** POST /admin/market-days/:id/stalls */
-export const stallBodySchema = z.object({ sellerId: z.coerce.number().int().positive('Vui lòng chọn hợp tác xã.') }).strict();
+export const stallBodySchema = z.object({ sellerId: z.coerce.number().int().positive(msg('market.v.seller')) }).strict();
 
 export const idParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 export const stallParamsSchema = z

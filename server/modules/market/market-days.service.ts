@@ -7,6 +7,7 @@ import type { AuditService } from '../audit';
 import type { CatalogService, ProductCard } from '../catalog';
 import type { SellersService } from '../sellers';
 import type { MarketDayInput } from './market-days.schemas';
+import { msg } from '../../rendering/i18n';
 
 /** Where a market day stands at a given instant. */
 export type MarketDayState = 'upcoming' | 'running' | 'ended';
@@ -169,7 +170,7 @@ export class MarketDaysService {
     await this.dataSource.transaction(async (manager) => {
       await this.lockMarketDay(manager, marketDayId);
       const [seller] = (await manager.query(`SELECT status FROM sellers WHERE id = $1 FOR SHARE`, [sellerId])) as { status: string }[];
-      if (seller?.status !== 'approved') throw new ValidationError({ sellerId: 'Chỉ hợp tác xã đã được duyệt mới có gian hàng ở phiên chợ.' });
+      if (seller?.status !== 'approved') throw new ValidationError({ sellerId: msg('market.error.approvedOnly') });
       const added = (await manager.query(
         `INSERT INTO market_day_stalls (market_day_id, seller_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING seller_id`,
         [marketDayId, sellerId],
@@ -195,7 +196,7 @@ export class MarketDaysService {
         unknown[],
         number,
       ];
-      if (!removed) throw new NotFoundError('Hợp tác xã này không có gian hàng ở phiên chợ.');
+      if (!removed) throw new NotFoundError(msg('market.error.noStall'));
       await this.audit.record(manager, {
         actorUserId: actor.id,
         action: 'market_day.stall_removed',
@@ -226,7 +227,7 @@ export class MarketDaysService {
       await this.sellers.lockActiveSeller(manager, seller.id);
       const day = await this.lockMarketDay(manager, marketDayId);
       // CASE: a day that has ended keeps the stalls it had; nobody joins it afterwards.
-      if (day.endsAt.getTime() <= this.clock.now().getTime()) throw new ConflictError('Phiên chợ này đã kết thúc: không thể tham gia nữa.', 'market_day_ended');
+      if (day.endsAt.getTime() <= this.clock.now().getTime()) throw new ConflictError(msg('market.error.endedJoin'), 'market_day_ended');
       await manager.query(`INSERT INTO market_day_stalls (market_day_id, seller_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [marketDayId, seller.id]);
     });
   }
@@ -236,7 +237,7 @@ export class MarketDaysService {
     await this.dataSource.transaction(async (manager) => {
       await this.sellers.lockActiveSeller(manager, seller.id);
       const day = await this.lockMarketDay(manager, marketDayId);
-      if (day.endsAt.getTime() <= this.clock.now().getTime()) throw new ConflictError('Phiên chợ này đã kết thúc.', 'market_day_ended');
+      if (day.endsAt.getTime() <= this.clock.now().getTime()) throw new ConflictError(msg('market.error.ended'), 'market_day_ended');
       await manager.query(`DELETE FROM market_day_stalls WHERE market_day_id = $1 AND seller_id = $2`, [marketDayId, seller.id]);
     });
   }

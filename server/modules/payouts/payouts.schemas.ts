@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { isCalendarDay } from '../../lib/dates';
 import { parseVnd } from '../../lib/money';
+import { msg } from '../../rendering/i18n';
 
 /** "5", "5,5" or "5.5" (%) → basis points. */
 export const percentSchema = z
-  .string({ error: 'Vui lòng nhập tỷ lệ phí sàn.' })
+  .string({ error: msg('payout.v.rate.required') })
   .trim()
-  .regex(/^\d{1,3}([.,]\d{1,2})?$/, 'Tỷ lệ phí sàn là số phần trăm, ví dụ 5 hoặc 2,5.')
+  .regex(/^\d{1,3}([.,]\d{1,2})?$/, msg('payout.v.rate.format'))
   .transform((v) => Math.round(Number(v.replace(',', '.')) * 100))
-  .pipe(z.number().int().min(0).max(10_000, 'Tỷ lệ phí sàn tối đa 100 %.'));
+  .pipe(z.number().int().min(0).max(10_000, msg('payout.v.rate.max')));
 
 export const platformRateSchema = z.object({ rate: percentSchema }).strict();
 
@@ -21,16 +22,20 @@ export const sellerRateSchema = z
 
 export const payoutSchema = z
   .object({
-    amountVnd: z.string({ error: 'Vui lòng nhập số tiền.' }).transform((v, ctx) => {
+    amountVnd: z.string({ error: msg('payout.v.amount.required') }).transform((v, ctx) => {
       const parsed = parseVnd(v);
       if (parsed === null || parsed <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'Số tiền phải là số đồng nguyên lớn hơn 0.' });
+        ctx.addIssue({ code: 'custom', message: msg('payout.v.amount.whole') });
         return z.NEVER;
       }
       return parsed;
     }),
-    bankReference: z.string({ error: 'Vui lòng nhập mã giao dịch.' }).trim().min(3, 'Vui lòng nhập mã giao dịch ngân hàng.').max(100),
-    paidOn: z.string({ error: 'Vui lòng nhập ngày chuyển.' }).refine(isCalendarDay, 'Ngày chuyển không hợp lệ.'),
+    bankReference: z
+      .string({ error: msg('payout.v.reference.required') })
+      .trim()
+      .min(3, msg('payout.v.reference.min'))
+      .max(100),
+    paidOn: z.string({ error: msg('payout.v.paidOn.required') }).refine(isCalendarDay, msg('payout.v.paidOn.invalid')),
     note: z.string().trim().max(500).optional(),
   })
   .strict();

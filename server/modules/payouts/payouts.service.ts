@@ -4,6 +4,7 @@ import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import type { SellersService } from '../sellers';
 import { payoutsWaitForIdentification, type WithholdingSubject } from '../tax';
+import { msg } from '../../rendering/i18n';
 
 /** Where a sale was made: the online store, or a stall at a market day (the till). */
 export type SalesChannel = 'online' | 'stall';
@@ -23,8 +24,7 @@ export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {
 };
 
 /** Why payouts wait: a withheld seller (household) has given neither a tax code nor a citizen ID. */
-export const PAYOUTS_WAIT_MESSAGE =
-  'Chưa thể chuyển tiền: người bán thuộc diện được sàn khấu trừ thuế nhưng chưa khai mã số thuế hoặc số CCCD. Người bán cần bổ sung trong hồ sơ gian hàng.';
+export const PAYOUTS_WAIT_MESSAGE = msg('payout.error.waitForIdentification');
 
 export interface LedgerEntry {
   id: number;
@@ -99,7 +99,7 @@ export class PayoutsService {
       const online = await this.platformRateBp(manager);
       if (rateBp > online) {
         throw new ValidationError({
-          stallRate: `Phí sàn tại chợ phiên không được cao hơn phí sàn bán trực tuyến (${String(online / 100).replace('.', ',')} %).`,
+          stallRate: msg('payout.error.stallAboveOnline', { rate: String(online / 100).replace('.', ',') }),
         });
       }
       await this.writeRate(manager, actor, 'stall_commission_rate_bp', 'settings.stall_commission', await this.stallRateBp(manager), rateBp);
@@ -239,7 +239,7 @@ export class PayoutsService {
       id: number;
       commission_rate_bp: number | null;
     }[];
-    if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
+    if (!seller) throw new NotFoundError(msg('seller.error.noProfile'));
     return {
       sellerId: seller.id,
       balanceVnd: await this.balance(seller.id),
@@ -273,7 +273,7 @@ export class PayoutsService {
        FROM sellers WHERE id = $1`,
       [sellerId],
     )) as { id: number; name: string; commissionRateBp: number | null; bankBin: string | null; bankAccountNo: string | null; bankAccountName: string | null }[];
-    if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+    if (!seller) throw new NotFoundError(msg('admin.error.sellerNotFound'));
     return {
       seller,
       balanceVnd: await this.balance(sellerId),
@@ -288,18 +288,18 @@ export class PayoutsService {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const [seller] = (await manager.query(`SELECT id FROM sellers WHERE id = $1 FOR UPDATE`, [sellerId])) as unknown[];
-      if (!seller) throw new NotFoundError('Không tìm thấy hợp tác xã này.');
+      if (!seller) throw new NotFoundError(msg('admin.error.sellerNotFound'));
       if (await this.payoutsWait(sellerId, manager)) throw new ConflictError(PAYOUTS_WAIT_MESSAGE, 'payouts_wait_for_identification');
       const balance = await this.balance(sellerId, manager);
       if (input.amountVnd > balance) {
-        throw new ValidationError({ amountVnd: `Số tiền vượt quá số dư đang nợ hợp tác xã (${balance.toLocaleString('vi-VN')} ₫).` });
+        throw new ValidationError({ amountVnd: msg('payout.error.aboveBalance', { balance: balance.toLocaleString('vi-VN') }) });
       }
       const [payout] = (await manager.query(
         `INSERT INTO payouts (seller_id, amount_vnd, bank_reference, paid_on, note, actor_user_id) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (seller_id, bank_reference) DO NOTHING RETURNING id`,
         [sellerId, input.amountVnd, input.bankReference, input.paidOn, input.note || null, actor.id],
       )) as { id: number }[];
-      if (!payout) throw new ConflictError('Mã giao dịch này đã được ghi cho hợp tác xã này.');
+      if (!payout) throw new ConflictError(msg('payout.error.duplicateReference'));
       await manager.query(`INSERT INTO seller_ledger (seller_id, kind, amount_vnd, payout_id, note) VALUES ($1, 'payout', $2, $3, $4)`, [
         sellerId,
         -input.amountVnd,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STALL_SALE_CODE_PATTERN } from '../orders';
+import { msg } from '../../rendering/i18n';
 
 /** At most this many lines in one sale (the form's fields stay under the body parser's 100 parameters). */
 export const MAX_SALE_LINES = 45;
@@ -12,10 +13,10 @@ export const stallSaleSchema = z
     _csrf: z.string().optional(),
     intent: z.enum(['total', 'sell']).default('sell'),
     productId: z.preprocess(asArray, z.array(z.coerce.number().int().positive()).max(MAX_SALE_LINES)),
-    quantity: z.preprocess(asArray, z.array(z.coerce.number().int().min(0, 'Số lượng không hợp lệ').max(999)).max(MAX_SALE_LINES)),
+    quantity: z.preprocess(asArray, z.array(z.coerce.number().int().min(0, msg('pos.v.quantity')).max(999)).max(MAX_SALE_LINES)),
   })
   .strict()
-  .refine((v) => v.productId.length === v.quantity.length, { message: 'Mỗi sản phẩm cần một số lượng.', path: ['quantity'] })
+  .refine((v) => v.productId.length === v.quantity.length, { message: msg('pos.v.quantityPerProduct'), path: ['quantity'] })
   .transform((v) => ({
     intent: v.intent,
     lines: v.productId.map((productId, i) => ({ productId, quantity: v.quantity[i] })).filter((l) => l.quantity > 0),

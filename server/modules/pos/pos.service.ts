@@ -6,6 +6,7 @@ import { LISTED } from '../catalog';
 import type { OrdersService, StallSaleLine } from '../orders';
 import type { PaymentIntakeService, PayPageService } from '../payments';
 import type { SellersService } from '../sellers';
+import { msg } from '../../rendering/i18n';
 
 export interface TillProduct {
   id: number;
@@ -59,7 +60,7 @@ export class PosService {
   }
 
   sell(actor: Actor, lines: readonly StallSaleLine[]): Promise<{ code: string }> {
-    if (lines.length === 0) throw new ValidationError({ _form: 'Nhập số lượng cho ít nhất một sản phẩm.' }, 'Nhập số lượng cho ít nhất một sản phẩm.');
+    if (lines.length === 0) throw new ValidationError({ _form: msg('pos.v.nothing') }, msg('pos.v.nothing'));
     return this.orders.placeStallSale(actor, lines, this.stallSaleMinutes);
   }
 

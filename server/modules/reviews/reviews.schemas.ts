@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_CODE_PATTERN } from '../orders';
+import { msg } from '../../rendering/i18n';
 
 const INT4_MAX = 2_147_483_647;
 const id = z.coerce.number().int().positive().max(INT4_MAX);
@@ -20,7 +21,11 @@ export type ReviewInput = z.infer<typeof reviewSchema>;
 /** POST /seller/reviews/:id/reply */
 export const replySchema = z
   .object({
-    reply: z.string({ error: 'Vui lòng nhập nội dung trả lời.' }).trim().min(1, 'Vui lòng nhập nội dung trả lời.').max(2000, 'Trả lời tối đa 2.000 ký tự.'),
+    reply: z
+      .string({ error: msg('review.v.reply.required') })
+      .trim()
+      .min(1, msg('review.v.reply.required'))
+      .max(2000, msg('review.v.reply.max')),
   })
   .strict();
 
@@ -28,10 +33,10 @@ export const replySchema = z
 export const hideSchema = z
   .object({
     reason: z
-      .string({ error: 'Vui lòng nhập lý do ẩn đánh giá.' })
+      .string({ error: msg('review.v.hideReason.required') })
       .trim()
-      .min(3, 'Vui lòng nhập lý do ẩn đánh giá (ít nhất 3 ký tự).')
-      .max(1000, 'Lý do tối đa 1.000 ký tự.'),
+      .min(3, msg('review.v.hideReason.min'))
+      .max(1000, msg('review.v.hideReason.max')),
   })
   .strict();
 

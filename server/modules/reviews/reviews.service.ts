@@ -5,6 +5,7 @@ import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import type { SellersService } from '../sellers';
 import type { ReviewInput } from './reviews.schemas';
+import { msg } from '../../rendering/i18n';
 
 /** A buyer may change their review for this long after writing it. */
 export const EDIT_WINDOW_DAYS = 30;
@@ -282,8 +283,8 @@ export class ReviewsService {
         reviewId,
         seller.id,
       ])) as { replied: boolean }[];
-      if (!row) throw new NotFoundError('Không tìm thấy đánh giá này trong gian hàng của bạn.');
-      if (row.replied) throw new ConflictError('Đánh giá này đã được trả lời; mỗi đánh giá chỉ trả lời một lần.', 'review_replied');
+      if (!row) throw new NotFoundError(msg('review.error.notInShop'));
+      if (row.replied) throw new ConflictError(msg('review.error.replied'), 'review_replied');
       await manager.query(`UPDATE reviews SET reply = $2, replied_at = now(), replied_by = $3 WHERE id = $1`, [reviewId, reply, actor.id]);
       await this.sellers.recordActedFor(manager, actor, seller.id, 'review.replied', { reviewId });
     });
@@ -314,7 +315,7 @@ export class ReviewsService {
       )) as [{ productId: number; rating: number; authorUserId: number }[], number];
       if (!row) {
         const [exists] = (await manager.query(`SELECT 1 FROM reviews WHERE id = $1`, [reviewId])) as unknown[];
-        if (!exists) throw new NotFoundError('Không tìm thấy đánh giá này.');
+        if (!exists) throw new NotFoundError(msg('review.error.notFound'));
         return { hidden: false };
       }
       await this.moveInAggregate(manager, row.productId, row.rating, null);

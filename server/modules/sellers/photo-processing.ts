@@ -2,6 +2,7 @@ import { AppError, ValidationError } from '../../lib/errors';
 import { QueueFullError, type ConcurrencyLimit } from '../../lib/concurrency-limit';
 import { sharp, type SharpMetadata } from '../../lib/sharp';
 import { IMAGE_WIDTHS } from '../catalog';
+import { msg } from '../../rendering/i18n';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const MAX_PHOTOS_PER_PRODUCT = 8;
@@ -10,7 +11,7 @@ export const MAX_PHOTO_PIXELS = 40_000_000;
 
 export class UnsupportedMediaError extends AppError {
   constructor(fileName: string) {
-    super(`“${fileName}” không phải ảnh JPEG, PNG, WebP hoặc AVIF.`, 415, 'unsupported_media');
+    super(msg('seller.photo.unsupported', { file: fileName }), 415, 'unsupported_media');
   }
 }
 
@@ -18,7 +19,7 @@ export class UnsupportedMediaError extends AppError {
 export class PhotosBusyError extends AppError {
   readonly retryAfterSeconds = 10;
   constructor() {
-    super('Máy chủ đang xử lý nhiều ảnh cùng lúc nên ảnh của bạn chưa được lưu. Vui lòng thử lại sau ít giây.', 503, 'photos_busy');
+    super(msg('seller.photo.busy'), 503, 'photos_busy');
   }
 }
 
@@ -53,13 +54,13 @@ export async function processPhoto(data: Buffer, fileName: string): Promise<Proc
   try {
     meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch {
-    throw new ValidationError({ images: `Không đọc được ảnh “${fileName}”: tệp bị hỏng.` });
+    throw new ValidationError({ images: msg('seller.photo.corrupt', { file: fileName }) });
   }
   if (meta.format !== VIPS_FORMAT[kind]) throw new UnsupportedMediaError(fileName);
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  if (!pixels) throw new ValidationError({ images: `Không đọc được ảnh “${fileName}”.` });
+  if (!pixels) throw new ValidationError({ images: msg('seller.photo.unreadable', { file: fileName }) });
   if (pixels > MAX_PHOTO_PIXELS) {
-    throw new ValidationError({ images: `Ảnh “${fileName}” quá lớn (${Math.round(pixels / 1e6)} megapixel, tối đa 40).` });
+    throw new ValidationError({ images: msg('seller.photo.tooLarge', { file: fileName, megapixels: Math.round(pixels / 1e6) }) });
   }
   try {
     const image = sharp(data, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' }).rotate();
@@ -75,7 +76,7 @@ export async function processPhoto(data: Buffer, fileName: string): Promise<Proc
     const largest = await sharp(variants[variants.length - 1].data).metadata();
     return { width: largest.width ?? 0, height: largest.height ?? 0, variants };
   } catch {
-    throw new ValidationError({ images: `Không xử lý được ảnh “${fileName}”: tệp bị hỏng.` });
+    throw new ValidationError({ images: msg('seller.photo.broken', { file: fileName }) });
   }
 }
 

@@ -9,7 +9,7 @@ import { ADJUSTMENT_REASONS } from '../inventory';
 import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PRODUCT, PhotosBusyError, UnsupportedMediaError } from './photo-processing';
 import { editProductSchema, imageParams, moveImageSchema, newProductSchema, productIdParams, stockAdjustmentSchema } from './seller-products.schemas';
 import type { SellerProductsService } from './seller-products.service';
-import { translate, type Language } from '../../rendering/i18n';
+import { msg, translate, type Language } from '../../rendering/i18n';
 
 /** Messages shown after a redirect (?ok=…): fixed texts (seller.notice.<ok>), never echoed from the URL. */
 const NOTICES = new Set(['created', 'saved', 'published', 'unpublished', 'stock', 'photos', 'photo_deleted', 'photo_moved']);
@@ -28,14 +28,14 @@ function parseUpload(req: Request, res: Response): Promise<void> {
       if (!err) return resolve();
       if (err instanceof multer.MulterError) {
         const messages: Partial<Record<multer.ErrorCode, [number, string]>> = {
-          LIMIT_FILE_SIZE: [413, `Mỗi ảnh tối đa ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`],
-          LIMIT_FILE_COUNT: [413, `Mỗi lần tải tối đa ${MAX_PHOTOS_PER_PRODUCT} ảnh.`],
-          LIMIT_UNEXPECTED_FILE: [422, 'Hãy chọn ảnh trong ô "Ảnh sản phẩm".'],
+          LIMIT_FILE_SIZE: [413, msg('seller.upload.fileSize', { mb: MAX_PHOTO_BYTES / 1024 / 1024 })],
+          LIMIT_FILE_COUNT: [413, msg('seller.upload.fileCount', { max: MAX_PHOTOS_PER_PRODUCT })],
+          LIMIT_UNEXPECTED_FILE: [422, msg('seller.upload.field')],
         };
-        const [status, message] = messages[err.code] ?? [413, 'Dữ liệu tải lên vượt quá giới hạn.'];
+        const [status, message] = messages[err.code] ?? [413, msg('seller.upload.tooLarge')];
         return reject(new AppError(message, status, 'upload_refused'));
       }
-      reject(new AppError('Dữ liệu tải lên bị hỏng hoặc không đầy đủ. Vui lòng thử lại.', 400, 'bad_upload'));
+      reject(new AppError(msg('seller.upload.broken'), 400, 'bad_upload'));
     }),
   );
 }

@@ -7,6 +7,7 @@ import { TAX_WITHHOLDING_MODES } from '../tax';
 import { emailSchema, fullNameSchema, passwordSchema, phoneSchema } from '../accounts';
 import { SELLER_DECISIONS } from './seller-state';
 import { SELLER_TYPES } from './seller.entity';
+import { msg } from '../../rendering/i18n';
 
 const required = (message: string, max: number, maxMessage: string) => z.string({ error: message }).trim().min(1, message).max(max, maxMessage);
 /** An empty optional field arrives as "": treat it as absent. */
@@ -24,8 +25,8 @@ const taxCodeSchema = optionalText(
     .pipe(
       z
         .string()
-        .regex(/^\d+$/, 'Mã số thuế chỉ gồm chữ số (có thể viết 0101234567-001).')
-        .regex(/^(\d{10}|\d{13})$/, 'Mã số thuế gồm 10 hoặc 13 chữ số.'),
+        .regex(/^\d+$/, msg('seller.v.taxCode.digits'))
+        .regex(/^(\d{10}|\d{13})$/, msg('seller.v.taxCode.length')),
     ),
 );
 
@@ -37,8 +38,8 @@ const citizenIdSchema = optionalText(
     .pipe(
       z
         .string()
-        .regex(/^\d+$/, 'Số CCCD chỉ gồm chữ số.')
-        .regex(/^\d{12}$/, 'Số CCCD gồm đúng 12 chữ số.'),
+        .regex(/^\d+$/, msg('seller.v.citizenId.digits'))
+        .regex(/^\d{12}$/, msg('seller.v.citizenId.length')),
     ),
 );
 
@@ -46,25 +47,25 @@ const bankBins = BANKS.map((b) => b.bin) as [string, ...string[]];
 
 /** The cooperative's profile: what the application and a resubmission carry. */
 export const sellerProfileShape = {
-  cooperativeName: required('Vui lòng nhập tên hợp tác xã/cơ sở.', 150, 'Tên tối đa 150 ký tự.'),
-  type: z.enum(SELLER_TYPES, { error: 'Vui lòng chọn loại hình chủ thể.' }),
-  commune: z.string({ error: 'Vui lòng chọn xã/phường.' }).refine(isLaoCaiCommune, 'Vui lòng chọn xã/phường trong danh sách của tỉnh Lào Cai.'),
-  address: required('Vui lòng nhập địa chỉ (thôn/bản, số nhà).', 200, 'Địa chỉ tối đa 200 ký tự.'),
-  description: required('Vui lòng giới thiệu ngắn về hợp tác xã và sản phẩm.', 2000, 'Giới thiệu tối đa 2000 ký tự.'),
+  cooperativeName: required(msg('seller.v.coopName.required'), 150, msg('seller.v.coopName.max')),
+  type: z.enum(SELLER_TYPES, { error: msg('seller.v.type') }),
+  commune: z.string({ error: msg('seller.v.commune.required') }).refine(isLaoCaiCommune, msg('seller.v.commune.list')),
+  address: required(msg('seller.v.address.required'), 200, msg('seller.v.address.max')),
+  description: required(msg('seller.v.about.required'), 2000, msg('seller.v.about.max')),
   taxCode: taxCodeSchema,
   citizenId: citizenIdSchema,
-  bankBin: optionalText(z.enum(bankBins, { error: 'Vui lòng chọn ngân hàng trong danh sách.' })),
+  bankBin: optionalText(z.enum(bankBins, { error: msg('seller.v.bank') })),
   bankAccountNo: optionalText(
     z
       .string()
       .transform((t) => t.replace(/\s/g, ''))
-      .pipe(z.string().regex(/^\d{4,19}$/, 'Số tài khoản gồm 4–19 chữ số.')),
+      .pipe(z.string().regex(/^\d{4,19}$/, msg('seller.v.accountNo'))),
   ),
   // Bank transfers carry the account name in capitals without diacritics.
   bankAccountName: optionalText(
     z
       .string()
-      .max(100, 'Tên tài khoản tối đa 100 ký tự.')
+      .max(100, msg('seller.v.accountName.max'))
       .transform((n) => foldVietnamese(n).toUpperCase()),
   ),
 };
@@ -74,7 +75,7 @@ export const bankDetailsComplete = (v: BankFields, ctx: z.RefinementCtx) => {
   const given = [v.bankBin, v.bankAccountNo, v.bankAccountName].filter(Boolean).length;
   if (given > 0 && given < 3) {
     for (const key of ['bankBin', 'bankAccountNo', 'bankAccountName'] as const) {
-      if (!v[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'Nhập đủ ngân hàng, số tài khoản và tên tài khoản (hoặc bỏ trống cả ba).' });
+      if (!v[key]) ctx.addIssue({ code: 'custom', path: [key], message: msg('seller.v.bankAll') });
     }
   }
 };
@@ -94,7 +95,7 @@ export const taxIdentificationSchema = z
   .strict()
   .superRefine((v, ctx) => {
     if (!v.taxCode && !v.citizenId) {
-      ctx.addIssue({ code: 'custom', path: ['taxCode'], message: 'Vui lòng nhập mã số thuế hoặc số CCCD.' });
+      ctx.addIssue({ code: 'custom', path: ['taxCode'], message: msg('seller.v.taxIdRequired') });
     }
   });
 export type TaxIdentificationInput = z.infer<typeof taxIdentificationSchema>;
@@ -102,8 +103,8 @@ export type TaxIdentificationInput = z.infer<typeof taxIdentificationSchema>;
 /** An admin's override of withholding: a reason is required unless it goes back to the seller's type. */
 export const taxWithholdingBodySchema = z
   .object({
-    mode: z.enum(TAX_WITHHOLDING_MODES, { error: 'Vui lòng chọn cách khấu trừ thuế.' }),
-    reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default(''),
+    mode: z.enum(TAX_WITHHOLDING_MODES, { error: msg('admin.v.taxMode') }),
+    reason: z.string().trim().max(1000, msg('admin.reasonMax1000')).default(''),
   })
   .strict();
 
@@ -112,7 +113,7 @@ export const decisionParamsSchema = z.object({
   decision: z.enum(SELLER_DECISIONS),
 });
 
-export const decisionBodySchema = z.object({ reason: z.string().trim().max(1000, 'Lý do tối đa 1000 ký tự.').default('') }).strict();
+export const decisionBodySchema = z.object({ reason: z.string().trim().max(1000, msg('admin.reasonMax1000')).default('') }).strict();
 
 export const statusFilterSchema = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'suspended']).optional().catch(undefined),

@@ -7,6 +7,7 @@ import type { AuditService } from '../audit';
 import type { SellerType } from '../sellers';
 import { TAX_DECLARATION_LOCK } from './tax.service';
 import { WITHHELD_SELLER_TYPES, periodOf, type RevenueKind, type Tax } from './withholding-rules';
+import { msg } from '../../rendering/i18n';
 
 /**
  * What admins and sellers read of the tax withheld (Decree 117/2025/NĐ-CP): the monthly declaration,
@@ -233,8 +234,8 @@ export class TaxReportsService {
        FROM sellers s WHERE s.owner_user_id = $1`,
       [actor.id],
     )) as (SellerTaxYear['seller'] & { status: string; withheld: boolean })[];
-    if (!seller) throw new NotFoundError('Tài khoản này chưa có hồ sơ hợp tác xã.');
-    if (seller.status !== 'approved' && seller.status !== 'suspended') throw new ForbiddenError('Gian hàng chưa được duyệt.');
+    if (!seller) throw new NotFoundError(msg('seller.error.noProfile'));
+    if (seller.status !== 'approved' && seller.status !== 'suspended') throw new ForbiddenError(msg('tax.error.notApproved'));
     const from = `${year}-01-01`;
     const to = `${year}-12-01`;
     const [months, [totals], statementLines] = await Promise.all([

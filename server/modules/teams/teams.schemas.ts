@@ -2,14 +2,19 @@ import { z } from 'zod';
 import { isLaoCaiCommune } from '../../lib/admin-units';
 import { emailSchema, fullNameSchema, passwordSchema, phoneSchema } from '../accounts';
 import { bankDetailsComplete, sellerProfileShape } from '../sellers';
+import { msg } from '../../rendering/i18n';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 
 /** POST /admin/teams/new */
 export const teamSchema = z
   .object({
-    name: z.string({ error: 'Vui lòng nhập tên tổ.' }).trim().min(1, 'Vui lòng nhập tên tổ.').max(120, 'Tên tổ tối đa 120 ký tự.'),
-    commune: z.string({ error: 'Vui lòng chọn xã/phường.' }).refine(isLaoCaiCommune, 'Vui lòng chọn xã/phường trong danh sách của tỉnh Lào Cai.'),
+    name: z
+      .string({ error: msg('team.v.name.required') })
+      .trim()
+      .min(1, msg('team.v.name.required'))
+      .max(120, msg('team.v.name.max')),
+    commune: z.string({ error: msg('seller.v.commune.required') }).refine(isLaoCaiCommune, msg('seller.v.commune.list')),
   })
   .strict();
 export type TeamInput = z.infer<typeof teamSchema>;
@@ -18,17 +23,21 @@ export type TeamInput = z.infer<typeof teamSchema>;
 export const addMemberSchema = z
   .object({
     account: z
-      .string({ error: 'Vui lòng nhập email hoặc số điện thoại của tài khoản.' })
+      .string({ error: msg('team.v.account') })
       .trim()
-      .min(1, 'Vui lòng nhập email hoặc số điện thoại của tài khoản.')
-      .max(254, 'Email quá dài.'),
+      .min(1, msg('team.v.account'))
+      .max(254, msg('team.v.accountMax')),
   })
   .strict();
 
 /** POST /admin/teams/:id/members/:userId/remove */
 export const removeMemberSchema = z
   .object({
-    reason: z.string({ error: 'Vui lòng nhập lý do.' }).trim().min(1, 'Vui lòng nhập lý do.').max(500, 'Lý do tối đa 500 ký tự.'),
+    reason: z
+      .string({ error: msg('team.v.reason') })
+      .trim()
+      .min(1, msg('team.v.reason'))
+      .max(500, msg('admin.reasonMax500')),
   })
   .strict();
 
@@ -47,17 +56,21 @@ const optionalEmail = z.preprocess((v) => (typeof v === 'string' && v.trim() ===
  */
 export const householdOnboardingSchema = z
   .object({
-    teamId: z.coerce.number({ error: 'Vui lòng chọn tổ.' }).int().positive('Vui lòng chọn tổ.').max(2_147_483_647),
+    teamId: z.coerce
+      .number({ error: msg('team.v.team') })
+      .int()
+      .positive(msg('team.v.team'))
+      .max(2_147_483_647),
     fullName: fullNameSchema,
     phone: phoneSchema,
     email: optionalEmail,
     ...sellerProfileShape,
-    type: z.enum(HOUSEHOLD_TYPES, { error: 'Vui lòng chọn hộ sản xuất hoặc tổ hợp tác.' }).default('ho_san_xuat'),
+    type: z.enum(HOUSEHOLD_TYPES, { error: msg('team.v.householdType') }).default('ho_san_xuat'),
     password: passwordSchema,
-    confirmPassword: z.string({ error: 'Vui lòng nhập lại mật khẩu.' }).max(1024),
-    consent: z.literal('yes', { error: 'Người đại diện của hộ cần đồng ý để tổ hỗ trợ thay mặt hộ.' }),
+    confirmPassword: z.string({ error: msg('team.v.confirmPassword') }).max(1024),
+    consent: z.literal('yes', { error: msg('team.v.consent') }),
   })
   .strict()
   .superRefine(bankDetailsComplete)
-  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'Mật khẩu nhập lại không khớp.' });
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: msg('team.v.passwordMismatch') });
 export type HouseholdOnboardingInput = z.infer<typeof householdOnboardingSchema>;

@@ -5,6 +5,7 @@ import { assertAdmin, normalisePhone, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import type { SellersService } from '../sellers';
 import type { HouseholdOnboardingInput, TeamInput } from './teams.schemas';
+import { msg } from '../../rendering/i18n';
 
 export interface TeamSummary {
   id: number;
@@ -86,7 +87,7 @@ export class TeamsService {
     const { teamId, confirmPassword: _confirm, consent: _consent, ...application } = input;
     return this.dataSource.transaction(async (manager) => {
       await this.lockTeam(manager, teamId);
-      if (!(await this.isActiveMember(actor.id, teamId, manager))) throw new ForbiddenError('Bạn không phải thành viên của tổ này.');
+      if (!(await this.isActiveMember(actor.id, teamId, manager))) throw new ForbiddenError(msg('team.error.notMember'));
       const { userId, sellerId } = await this.sellers.applyForHousehold(manager, application, teamId);
       const now = this.clock.now();
       await manager.query(`INSERT INTO team_households (team_id, seller_id, granted_at, granted_by_user_id) VALUES ($1, $2, $3, $4)`, [
@@ -139,7 +140,7 @@ export class TeamsService {
   ): Promise<{ team: TeamSummary; members: TeamMember[]; formerMembers: TeamMember[]; households: TeamHousehold[]; onboarded: TeamHousehold[] }> {
     assertAdmin(actor);
     const [team] = (await this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM digital_teams t WHERE t.id = $1`, [teamId])) as TeamSummary[];
-    if (!team) throw new NotFoundError('Không tìm thấy tổ công nghệ số này.');
+    if (!team) throw new NotFoundError(msg('team.error.teamNotFound'));
     const [all, households, onboarded] = await Promise.all([
       this.dataSource.query(
         `SELECT u.id AS "userId", u.full_name AS "fullName", u.email, u.phone, m.added_at AS "addedAt", m.removed_at AS "removedAt",
@@ -172,7 +173,7 @@ export class TeamsService {
         phone ? `SELECT id, full_name AS "fullName" FROM users WHERE login_phone = $1` : `SELECT id, full_name AS "fullName" FROM users WHERE email = $1`,
         [phone ?? account],
       )) as { id: number; fullName: string }[];
-      if (!user) throw new ValidationError({ account: 'Không có tài khoản nào với email hoặc số điện thoại này. Người này cần đăng ký tài khoản trước.' });
+      if (!user) throw new ValidationError({ account: msg('team.error.noAccount') });
       const inserted = (await manager.query(
         `INSERT INTO digital_team_members (team_id, user_id, added_at, added_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (team_id, user_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
@@ -200,7 +201,7 @@ export class TeamsService {
          WHERE team_id = $1 AND user_id = $2 AND removed_at IS NULL RETURNING id`,
         [teamId, userId, this.clock.now(), actor.id, reason],
       )) as [{ id: number }[], number];
-      if (updated[1] === 0) throw new NotFoundError('Người này không còn là thành viên của tổ.');
+      if (updated[1] === 0) throw new NotFoundError(msg('team.error.noLongerMember'));
       await this.audit.record(manager, {
         actorUserId: actor.id,
         action: 'team.member_removed',
@@ -233,7 +234,7 @@ export class TeamsService {
   /** The /team area: only for an active member of at least one team (whatever the account's role). */
   async memberArea(actor: Actor): Promise<TeamMembership[]> {
     const teams = await this.activeMemberships(actor.id);
-    if (teams.length === 0) throw new ForbiddenError('Bạn không thuộc tổ công nghệ số nào.');
+    if (teams.length === 0) throw new ForbiddenError(msg('team.error.noTeam'));
     return teams;
   }
 
@@ -257,7 +258,7 @@ export class TeamsService {
   /** Starts acting for a household (audited): not a member of a team assisting it → 404, like an unknown household. */
   async startActing(actor: Actor, sellerId: number): Promise<ActingContext> {
     const context = await this.actingContext(actor.id, sellerId);
-    if (!context) throw new NotFoundError('Không tìm thấy hộ này trong các hộ tổ của bạn hỗ trợ.');
+    if (!context) throw new NotFoundError(msg('team.error.householdNotFound'));
     await this.dataSource.transaction((manager) =>
       this.audit.record(manager, { actorUserId: actor.id, action: 'team.acting_started', targetType: 'seller', targetId: sellerId }),
     );
@@ -280,7 +281,7 @@ export class TeamsService {
    * signed in as themself: a member acting for the household cannot. No active grant for the owner's cooperative → 404.
    */
   async revokeByOwner(actor: Actor, teamId: number): Promise<void> {
-    if (actor.actingForSellerId !== undefined || actor.role !== 'seller') throw new ForbiddenError('Chỉ chủ hộ mới có thể dừng quyền hỗ trợ của tổ.');
+    if (actor.actingForSellerId !== undefined || actor.role !== 'seller') throw new ForbiddenError(msg('team.error.ownerOnly'));
     await this.dataSource.transaction(async (manager) => {
       const revoked = (await manager.query(
         `UPDATE team_households h SET revoked_at = $3, revoked_by_user_id = $2
@@ -289,7 +290,7 @@ export class TeamsService {
         [teamId, actor.id, this.clock.now()],
       )) as [{ sellerId: number }[], number];
       const [row] = revoked[0];
-      if (!row) throw new NotFoundError('Tổ này không còn quyền hỗ trợ hộ của bạn.');
+      if (!row) throw new NotFoundError(msg('team.error.noLongerGranted'));
       await this.audit.record(manager, {
         actorUserId: actor.id,
         action: 'team.household_revoked',
@@ -306,7 +307,7 @@ export class TeamsService {
     return this.dataSource.transaction(async (manager) => {
       await this.lockTeam(manager, teamId);
       const [seller] = (await manager.query(`SELECT id FROM sellers WHERE id = $1`, [sellerId])) as unknown[];
-      if (!seller) throw new ValidationError({ sellerId: 'Không tìm thấy hộ này.' });
+      if (!seller) throw new ValidationError({ sellerId: msg('team.error.householdMissing') });
       const inserted = (await manager.query(
         `INSERT INTO team_households (team_id, seller_id, granted_at, granted_by_user_id)
          SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM team_households WHERE team_id = $1 AND seller_id = $2 AND revoked_at IS NULL)
@@ -336,6 +337,6 @@ export class TeamsService {
   /** Serialises membership changes of one team; an unknown team is a 404. */
   private async lockTeam(manager: EntityManager, teamId: number): Promise<void> {
     const rows = (await manager.query(`SELECT id FROM digital_teams WHERE id = $1 FOR UPDATE`, [teamId])) as unknown[];
-    if (rows.length === 0) throw new NotFoundError('Không tìm thấy tổ công nghệ số này.');
+    if (rows.length === 0) throw new NotFoundError(msg('team.error.teamNotFound'));
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDay } from '../../lib/dates';
 import { TRACE_CODE_PATTERN } from './trace-code';
+import { msg } from '../../rendering/i18n';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const DAY_MONTH_YEAR = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
@@ -15,7 +16,7 @@ const calendarDay = (required: string) =>
       const iso = dmy ? `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}` : value;
       // CASE: 2026-02-30 and year 0 pass JavaScript's Date but not PostgreSQL: only real days (2000–2100).
       if (!isCalendarDay(iso)) {
-        ctx.addIssue({ code: 'custom', message: 'Ngày không hợp lệ (ngày/tháng/năm, ví dụ 26/11/2026).' });
+        ctx.addIssue({ code: 'custom', message: msg('trace.v.date') });
         return z.NEVER;
       }
       return iso;
@@ -24,24 +25,24 @@ const calendarDay = (required: string) =>
 export const newBatchSchema = z
   .object({
     code: z
-      .string({ error: 'Vui lòng nhập mã lô.' })
+      .string({ error: msg('trace.v.code.required') })
       .trim()
-      .min(1, 'Vui lòng nhập mã lô.')
-      .max(40, 'Mã lô tối đa 40 ký tự.')
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'Mã lô chỉ gồm chữ không dấu, số và các dấu . _ / - (bắt đầu bằng chữ hoặc số).'),
-    producedOn: z.preprocess(blankToUndefined, calendarDay('Vui lòng nhập ngày sản xuất hoặc thu hoạch.')),
-    expiresOn: z.preprocess(blankToUndefined, calendarDay('Vui lòng nhập hạn sử dụng.').optional()),
-    area: z.string().trim().max(200, 'Vùng trồng tối đa 200 ký tự.').default(''),
+      .min(1, msg('trace.v.code.required'))
+      .max(40, msg('trace.v.code.max'))
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, msg('trace.v.code.pattern')),
+    producedOn: z.preprocess(blankToUndefined, calendarDay(msg('trace.v.producedOn'))),
+    expiresOn: z.preprocess(blankToUndefined, calendarDay(msg('trace.v.expiresOn')).optional()),
+    area: z.string().trim().max(200, msg('trace.v.area.max')).default(''),
     quantity: z.preprocess(
       (v) => (typeof v === 'string' ? v.trim() : v),
       z
-        .string({ error: 'Vui lòng nhập số lượng của lô.' })
-        .min(1, 'Vui lòng nhập số lượng của lô.')
-        .regex(/^\d+$/, 'Số lượng phải là số nguyên dương.')
+        .string({ error: msg('trace.v.quantity.required') })
+        .min(1, msg('trace.v.quantity.required'))
+        .regex(/^\d+$/, msg('trace.v.quantity.whole'))
         .transform(Number)
-        .pipe(z.number().int().min(1, 'Số lượng phải lớn hơn 0.').max(1_000_000, 'Số lượng tối đa 1.000.000.')),
+        .pipe(z.number().int().min(1, msg('trace.v.quantity.min')).max(1_000_000, msg('trace.v.quantity.max'))),
     ),
-    note: z.string().trim().max(1000, 'Ghi chú tối đa 1000 ký tự.').default(''),
+    note: z.string().trim().max(1000, msg('trace.v.note.max')).default(''),
     // A checkbox: present when ticked.
     addToStock: z
       .enum(['1', 'on'])
@@ -51,7 +52,7 @@ export const newBatchSchema = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.expiresOn && v.expiresOn < v.producedOn) {
-      ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Hạn sử dụng không thể trước ngày sản xuất.' });
+      ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: msg('trace.v.expiresBeforeProduced') });
     }
   });
 export type NewBatchInput = z.infer<typeof newBatchSchema>;

@@ -12,6 +12,7 @@ import type { SellersService } from '../sellers';
 import { LABEL_LAYOUTS, type LabelLayout } from './label-sheet';
 import { newTraceCode } from './trace-code';
 import type { LabelSize, NewBatchInput } from './traceability.schemas';
+import { msg } from '../../rendering/i18n';
 
 /** A batch (lô) as the seller's list, the trace page and the order page read it. */
 export interface BatchView {
@@ -122,7 +123,7 @@ export class TraceabilityService {
       unit: string;
       stock: number;
     }[];
-    if (!product) throw new NotFoundError('Không tìm thấy sản phẩm này trong gian hàng của bạn.');
+    if (!product) throw new NotFoundError(msg('seller.error.productNotFound'));
     return product;
   }
 
@@ -157,7 +158,7 @@ export class TraceabilityService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'product_batches_seller_code_key')) {
-        throw new ValidationError({ code: `Mã lô “${input.code}” đã có trong gian hàng của bạn (không phân biệt hoa thường). Hãy dùng mã khác.` });
+        throw new ValidationError({ code: msg('trace.error.duplicateCode', { code: input.code }) });
       }
       throw err;
     }
@@ -237,7 +238,7 @@ export class TraceabilityService {
       `SELECT ${BATCH_COLUMNS}, ${SOLD} FROM product_batches b WHERE b.id = $1 AND b.product_id = $2 AND b.seller_id = $3`,
       [batchId, productId, seller.id],
     )) as BatchRow[];
-    if (!row) throw new NotFoundError('Không tìm thấy lô hàng này trong gian hàng của bạn.');
+    if (!row) throw new NotFoundError(msg('trace.error.batchNotFound'));
     const url = this.traceUrl(row.traceCode);
     // margin 0: the label's own white padding is the quiet zone.
     const qrSvg = await QRCode.toString(url, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
@@ -298,7 +299,7 @@ export class TraceabilityService {
     picked: ReadonlyMap<number, number | null>,
   ): Promise<Map<number, number | null>> {
     const itemIds = new Set(items.map((i) => i.id));
-    if ([...picked.keys()].some((id) => !itemIds.has(id))) throw new ValidationError({ _form: 'Lô hàng được chọn cho một sản phẩm không có trong đơn này.' });
+    if ([...picked.keys()].some((id) => !itemIds.has(id))) throw new ValidationError({ _form: msg('trace.error.batchNotInOrder') });
     const batches = await this.candidates(manager, sellerId, [...new Set(items.map((i) => i.productId))], true);
     const chosen = new Map<number, number | null>();
     for (const item of items) {
@@ -309,7 +310,7 @@ export class TraceabilityService {
         chosen.set(item.id, null);
       } else {
         if (!batches.some((b) => b.id === pick && b.productId === item.productId)) {
-          throw new ValidationError({ [`batch_${item.id}`]: 'Lô hàng được chọn không thuộc sản phẩm này của gian hàng.' });
+          throw new ValidationError({ [`batch_${item.id}`]: msg('trace.error.batchNotOfProduct') });
         }
         chosen.set(item.id, pick);
       }
