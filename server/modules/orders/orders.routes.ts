@@ -8,7 +8,7 @@ import { laoCaiCommunes, provinces } from '../../lib/admin-units';
 import { translate, type Language } from '../../rendering/i18n';
 import { requireRole, requireSignedIn, type SessionUser } from '../accounts';
 import { cartOwner, type CartService, type CartView } from '../cart';
-import { formatWeight } from '../shipping';
+import { formatWeight, shipToProvince } from '../shipping';
 import { SELLER_ORDER_STATUSES } from './order-state';
 import { CheckoutBlockedError, type OrdersService } from './orders.service';
 import { LAO_CAI, checkoutSchema, orderCodeParams, sellerOrderFilterSchema, sellerOrderStatusSchema, takeBatchPicks } from './orders.schemas';
@@ -49,7 +49,8 @@ export function orderRoutes(deps: {
   });
 
   router.get('/checkout', requireSignedIn, async (req, res) => {
-    const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '' });
+    // The province the buyer chose on a product page (its cookie), else Lào Cai.
+    const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '', province: shipToProvince(req)?.name });
     if (locals.cart.groups.length === 0 || locals.cart.limitNotice) return res.redirect('/cart');
     if (locals.cart.blocked) {
       await setFlash(req, 'checkout.flash.cartChanged');

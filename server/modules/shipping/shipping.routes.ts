@@ -8,7 +8,7 @@ import { translate, type Language } from '../../rendering/i18n';
 import type { SellerShipping } from './shipping-fee';
 import { RATE_STEPS, quoteQuerySchema, rateField, shippingTableSchema } from './shipping.schemas';
 import type { ShippingService } from './shipping.service';
-import { NORTHERN_PROVINCE_CODES, ZONES, findProvince } from './zones';
+import { NORTHERN_PROVINCE_CODES, ZONES, findProvince, type Province } from './zones';
 
 const langOf = (res: Response) => (res.locals.lang ?? 'vi') as Language;
 
@@ -110,6 +110,12 @@ export function shippingPublicRoutes(shipping: ShippingService, secureCookies: b
   return router;
 }
 
+/** The province the visitor chose on a product page (the ship_to cookie), if any. */
+export function shipToProvince(req: Request): Province | null {
+  const cookie: unknown = req.cookies?.[SHIP_TO_COOKIE];
+  return typeof cookie === 'string' ? findProvince(cookie) : null;
+}
+
 /**
  * The product page's shipping line (catalog's ProductExtras): "Phí giao đến Cà Mau: 35.000 ₫" once the
  * visitor chose a province (the ship_to cookie); a small GET form to choose one. The seller's table
@@ -117,8 +123,7 @@ export function shippingPublicRoutes(shipping: ShippingService, secureCookies: b
  */
 export function productShipping(shipping: ShippingService) {
   return async (product: { id: number; slug: string }, _query: unknown, req?: Request): Promise<{ locals: Record<string, unknown>; jsonLdReviews: [] }> => {
-    const cookie: unknown = req?.cookies?.[SHIP_TO_COOKIE];
-    const province = typeof cookie === 'string' ? findProvince(cookie) : null;
+    const province = req ? shipToProvince(req) : null;
     const quote = province ? await shipping.quoteProduct(product.id, 1, { province }) : null;
     return {
       locals: {

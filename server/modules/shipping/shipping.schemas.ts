@@ -1,24 +1,31 @@
 import { z } from 'zod';
 import { parseVnd } from '../../lib/money';
+import { msg, type MessageKey } from '../../rendering/i18n';
 import type { RateTable } from './shipping-fee';
 import { ZONES, type Zone } from './zones';
 
 const MAX_FEE_VND = 10_000_000;
 const blank = (v: unknown) => typeof v === 'string' && v.trim() === '';
 
-/** A fee field: whole đồng ("30000", "30.000"), 0 … 10.000.000. */
-const vnd = (label: string) =>
+/** The messages of one kind of amount (message keys, shown in the reader's language). */
+type AmountMessages = { required: MessageKey; format: MessageKey; max: MessageKey };
+const FLAT_FEE: AmountMessages = { required: 'shipping.v.flatFee.required', format: 'shipping.v.flatFee.format', max: 'shipping.v.flatFee.max' };
+const ZONE_FEE: AmountMessages = { required: 'shipping.v.fee.required', format: 'shipping.v.fee.format', max: 'shipping.v.fee.max' };
+const THRESHOLD: AmountMessages = { required: 'shipping.v.threshold.format', format: 'shipping.v.threshold.format', max: 'shipping.v.threshold.max' };
+
+/** An amount field: whole đồng ("30000", "30.000"), 0 … 10.000.000. */
+const vnd = (messages: AmountMessages) =>
   z
-    .string({ error: `Vui lòng nhập ${label}.` })
+    .string({ error: msg(messages.required) })
     .transform((v, ctx) => {
       const parsed = parseVnd(v);
       if (parsed === null) {
-        ctx.addIssue({ code: 'custom', message: `${label[0].toUpperCase()}${label.slice(1)} phải là số đồng nguyên, ví dụ 30000 hoặc 30.000.` });
+        ctx.addIssue({ code: 'custom', message: msg(messages.format) });
         return z.NEVER;
       }
       return parsed;
     })
-    .pipe(z.number().max(MAX_FEE_VND, `${label[0].toUpperCase()}${label.slice(1)} tối đa 10.000.000 ₫.`));
+    .pipe(z.number().max(MAX_FEE_VND, msg(messages.max)));
 
 /** The three steps of a zone's row, as the form names them: `<zone>_500g`, `<zone>_1kg`, `<zone>_extraKg`. */
 export const RATE_STEPS = [
@@ -37,10 +44,11 @@ const rateFields = Object.fromEntries(ZONES.flatMap((zone) => RATE_STEPS.map(([s
  * The seller's shipping form. `mode=flat` (also when absent, as the form was before zones): one fee
  * everywhere (`shippingFeeVnd`), the zone fields ignored. `mode=zones`: all twelve fees required, and
  * a heavier step never cheaper than the lighter one. The free-shipping threshold is optional in both.
+ * Every field's message is reported at once.
  */
 export const shippingTableSchema = z
   .object({
-    mode: z.enum(['flat', 'zones'], { error: 'Vui lòng chọn cách tính phí.' }).optional(),
+    mode: z.enum(['flat', 'zones'], { error: msg('shipping.v.mode') }).optional(),
     shippingFeeVnd: z.string().optional(),
     freeShippingThresholdVnd: z.string().optional(),
     ...rateFields,
@@ -48,22 +56,24 @@ export const shippingTableSchema = z
   .strict()
   .transform((v, ctx) => {
     const mode = v.mode ?? 'flat';
-    const field = (name: string, label: string): number | undefined => {
+    const field = (name: string, messages: AmountMessages): number | undefined => {
       const raw = (v as Record<string, unknown>)[name];
       if (raw === undefined || blank(raw)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `Vui lòng nhập ${label}.` });
+        ctx.addIssue({ code: 'custom', path: [name], message: msg(messages.required) });
         return undefined;
       }
-      const parsed = vnd(label).safeParse(raw);
+      const parsed = vnd(messages).safeParse(raw);
       if (parsed.success) return parsed.data;
       ctx.addIssue({ code: 'custom', path: [name], message: parsed.error.issues[0].message });
       return undefined;
     };
-    // Optional, and when given more than 0; every field's message is reported at once.
+    // Optional, and when given more than 0.
     let freeShippingThresholdVnd: number | undefined;
     let thresholdRefused = false;
     if (v.freeShippingThresholdVnd !== undefined && !blank(v.freeShippingThresholdVnd)) {
-      const parsed = vnd('mức miễn phí giao hàng').pipe(z.number().min(1, 'Mức miễn phí giao hàng phải lớn hơn 0.')).safeParse(v.freeShippingThresholdVnd);
+      const parsed = vnd(THRESHOLD)
+        .pipe(z.number().min(1, msg('shipping.v.threshold.min')))
+        .safeParse(v.freeShippingThresholdVnd);
       if (parsed.success) freeShippingThresholdVnd = parsed.data;
       else {
         thresholdRefused = true;
@@ -71,7 +81,7 @@ export const shippingTableSchema = z
       }
     }
     if (mode === 'flat') {
-      const shippingFeeVnd = field('shippingFeeVnd', 'phí giao hàng');
+      const shippingFeeVnd = field('shippingFeeVnd', FLAT_FEE);
       if (shippingFeeVnd === undefined || thresholdRefused) return z.NEVER;
       return { mode, shippingFeeVnd, freeShippingThresholdVnd, rates: null };
     }
@@ -80,12 +90,12 @@ export const shippingTableSchema = z
     for (const zone of ZONES) {
       const row = { upTo500gVnd: 0, upTo1kgVnd: 0, perExtraKgVnd: 0 };
       for (const [step, key] of RATE_STEPS) {
-        const value = field(rateField(zone, step), 'phí giao');
+        const value = field(rateField(zone, step), ZONE_FEE);
         if (value === undefined) complete = false;
         else row[key] = value;
       }
       if (complete && row.upTo1kgVnd < row.upTo500gVnd) {
-        ctx.addIssue({ code: 'custom', path: [rateField(zone, '1kg')], message: 'Phí đến 1 kg không thể thấp hơn phí đến 500 g.' });
+        ctx.addIssue({ code: 'custom', path: [rateField(zone, '1kg')], message: msg('shipping.v.steps') });
         complete = false;
       }
       rates[zone] = row;
@@ -97,7 +107,7 @@ export type ShippingTableInput = z.infer<typeof shippingTableSchema>;
 
 const INT4_MAX = 2_147_483_647;
 
-/** `GET /api/v1/shipping-quote`: every bad value is a 400 with a message, never a 500. */
+/** `GET /api/v1/shipping-quote`: every bad value is a 400 with a message (English, for developers), never a 500. */
 export const quoteQuerySchema = z
   .object({
     productId: z

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../../lib/errors';
+import { msg } from '../../rendering/i18n';
 import type { Actor } from '../accounts';
 import { LISTED } from '../catalog';
 import type { SellersService } from '../sellers';
@@ -110,7 +111,7 @@ export class ShippingService {
        FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.id = $1 AND ${LISTED}`,
       [productId],
     )) as (ShippingRow & { price_vnd: number; weight_grams: number })[];
-    if (!row) throw new NotFoundError('Không tìm thấy sản phẩm này.');
+    if (!row) throw new NotFoundError(msg('shipping.notFound'));
     const shipping = toShipping(row);
     const zone = zoneFor(shipping, destination);
     const weightGrams = row.weight_grams * quantity;

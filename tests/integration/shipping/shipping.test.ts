@@ -251,6 +251,32 @@ describe('checkout by destination and weight', () => {
   });
 });
 
+describe('in the reader’s language, and from the product page to checkout', () => {
+  it('the seller’s form refuses in English for an English reader', async () => {
+    const seller = await sellerWithTable();
+    await seller.agent.get('/lang/en?next=/');
+    const page = await seller.agent.get('/seller/shipping');
+    expect(page.text).toContain('The same fee everywhere');
+    const res = await seller.agent
+      .post('/seller/shipping')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), mode: 'zones', ...TABLE, north_1kg: 'x', north_extraKg: '' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('A fee is a whole number of đồng, e.g. 30000 or 30.000.');
+    expect(res.text).toContain('Enter the fee.');
+  });
+
+  it('checkout opens on the province chosen on a product page (the ship_to cookie), with its fees', async () => {
+    const zoned = await sellerWithTable();
+    const product = await ctx.factories.createProduct({ sellerId: zoned.sellerId, priceVnd: 70000, stock: 5 });
+    const buyer = await buyerWithCart(ctx, [{ productId: product.id, quantity: 2 }]);
+    await buyer.agent.get(`/ship-to?province=01&next=/products/${product.slug}`).expect(303);
+    const page = await buyer.agent.get('/checkout');
+    expect(page.text).toMatch(/<option selected>Thành phố Hà Nội<\/option>/);
+    expect(page.text).toMatch(/Phí giao đến Thành phố Hà Nội \(1 kg\): <strong>35\.000\u00a0₫<\/strong>/);
+  });
+});
+
 describe('GET /api/v1/shipping-quote', () => {
   it('answers the figure checkout charges for a one-product cart, by province name or code', async () => {
     const zoned = await sellerWithTable();
