@@ -12,8 +12,8 @@ import { MarketDays1764300000000 } from './1764300000000-MarketDays';
 import { DigitalTeams1764400000000 } from './1764400000000-DigitalTeams';
 import { PhoneSignIn1764410000000 } from './1764410000000-PhoneSignIn';
 import { TrustAndSupply1764500000000 } from './1764500000000-TrustAndSupply';
-import { ZaloNotifications1764610000000 } from './1764610000000-ZaloNotifications';
 import { ShippingFees1764600000000 } from './1764600000000-ShippingFees';
+import { ZaloNotifications1764610000000 } from './1764610000000-ZaloNotifications';
 import { UserLanguage1764620000000 } from './1764620000000-UserLanguage';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
@@ -32,7 +32,7 @@ export const migrations = [
   DigitalTeams1764400000000,
   PhoneSignIn1764410000000,
   TrustAndSupply1764500000000,
-  ZaloNotifications1764610000000,
   ShippingFees1764600000000,
+  ZaloNotifications1764610000000,
   UserLanguage1764620000000,
 ];
