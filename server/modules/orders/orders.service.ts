@@ -300,7 +300,7 @@ export class OrdersService {
     const seller = await this.sellers.activeSeller(actor);
     const wanted = new Map<number, number>();
     for (const line of lines) if (line.quantity > 0) wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity);
-    if (wanted.size === 0) throw new ValidationError({ _form: 'Chọn ít nhất một sản phẩm.' }, 'Chọn ít nhất một sản phẩm.');
+    if (wanted.size === 0) throw new ValidationError({ _form: msg('pos.v.nothingChosen') }, msg('pos.v.nothingChosen'));
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.dataSource.transaction((manager) => this.placeStall(manager, actor, seller.id, wanted, reservedMinutes));
@@ -319,10 +319,10 @@ export class OrdersService {
       [[...wanted.keys()]],
     )) as { id: number; seller_id: number; name: string; slug: string; unit: string; price_vnd: number; listed: boolean }[];
     if (products.length !== wanted.size || products.some((p) => p.seller_id !== sellerId)) {
-      throw new NotFoundError('Không tìm thấy sản phẩm này trong gian hàng của bạn.');
+      throw new NotFoundError(msg('seller.error.productNotFound'));
     }
     const unlisted = products.filter((p) => !p.listed);
-    if (unlisted.length > 0) throw new ConflictError(`“${unlisted[0].name}” đang không được bán: hãy đăng bán lại trước khi bán tại quầy.`, 'not_listed');
+    if (unlisted.length > 0) throw new ConflictError(msg('pos.error.notListed', { name: unlisted[0].name }), 'not_listed');
     const lines = products.map((p) => ({ ...p, quantity: wanted.get(p.id)!, lineTotalVnd: p.price_vnd * wanted.get(p.id)! }));
     const totalVnd = lines.reduce((sum, l) => sum + l.lineTotalVnd, 0);
     assertWithinOrderLimit(totalVnd);
@@ -358,7 +358,7 @@ export class OrdersService {
         await this.stock.applyChange(manager, { productId: l.id, delta: -l.quantity, reason: 'stall_sale', orderId: order.id, actorUserId: actor.id });
       } catch (err) {
         if (err instanceof InsufficientStockError) {
-          throw new ConflictError(`“${l.name}” không còn đủ ${l.quantity} ${l.unit} trong kho. Chưa tạo đơn.`, 'insufficient_stock');
+          throw new ConflictError(msg('pos.error.notEnough', { name: l.name, quantity: l.quantity, unit: l.unit }), 'insufficient_stock');
         }
         throw err;
       }
@@ -370,7 +370,7 @@ export class OrdersService {
   async stallSaleForSeller(actor: Actor, code: string): Promise<StallSaleView> {
     const sellerId = await this.activeSellerId(actor);
     const sale = await this.stallSale(`o.code = $1`, code);
-    if (!sale || sale.sellerId !== sellerId) throw new NotFoundError('Không tìm thấy đơn bán tại quầy này.');
+    if (!sale || sale.sellerId !== sellerId) throw new NotFoundError(msg('pos.error.saleNotFound'));
     return sale;
   }
 
@@ -405,7 +405,7 @@ export class OrdersService {
   async cancelStallSale(actor: Actor, code: string): Promise<void> {
     const sale = await this.stallSaleForSeller(actor, code);
     const done = await this.dataSource.transaction((manager) => this.lifecycle.cancelUnpaid(manager, sale.id, actor.id, 'Huỷ tại quầy'));
-    if (!done) throw new ConflictError('Chỉ có thể huỷ đơn chưa thanh toán.');
+    if (!done) throw new ConflictError(msg('pos.error.cancelUnpaidOnly'));
   }
 
   /**
@@ -416,9 +416,9 @@ export class OrdersService {
     return this.dataSource.transaction(async (manager) => {
       if (await this.lifecycle.markPaid(manager, orderId, options)) return true;
       const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1`, [orderId])) as { status: OrderStatus }[];
-      if (!order) throw new NotFoundError('Không tìm thấy đơn hàng.');
+      if (!order) throw new NotFoundError(msg('admin.order.notFoundShort'));
       if (order.status === 'paid' || order.status === 'completed') return false;
-      throw new ConflictError(`Đơn hàng đang ở trạng thái “${ORDER_STATUS_LABELS[order.status]}”, không thể ghi nhận thanh toán.`, 'order_not_payable');
+      throw new ConflictError(msg('admin.error.notPayable', { status: ORDER_STATUS_LABELS[order.status] }), 'order_not_payable');
     });
   }
 
@@ -539,7 +539,7 @@ export class OrdersService {
       `SELECT o.id FROM orders o JOIN seller_orders so ON so.order_id = o.id AND so.seller_id = $2 WHERE o.code = $1`,
       [code, sellerId],
     )) as { id: number }[];
-    if (!row) throw new NotFoundError('Không tìm thấy đơn hàng này trong gian hàng của bạn.');
+    if (!row) throw new NotFoundError(msg('seller.error.orderNotFound'));
     return this.loadView(row.id, sellerId);
   }
 
@@ -601,9 +601,9 @@ export class OrdersService {
          WHERE o.code = $1 AND so.seller_id = $2 FOR UPDATE OF so`,
         [code, sellerId],
       )) as { id: number; order_id: number; status: SellerOrderStatus; order_status: OrderStatus }[];
-      if (!part) throw new NotFoundError('Không tìm thấy đơn hàng này trong gian hàng của bạn.');
+      if (!part) throw new NotFoundError(msg('seller.error.orderNotFound'));
       if (input.status === 'cancelled' && part.status === 'awaiting_payment') {
-        throw new ConflictError('Đơn chưa thanh toán sẽ tự huỷ khi hết hạn; người mua cũng có thể huỷ.');
+        throw new ConflictError(msg('seller.error.unpaidCancels'));
       }
       const moved = await this.lifecycle.transition(
         manager,
@@ -612,7 +612,7 @@ export class OrdersService {
       );
       if (moved.length === 0) {
         throw new ValidationError({
-          status: `Không thể chuyển từ “${SELLER_ORDER_STATUS_LABELS[part.status]}” sang “${SELLER_ORDER_STATUS_LABELS[input.status]}”.`,
+          status: msg('seller.error.cannotMove', { from: SELLER_ORDER_STATUS_LABELS[part.status], to: SELLER_ORDER_STATUS_LABELS[input.status] }),
         });
       }
       if (input.status === 'cancelled') {

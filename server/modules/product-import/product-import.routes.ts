@@ -5,7 +5,7 @@ import { formBody } from '../../http/forms';
 import { parseInput } from '../../http/validate';
 import { AppError, NotFoundError } from '../../lib/errors';
 import { formatVnd } from '../../lib/money';
-import { translate, type Language } from '../../rendering/i18n';
+import { msg, translate, type Language } from '../../rendering/i18n';
 import { IMPORT_COLUMNS, IMPORT_HEADERS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type RowError } from './product-import.csv';
 import type { ImportPlan, PlannedRow } from './product-import.plan';
 import { confirmImportSchema, importIdParams } from './product-import.schemas';
@@ -28,7 +28,7 @@ function parseUpload(req: Request, res: Response): Promise<void> {
           new ImportFileError(err.code === 'LIMIT_FILE_SIZE' ? { key: 'import.file.tooLarge', params: { max: 2 } } : { key: 'import.file.missing' }),
         );
       }
-      reject(new AppError('Dữ liệu tải lên bị hỏng hoặc không đầy đủ. Vui lòng thử lại.', 400, 'bad_upload'));
+      reject(new AppError(msg('seller.upload.broken'), 400, 'bad_upload'));
     }),
   );
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../db/errors';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors';
-import { translate } from '../../rendering/i18n';
+import { msg, translate } from '../../rendering/i18n';
 import type { Actor } from '../accounts';
 import type { CatalogService, ProductService } from '../catalog';
 import { InsufficientStockError, type StockService } from '../inventory';
@@ -153,7 +153,7 @@ export class ProductImportService {
       importId,
       sellerId,
     ])) as ImportRow[];
-    if (!row) throw new NotFoundError('Không tìm thấy tệp nhập này.');
+    if (!row) throw new NotFoundError(msg('import.error.notFound'));
     return row;
   }
 

@@ -1518,6 +1518,16 @@ export const en: Record<keyof typeof vi, string> = {
   'admin.action.market_day.stall_added': 'Stall added to a market day',
   'admin.action.market_day.stall_removed': 'Stall removed from a market day',
   'admin.action.tax.declared': 'Withheld tax declared',
+  'import.error.notFound': 'This import file was not found.',
+  'pos.v.nothingChosen': 'Choose at least one product.',
+  'pos.error.cancelUnpaidOnly': 'Only an unpaid sale can be cancelled.',
+  'admin.order.notFoundShort': 'The order was not found.',
+  'seller.error.orderNotFound': 'This order was not found in your shop.',
+  'seller.error.unpaidCancels': 'An unpaid order cancels itself when it expires; the buyer can also cancel it.',
+  'pos.error.notListed': '“{name}” is not on sale: put it on sale again before selling it at the stall.',
+  'pos.error.notEnough': '“{name}”: fewer than {quantity} {unit} left in stock. No sale was made.',
+  'admin.error.notPayable': 'This order cannot be recorded as paid in its current status.',
+  'seller.error.cannotMove': 'This order part cannot move from its current status to the one asked for.',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Seller area',

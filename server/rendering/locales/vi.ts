@@ -1515,6 +1515,16 @@ export const vi = {
   'admin.action.market_day.stall_added': 'Thêm gian hàng ở phiên chợ',
   'admin.action.market_day.stall_removed': 'Bỏ gian hàng khỏi phiên chợ',
   'admin.action.tax.declared': 'Kê khai thuế khấu trừ',
+  'import.error.notFound': 'Không tìm thấy tệp nhập này.',
+  'pos.v.nothingChosen': 'Chọn ít nhất một sản phẩm.',
+  'pos.error.cancelUnpaidOnly': 'Chỉ có thể huỷ đơn chưa thanh toán.',
+  'admin.order.notFoundShort': 'Không tìm thấy đơn hàng.',
+  'seller.error.orderNotFound': 'Không tìm thấy đơn hàng này trong gian hàng của bạn.',
+  'seller.error.unpaidCancels': 'Đơn chưa thanh toán sẽ tự huỷ khi hết hạn; người mua cũng có thể huỷ.',
+  'pos.error.notListed': '“{name}” đang không được bán: hãy đăng bán lại trước khi bán tại quầy.',
+  'pos.error.notEnough': '“{name}” không còn đủ {quantity} {unit} trong kho. Chưa tạo đơn.',
+  'admin.error.notPayable': 'Đơn hàng đang ở trạng thái “{status}”, không thể ghi nhận thanh toán.',
+  'seller.error.cannotMove': 'Không thể chuyển từ “{from}” sang “{to}”.',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Khu vực người bán',

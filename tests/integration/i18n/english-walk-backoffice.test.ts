@@ -333,6 +333,18 @@ describe('the word list', () => {
   });
 });
 
+describe('the checker', () => {
+  it('finds back-office Vietnamese and raw keys, and passes data, quoted literals and <code>', () => {
+    const page = (body: string) => ({ status: 200, text: `<html lang="en"><body>${body}</body></html>` }) as request.Response;
+    expect(check('sample', page('<h1>Công nợ hợp tác xã</h1><p>admin.sellers.title</p>'), 200)).toEqual([
+      'sample: “hợp tác xã” in “…Công nợ hợp tác xã admin.sellers.title…”',
+      'sample: “Công nợ” in “…Công nợ hợp tác xã admin.sellers.title…”',
+      'sample: raw key admin.sellers.title',
+    ]);
+    expect(check('sample', page('<p>HTX Mật ong Mường Khương · “mã sản phẩm (SKU)” · <code>tồn kho</code></p>'), 200)).toEqual([]);
+  });
+});
+
 describe('in English: a cooperative (seller area)', () => {
   it('sees its dashboard, products, stock, batches, orders, payouts, tax, till, market days, reviews and helpers in English', async () => {
     const { seller, productId, batchId } = { ...state, seller: state.seller };
@@ -381,6 +393,30 @@ describe('in English: a cooperative (seller area)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('refused batch, identification, reply and till forms are in English', async () => {
+    const { seller, productId } = state;
+    const [{ id: reviewId }] = await ctx.ds.query(`SELECT id FROM reviews WHERE product_id = $1 LIMIT 1`, [productId]);
+    const batch = await postForm(seller.agent, `/seller/products/${productId}/batches`, `/seller/products/${productId}/batches`, {
+      code: 'MO-2611',
+      producedOn: '2026-11-31',
+      quantity: '-3',
+    });
+    const identification = await postForm(seller.agent, '/seller/tax-identification', '/seller/tax-identification', { taxCode: '12ab', citizenId: '123' });
+    const reply = await postForm(seller.agent, '/seller/reviews', `/seller/reviews/${reviewId}/reply`, { reply: '   ' });
+    const till = await seller.agent.get('/seller/pos');
+    const sale = await seller.agent
+      .post('/seller/pos/sales')
+      .set('Cookie', 'lang=en')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfFrom(till.text))}&intent=sell&productId=${productId}&quantity=0`);
+    expect([
+      ...check('POST batch refused', batch, 422),
+      ...check('POST tax identification refused', identification, 422),
+      ...check('POST review reply refused', reply, 422),
+      ...check('POST stall sale with nothing', sale, 422),
+    ]).toEqual([]);
+  });
+
   it('the application form of a cooperative-to-be is in English', async () => {
     const problems = await walk(request.agent(ctx.app), ['/sellers/apply']);
     expect(problems).toEqual([]);
@@ -404,6 +440,43 @@ describe('in English: a digital-team member', () => {
         '/seller/products/import',
       ])),
     );
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+});
+
+describe('in English: refused forms of the team area and the back office', () => {
+  it('a team member’s onboarding form, and the admin’s team, market day, payout and review forms answer in English', async () => {
+    const { member, admin, seller } = state;
+    const [{ id: reviewId }] = await ctx.ds.query(`SELECT id FROM reviews WHERE product_id = $1 LIMIT 1`, [state.productId]);
+    const problems = [
+      ...check(
+        'POST /team/households/new refused',
+        await postForm(member, '/team/households/new', '/team/households/new', { teamId: String(state.teamId), fullName: '', phone: 'abc', password: 'x' }),
+        422,
+      ),
+      ...check('POST /admin/teams/new refused', await postForm(admin, '/admin/teams/new', '/admin/teams/new', { name: ' ', commune: 'Phường Hoàn Kiếm' }), 422),
+      ...check(
+        'POST /admin/teams/:id/members refused',
+        await postForm(admin, `/admin/teams/${state.teamId}`, `/admin/teams/${state.teamId}/members`, { account: 'khong-co-ai@example.vn' }),
+        422,
+      ),
+      ...check(
+        'POST /admin/market-days/new refused',
+        await postForm(admin, '/admin/market-days/new', '/admin/market-days/new', { name: 'x', commune: '', place: '', startsAt: '', endsAt: '' }),
+        422,
+      ),
+      ...check(
+        'POST /admin/payouts/:id refused',
+        await postForm(admin, `/admin/payouts/${seller.sellerId}`, `/admin/payouts/${seller.sellerId}`, {
+          amountVnd: 'abc',
+          bankReference: '',
+          paidOn: '2026-02-30',
+        }),
+        422,
+      ),
+      ...check('POST /admin/reviews/:id/hide refused', await postForm(admin, '/admin/reviews', `/admin/reviews/${reviewId}/hide`, { reason: '' }), 422),
+    ];
     expect(problems).toEqual([]);
     expect([...missingKeys]).toEqual([]);
   });
