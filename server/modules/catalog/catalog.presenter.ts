@@ -1,7 +1,7 @@
 import { laoCaiCommunes } from '../../lib/admin-units';
 import type { ProductQuery } from './catalog.schemas';
 import { SORTS } from './catalog.schemas';
-import type { CategoryNode, ProductPage } from './catalog.service';
+import type { CategoryNode, Facets, ProductPage } from './catalog.service';
 
 const FILTER_KEYS = ['q', 'category', 'stars', 'commune', 'minPrice', 'maxPrice', 'sort'] as const;
 
@@ -29,18 +29,49 @@ export function paginationView(base: string, query: Partial<ProductQuery>, resul
   };
 }
 
-/** Level-1 groups with their level-2 groups indented, for the filter select. */
-export function categoryOptions(roots: CategoryNode[], selected?: string) {
-  return roots.flatMap((root) => [
-    { code: root.code, nameVi: root.nameVi, nameEn: root.nameEn, indent: false, selected: root.code === selected },
-    ...root.children.map((child) => ({
-      code: child.code,
-      nameVi: child.nameVi,
-      nameEn: child.nameEn,
-      indent: true,
-      selected: child.code === selected,
-    })),
-  ]);
+/** " (12)" after an option with a facet count; nothing without facets. */
+const countText = (count: number | undefined) => (count === undefined ? '' : ` (${count})`);
+
+/** Listed products of a group and every subgroup below it. */
+function groupCount(node: CategoryNode, counts: Map<number, number>): number {
+  return node.children.reduce((sum, child) => sum + groupCount(child, counts), counts.get(node.id) ?? 0);
+}
+
+/**
+ * Level-1 groups with their level-2 groups indented, for the filter select. With facets, only the
+ * groups that have products in the result, each with its count; the chosen group always stays.
+ */
+export function categoryOptions(roots: CategoryNode[], selected?: string, facets?: Facets) {
+  const counts = facets?.complete ? facets.groups : undefined;
+  const option = (node: CategoryNode, indent: boolean) => {
+    const count = counts ? groupCount(node, counts) : undefined;
+    const keep = count === undefined || count > 0 || node.code === selected;
+    return keep ? [{ code: node.code, nameVi: node.nameVi, nameEn: node.nameEn, indent, selected: node.code === selected, countText: countText(count) }] : [];
+  };
+  return roots.flatMap((root) => [...option(root, false), ...root.children.flatMap((child) => option(child, true))]);
+}
+
+/**
+ * The communes to filter by: with facets only those that have products in the result, with counts,
+ * in the list's order (a seller's commune outside it last); the chosen commune always stays.
+ */
+export function communeOptions(selected?: string, facets?: Facets) {
+  if (!facets?.complete) return laoCaiCommunes.map((name) => ({ name, selected: name === selected, countText: '' }));
+  const known = new Set(laoCaiCommunes);
+  const names = [...laoCaiCommunes.filter((name) => facets.communes.has(name) || name === selected)];
+  const others = [...facets.communes.keys()].filter((name) => !known.has(name));
+  if (selected && !known.has(selected) && !facets.communes.has(selected)) others.push(selected);
+  names.push(...others.sort((a, b) => a.localeCompare(b, 'vi')));
+  return names.map((name) => ({ name, selected: name === selected, countText: countText(facets.communes.get(name) ?? 0) }));
+}
+
+/** 5★, 4★, 3★: with facets only those that have products (the chosen one always stays), with counts. */
+export function starOptions(selected?: number, facets?: Facets) {
+  const counts = facets?.complete ? facets.stars : undefined;
+  return [5, 4, 3]
+    .map((value) => ({ value, selected: value === selected, count: counts ? (counts.get(value) ?? 0) : undefined }))
+    .filter((o) => o.count === undefined || o.count > 0 || o.selected)
+    .map(({ value, selected: chosen, count }) => ({ value, selected: chosen, countText: countText(count) }));
 }
 
 /** The filters a buyer can remove one by one (search and sort are kept: they are not filters). */
@@ -66,13 +97,13 @@ export function activeFilters(base: string, query: Partial<ProductQuery>, roots:
   return { chips, count: chips.length, clearHref: listingHref(base, { q: query.q, sort: query.sort }, {}) };
 }
 
-export function filterView(query: Partial<ProductQuery>, roots: CategoryNode[], sort: string) {
+export function filterView(query: Partial<ProductQuery>, roots: CategoryNode[], sort: string, facets?: Facets) {
   return {
     query,
     active: activeFilters('/products', query, roots),
-    categories: categoryOptions(roots, query.category),
-    communes: laoCaiCommunes.map((name) => ({ name, selected: name === query.commune })),
-    starOptions: [5, 4, 3].map((n) => ({ value: n, selected: query.stars === n })),
+    categories: categoryOptions(roots, query.category, facets),
+    communes: communeOptions(query.commune, facets),
+    starOptions: starOptions(query.stars, facets),
     sorts: SORTS.map((value) => ({ value, selected: value === sort })),
   };
 }

@@ -40,14 +40,14 @@ export function catalogRoutes(
 
   router.get('/products', async (req, res) => {
     const query = productQuerySchema.parse(req.query);
-    const [result, { roots }] = await Promise.all([catalog.searchProducts(query), catalog.categories()]);
+    const [result, { roots }] = await Promise.all([catalog.searchProducts(query, { withFacets: true }), catalog.categories()]);
     res.render('catalog/products', {
       title: query.q ? query.q : translate(requestLanguage(res), 'products.title'),
       canonical: listingHref(`${publicUrl}/products`, query, { page: query.page > 1 ? query.page : undefined, sort: undefined }),
       // A search result page is for people, not for the index.
       noindex: !!query.q,
       result,
-      filters: filterView(query, roots, result.sort),
+      filters: filterView(query, roots, result.sort, result.facets),
       pagination: paginationView('/products', query, result),
     });
   });

@@ -77,7 +77,39 @@ export interface ProductPage {
   sort: ProductSort;
   /** Keyset cursor for the next page; absent on the last page. */
   nextCursor: string | null;
+  /** The filter options that have products in this result (searchProducts' `withFacets`). */
+  facets?: Facets;
 }
+
+/**
+ * Counts per filter option. Each facet applies the OTHER filters (the group facet ignores the chosen
+ * group, so a buyer can switch groups), plus the search and the price range. `complete` is false when
+ * a search matched more rows than FACET_SAMPLE: the options are then unknown and the page offers them all.
+ */
+export interface Facets {
+  complete: boolean;
+  /** Listed products per category id (the group's own products, not its subgroups'). */
+  groups: Map<number, number>;
+  communes: Map<string, number>;
+  /** Products per trusted OCOP star count (3, 4, 5). */
+  stars: Map<number, number>;
+}
+
+/** One row of a facet summary: the matches with this group, commune and trusted stars. */
+interface FacetTuple {
+  c: number;
+  m: string;
+  st: number;
+  n: number;
+}
+
+interface FacetSummary {
+  tuples: FacetTuple[];
+  complete: boolean;
+}
+
+/** A search's facets are read from at most this many of its matches (a listing without words reads them all). */
+export const FACET_SAMPLE = 5000;
 
 export interface CategoryNode {
   id: number;
@@ -313,6 +345,8 @@ export class CatalogService {
   private readonly counts?: LRUCache<string, number, { where: string[]; params: unknown[] }>;
   /** First id of every page of the unfiltered newest listing, so a jump to page 800 is a keyset read. */
   private readonly anchors?: LRUCache<'newest', number[]>;
+  /** Facet tuples by the filters other than group, commune and stars: every choice of those three shares one entry. */
+  private readonly facetSummaries?: LRUCache<string, FacetSummary, { sql: string; params: unknown[]; sampled: boolean }>;
   /** A search's ranked ids: the costly part of a search, shared by its pages and by everyone searching the same words. */
   private readonly rankings?: LRUCache<string, Ranking, { sql: string; params: unknown[] }>;
   private readonly read: ReadQuery;
@@ -332,6 +366,12 @@ export class CatalogService {
         ttl,
         allowStale: true,
         fetchMethod: (_key, _old, { context }) => this.queryCount(context.where, context.params),
+      });
+      this.facetSummaries = new LRUCache({
+        max: 500,
+        ttl,
+        allowStale: true,
+        fetchMethod: (_key, _old, { context }) => this.queryFacetSummary(context.sql, context.params, context.sampled),
       });
       this.anchors = new LRUCache({ max: 1, ttl, allowStale: true, fetchMethod: () => this.queryPageAnchors() });
       this.rankings = new LRUCache({
@@ -422,14 +462,22 @@ export class CatalogService {
     return { where, rank };
   }
 
-  async searchProducts(filter: CatalogFilter, options: { pageSize?: number; withTotal?: boolean } = {}): Promise<ProductPage> {
+  /**
+   * `withFacets` adds the filter options that have products (the listing page's filter form). Without
+   * search words the facet summary counts every match, so it also gives the total and replaces the count.
+   */
+  async searchProducts(filter: CatalogFilter, options: { pageSize?: number; withTotal?: boolean; withFacets?: boolean } = {}): Promise<ProductPage> {
     const pageSize = options.pageSize ?? PAGE_SIZE;
     const sort: ProductSort = filter.sort === 'relevance' && !filter.q ? 'newest' : (filter.sort ?? (filter.q ? 'relevance' : 'newest'));
     const page = filter.page ?? 1;
 
     const params = new SqlParams();
     const { where, rank: rankFor } = await this.whereClause(filter, params);
-    if (sort === 'relevance') return this.relevancePage(where, rankFor?.(params) ?? null, params.values, page, pageSize);
+    const summary = options.withFacets ? this.facetSummary(filter) : undefined;
+    if (sort === 'relevance') {
+      const [result, facets] = await Promise.all([this.relevancePage(where, rankFor?.(params) ?? null, params.values, page, pageSize), summary]);
+      return facets ? { ...result, facets: (await this.deriveFacets(facets, filter)).facets } : result;
+    }
     const spec = SORTS[sort];
     const baseWhere = [...where];
     const filterParams = params.values.slice();
@@ -443,12 +491,66 @@ export class CatalogService {
     const offset = cursorKey || anchor !== undefined ? 0 : (page - 1) * pageSize;
     const sql = keysetPageSql(where, order, params, pageSize, offset);
 
-    const [rows, total] = await Promise.all([
+    const [rows, total, facetSummary] = await Promise.all([
       this.read<CardRow>(sql, params.values),
-      options.withTotal === false ? Promise.resolve(-1) : this.countMatches(baseWhere, filterParams),
+      options.withTotal === false ? Promise.resolve(-1) : summary && !filter.q ? Promise.resolve(-2) : this.countMatches(baseWhere, filterParams),
+      summary,
     ]);
+    const derived = facetSummary ? await this.deriveFacets(facetSummary, filter) : undefined;
+    const count = total === -2 ? derived!.total : total;
     const listing = keysetPage(rows, { sort, page, pageSize }, this.media, now);
-    return { ...listing, total: total === -1 ? listing.items.length : Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP };
+    return {
+      ...listing,
+      total: count === -1 ? listing.items.length : Math.min(count, COUNT_CAP),
+      totalCapped: count > COUNT_CAP,
+      ...(derived ? { facets: derived.facets } : {}),
+    };
+  }
+
+  /**
+   * The facet tuples of a filter: matches grouped by category, commune and trusted stars, under every
+   * filter except those three (so one summary serves each choice of them). A search reads at most
+   * FACET_SAMPLE matches; a listing without words reads them all, once per CATALOG_CACHE_SECONDS.
+   */
+  private async facetSummary(filter: CatalogFilter): Promise<FacetSummary> {
+    const params = new SqlParams();
+    const { where } = await this.whereClause({ sellerId: filter.sellerId, q: filter.q, minPrice: filter.minPrice, maxPrice: filter.maxPrice }, params);
+    const stars = trustedStarsSql(params.add(todayInVietnam(this.clock.now())));
+    const sampled = !!filter.q;
+    const sql = `
+      SELECT c, m, st, count(*)::int AS n FROM (
+        SELECT p.category_id AS c, s.commune AS m, ${stars} AS st
+        FROM products p JOIN sellers s ON s.id = p.seller_id
+        WHERE ${where.join(' AND ')}
+        ${sampled ? `LIMIT ${FACET_SAMPLE + 1}` : ''}
+      ) matches GROUP BY c, m, st`;
+    if (!this.facetSummaries) return this.queryFacetSummary(sql, params.values, sampled);
+    const cached = await this.facetSummaries.fetch(JSON.stringify([sql, params.values]), { context: { sql, params: params.values, sampled } });
+    return cached ?? this.queryFacetSummary(sql, params.values, sampled);
+  }
+
+  private async queryFacetSummary(sql: string, params: unknown[], sampled: boolean): Promise<FacetSummary> {
+    const tuples = await this.read<FacetTuple>(sql, params);
+    const read = tuples.reduce((sum, t) => sum + t.n, 0);
+    return { tuples, complete: !sampled || read <= FACET_SAMPLE };
+  }
+
+  /** Each facet under the other chosen filters, and the total under all of them. */
+  private async deriveFacets(summary: FacetSummary, filter: CatalogFilter): Promise<{ facets: Facets; total: number }> {
+    const groupIds = filter.category ? new Set(await this.categoryIds(filter.category)) : null;
+    const facets: Facets = { complete: summary.complete, groups: new Map(), communes: new Map(), stars: new Map() };
+    const add = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    let total = 0;
+    for (const t of summary.tuples) {
+      const inGroup = !groupIds || groupIds.has(t.c);
+      const inCommune = !filter.commune || t.m === filter.commune;
+      const inStars = !filter.stars || t.st === filter.stars;
+      if (inCommune && inStars) add(facets.groups, t.c, t.n);
+      if (inGroup && inStars) add(facets.communes, t.m, t.n);
+      if (inGroup && inCommune) add(facets.stars, t.st, t.n);
+      if (inGroup && inCommune && inStars) total += t.n;
+    }
+    return { facets, total };
   }
 
   /**
