@@ -371,6 +371,8 @@ describe('in English: a cooperative (seller area)', () => {
       '/seller/market-days',
       '/seller/reviews',
       '/seller/helpers',
+      '/seller/shipping',
+      '/seller/notifications',
       { path: '/seller/products/999999', status: 404 },
     ]);
     expect(problems).toEqual([]);
@@ -511,6 +513,7 @@ describe('in English: an administrator', () => {
       '/admin/market-days/new',
       `/admin/market-days/${state.marketDayId}`,
       '/admin/reviews',
+      '/admin/notifications',
     ]);
     expect(problems).toEqual([]);
     expect([...missingKeys]).toEqual([]);
