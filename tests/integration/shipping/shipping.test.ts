@@ -127,6 +127,25 @@ describe('the seller’s shipping table', () => {
     expect(anonymous.headers.location).toMatch(/^\/login\?next=/);
   });
 
+  it('saves at the same moment: each one whole, the last one wins, never a mix or an error', async () => {
+    const seller = await sellerWithTable();
+    const token = csrfFrom((await seller.agent.get('/seller/shipping')).text);
+    const tables = [1, 2, 3, 4, 5, 6].map((n) => Object.fromEntries(Object.keys(TABLE).map((field) => [field, String(n * 1000)])));
+    const answers = await Promise.all(
+      tables.map((table) =>
+        seller.agent
+          .post('/seller/shipping')
+          .type('form')
+          .send({ _csrf: token, mode: 'zones', ...table }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual([303, 303, 303, 303, 303, 303]);
+    const rows = await rates(seller.sellerId);
+    expect(rows).toHaveLength(4);
+    const values = new Set(rows.flatMap((r: { a: number; b: number; c: number }) => [r.a, r.b, r.c]));
+    expect(values.size).toBe(1);
+  });
+
   it('a suspended cooperative is refused (403), its table untouched', async () => {
     const seller = await sellerWithTable();
     const token = csrfFrom((await seller.agent.get('/seller/shipping')).text);
