@@ -419,6 +419,26 @@ describe('in English: a cooperative (seller area)', () => {
     ]).toEqual([]);
   });
 
+  it('a cooperative awaiting review, a rejected one and a suspended one read their state in English', async () => {
+    const pending = await signInAsSeller(ctx.app, ctx.ds, { status: 'pending', name: 'HTX Chè Shan Suối Giàng' });
+    const rejected = await signInAsSeller(ctx.app, ctx.ds, { status: 'rejected', name: 'HTX Thổ cẩm Bản Phố' });
+    const suspended = await signInAsSeller(ctx.app, ctx.ds, { status: 'suspended', name: 'HTX Gạo nếp Tả Van' });
+    await ctx.ds.query(`UPDATE sellers SET status_reason = 'Thiếu giấy phép kinh doanh' WHERE id IN ($1, $2)`, [rejected.sellerId, suspended.sellerId]);
+    await namesAreData();
+    data.push('Thiếu giấy phép kinh doanh');
+    const problems = [
+      ...(await walk(pending.agent, ['/seller', '/seller/application', { path: '/seller/products', status: 403 }])),
+      ...(await walk(rejected.agent, ['/seller', '/seller/application'])),
+      ...(await walk(suspended.agent, ['/seller', '/seller/application', { path: '/seller/shipping', status: 403 }])),
+    ];
+    const refused = await postForm(suspended.agent, '/seller', '/seller/tax-identification', { taxCode: '0101234567' });
+    problems.push(...check('POST by a suspended cooperative', refused, 403));
+    const resubmit = await postForm(rejected.agent, '/seller/application', '/seller/application', { cooperativeName: '', type: 'x' });
+    problems.push(...check('POST a resubmission with errors', resubmit, 422));
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
   it('the application form of a cooperative-to-be is in English', async () => {
     const problems = await walk(request.agent(ctx.app), ['/sellers/apply']);
     expect(problems).toEqual([]);
