@@ -337,6 +337,19 @@ describe('in English: a buyer', () => {
     expect([...missingKeys]).toEqual([]);
   });
 
+  it('a checkout refused because the cart changed says why in English', async () => {
+    const tea = await ctx.factories.createProduct({ name: 'Chè Shan tuyết cổ thụ', stock: 3 });
+    data.push(tea.name);
+    const buyer = await buyerWithCart(ctx, [{ productId: tea.id, quantity: 1 }]);
+    const agent = await englishAgent(buyer.agent);
+    await agent.get('/cart');
+    // Sold out meanwhile (another buyer's order, in the story the test tells).
+    await ctx.ds.query(`UPDATE products SET stock = 0 WHERE id = $1`, [tea.id]);
+    const refused = await checkout(agent);
+    expect(check('POST /checkout after the cart changed', refused, 409)).toEqual([]);
+    expect(decodeHtml(refused.text)).toContain(`Your cart has changed: “${tea.name}” is sold out. Please check your cart.`);
+  });
+
   it('a refused review, a saved one and a cancelled order answer in English', async () => {
     const problems: string[] = [];
     const [{ id: itemId }] = await ctx.ds.query(`SELECT i.id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.code = $1`, [state.orderCode]);
