@@ -9,7 +9,7 @@ import { isWithheld, payoutsWaitForIdentification } from '../tax';
 import { SELLER_STATUS_LABELS, SELLER_TYPE_LABELS } from './seller-state';
 import type { Seller } from './seller.entity';
 import { sellerFormOptions } from './sellers.presenter';
-import { sellerApplicationSchema, sellerProfileSchema, shippingSchema, taxIdentificationSchema } from './sellers.schemas';
+import { sellerApplicationSchema, sellerProfileSchema, taxIdentificationSchema } from './sellers.schemas';
 import type { SellerProductsService } from './seller-products.service';
 import type { SellersService } from './sellers.service';
 
@@ -115,33 +115,6 @@ export function sellerAreaRoutes(
       res.redirect(303, '/seller/tax-identification?ok=1');
     } catch (err) {
       renderFormError(res, 'sellers/tax-identification', err, renderTaxIdentification(res, await sellers.getOwnSeller(req.user!), { values: formValues(req) }));
-    }
-  });
-
-  router.get('/seller/shipping', async (req, res) => {
-    // The form only for a cooperative that may change it: a suspended one gets its notice (403).
-    const seller = await sellers.activeSeller(req.user!);
-    res.render('sellers/shipping', {
-      title: translate(langOf(res), 'seller.shipping.title'),
-      seller,
-      saved: req.query.ok === '1',
-      values: {
-        shippingFeeVnd: String(seller.shippingFeeVnd),
-        freeShippingThresholdVnd: seller.freeShippingThresholdVnd ? String(seller.freeShippingThresholdVnd) : '',
-      },
-    });
-  });
-
-  router.post('/seller/shipping', async (req, res) => {
-    try {
-      await sellers.updateShipping(req.user!, parseInput(shippingSchema, formBody(req)));
-      res.redirect(303, '/seller/shipping?ok=1');
-    } catch (err) {
-      renderFormError(res, 'sellers/shipping', err, {
-        title: translate(langOf(res), 'seller.shipping.title'),
-        seller: await sellers.getOwnSeller(req.user!),
-        values: formValues(req),
-      });
     }
   });
 
