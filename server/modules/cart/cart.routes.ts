@@ -8,6 +8,7 @@ import { requestLanguage } from '../../http/language';
 import { translate } from '../../rendering/i18n';
 import { addToCartSchema, productIdParam, setQuantitySchema } from './cart.schemas';
 import type { CartOwner, CartService } from './cart.service';
+import { shipToProvince } from '../shipping';
 
 export function cartOwner(req: Request): CartOwner {
   return req.user ? { userId: req.user.id } : { guestCartId: req.session?.cartId };
@@ -32,8 +33,16 @@ export function cartRoutes(cart: CartService): Router {
   const router = express.Router();
 
   router.get('/cart', async (req, res) => {
-    const view = await cart.view(cartOwner(req));
-    res.render('cart/cart', { title: translate(requestLanguage(res), 'cart.title'), cart: view, notice: takeFlash(req), hideStickyCart: true });
+    // Fees to the province chosen on a product page (its cookie), as an estimate; checkout settles them.
+    const shipTo = shipToProvince(req);
+    const view = await cart.view(cartOwner(req), shipTo ? { province: shipTo.name } : null);
+    res.render('cart/cart', {
+      title: translate(requestLanguage(res), 'cart.title'),
+      cart: view,
+      shipTo: shipTo?.name,
+      notice: takeFlash(req),
+      hideStickyCart: true,
+    });
   });
 
   router.post('/cart/items', async (req, res) => {

@@ -1562,6 +1562,7 @@ export const en: Record<keyof typeof vi, string> = {
   'shipping.checkout.updateHint': 'Changed the province or commune? Press “Update shipping fees” to see the new fees before you order.',
   'shipping.checkout.updated': 'Shipping fees to {province} updated.',
   'shipping.cart.pending': 'worked out from your address at checkout',
+  'shipping.cart.to': 'Shipping worked out to {province}; you give the address at checkout.',
   'shipping.product.line': 'Shipping to {province}: {fee}',
   'shipping.product.free': 'Free shipping to {province}',
   'shipping.product.choose': 'Shipping to',

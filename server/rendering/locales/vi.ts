@@ -1559,6 +1559,7 @@ export const vi = {
   'shipping.checkout.updateHint': 'Đổi tỉnh hoặc xã/phường? Bấm “Cập nhật phí giao” để xem phí mới trước khi đặt hàng.',
   'shipping.checkout.updated': 'Đã tính lại phí giao đến {province}.',
   'shipping.cart.pending': 'tính theo địa chỉ nhận khi đặt hàng',
+  'shipping.cart.to': 'Phí giao tính đến {province}; bạn nhập địa chỉ nhận khi đặt hàng.',
   'shipping.product.line': 'Phí giao đến {province}: {fee}',
   'shipping.product.free': 'Giao miễn phí đến {province}',
   'shipping.product.choose': 'Phí giao đến',

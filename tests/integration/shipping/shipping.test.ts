@@ -285,11 +285,16 @@ describe('in the reader’s language, and from the product page to checkout', ()
     expect(res.text).toContain('Enter the fee.');
   });
 
-  it('checkout opens on the province chosen on a product page (the ship_to cookie), with its fees', async () => {
+  it('the cart and checkout use the province chosen on a product page (the ship_to cookie), with its fees', async () => {
     const zoned = await sellerWithTable();
     const product = await ctx.factories.createProduct({ sellerId: zoned.sellerId, priceVnd: 70000, stock: 5 });
     const buyer = await buyerWithCart(ctx, [{ productId: product.id, quantity: 2 }]);
     await buyer.agent.get(`/ship-to?province=01&next=/products/${product.slug}`).expect(303);
+    // The cart estimates the fee to that province too (the table's "north" row, 1 kg).
+    const cartPage = await buyer.agent.get('/cart');
+    expect(cartPage.text).toContain('Phí giao tính đến Thành phố Hà Nội; bạn nhập địa chỉ nhận khi đặt hàng.');
+    expect(cartPage.text).toContain('35.000\u00a0₫');
+    expect(cartPage.text).not.toContain('tính theo địa chỉ nhận khi đặt hàng');
     const page = await buyer.agent.get('/checkout');
     expect(page.text).toMatch(/<option selected>Thành phố Hà Nội<\/option>/);
     expect(page.text).toMatch(/Phí giao đến Thành phố Hà Nội \(1 kg\): <strong>35\.000\u00a0₫<\/strong>/);
