@@ -4,6 +4,7 @@ import type { StockService } from '../inventory';
 import { queueOrderEmails, type OrderEvent } from './order-emails';
 import type { DeliveryLedger } from './orders.service';
 import { ordersMovableTo, sellerOrdersMovableTo, type OrderStatus, type SellerOrderStatus } from './order-state';
+import { msg } from '../../rendering/i18n';
 
 /**
  * A status move: one order, one seller order (a cooperative's part), or every part of an order at
@@ -192,7 +193,7 @@ export class OrderLifecycle {
   private async handOverIfStallSale(manager: EntityManager, orderId: number, actorId: number | null): Promise<void> {
     const [order] = (await manager.query(`SELECT channel FROM orders WHERE id = $1`, [orderId])) as { channel: string }[];
     if (order?.channel !== 'stall') return;
-    const by = { actorId, note: 'Giao tại quầy' };
+    const by = { actorId, note: msg('seller.note.stallHandover') };
     const parts = (await manager.query(`SELECT id FROM seller_orders WHERE order_id = $1 AND status = 'to_ship' ORDER BY id`, [orderId])) as { id: number }[];
     for (const part of parts) {
       await this.transition(manager, { kind: 'sellerOrder', sellerOrderId: part.id, to: 'shipped', only: ['to_ship'] }, by);
@@ -257,7 +258,7 @@ export class OrderLifecycle {
     await this.transition(
       manager,
       { kind: 'order', orderId, to: 'paid', only: late, paidAmountVnd: amountVnd },
-      { actorId: null, note: 'Thanh toán đến sau khi hết hạn giữ hàng' },
+      { actorId: null, note: msg('admin.note.latePayment') },
     );
     await this.transition(manager, { kind: 'parts', orderId, to: 'to_ship', only: ['cancelled'] }, { actorId: null });
     await this.paidHook.orderPaid(manager, orderId);

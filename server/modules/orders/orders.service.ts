@@ -404,7 +404,7 @@ export class OrdersService {
   /** Cancels the cooperative's own unpaid stall sale: its stock goes back once (the sweeper or a payment may win instead). */
   async cancelStallSale(actor: Actor, code: string): Promise<void> {
     const sale = await this.stallSaleForSeller(actor, code);
-    const done = await this.dataSource.transaction((manager) => this.lifecycle.cancelUnpaid(manager, sale.id, actor.id, 'Huỷ tại quầy'));
+    const done = await this.dataSource.transaction((manager) => this.lifecycle.cancelUnpaid(manager, sale.id, actor.id, msg('seller.note.stallCancelled')));
     if (!done) throw new ConflictError(msg('pos.error.cancelUnpaidOnly'));
   }
 

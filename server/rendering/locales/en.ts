@@ -1528,6 +1528,9 @@ export const en: Record<keyof typeof vi, string> = {
   'pos.error.notEnough': '“{name}”: fewer than {quantity} {unit} left in stock. No sale was made.',
   'admin.error.notPayable': 'This order cannot be recorded as paid in its current status.',
   'seller.error.cannotMove': 'This order part cannot move from its current status to the one asked for.',
+  'seller.note.stallHandover': 'Handed over at the stall',
+  'admin.note.latePayment': 'Payment arrived after the hold expired',
+  'seller.note.stallCancelled': 'Cancelled at the stall',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Seller area',

@@ -1525,6 +1525,9 @@ export const vi = {
   'pos.error.notEnough': '“{name}” không còn đủ {quantity} {unit} trong kho. Chưa tạo đơn.',
   'admin.error.notPayable': 'Đơn hàng đang ở trạng thái “{status}”, không thể ghi nhận thanh toán.',
   'seller.error.cannotMove': 'Không thể chuyển từ “{from}” sang “{to}”.',
+  'seller.note.stallHandover': 'Giao tại quầy',
+  'admin.note.latePayment': 'Thanh toán đến sau khi hết hạn giữ hàng',
+  'seller.note.stallCancelled': 'Huỷ tại quầy',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Khu vực người bán',
