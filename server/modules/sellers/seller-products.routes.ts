@@ -16,6 +16,20 @@ const NOTICES = new Set(['created', 'saved', 'published', 'unpublished', 'stock'
 
 const langOf = (res: Response) => (res.locals.lang ?? 'vi') as Language;
 
+/**
+ * A stock-ledger note the system wrote (a batch, a CSV import, a late payment's hold) in the reader's
+ * language. The ledger keeps them in Vietnamese, as its CSV download shows them; a seller's own note stays as written.
+ */
+function ledgerNote(lang: Language, reason: string, note: string | null): string | null {
+  if (!note || lang === 'vi') return note;
+  const batch = reason === 'batch' ? /^Lô (.+)$/.exec(note) : null;
+  if (batch) return translate(lang, 'seller.note.batch', { code: batch[1] });
+  const file = reason === 'import' ? /^Tệp (.+)$/.exec(note) : null;
+  if (file) return translate(lang, 'seller.note.import', { file: file[1] });
+  if (note === 'Giữ lại hàng cho thanh toán đến muộn') return translate(lang, 'seller.note.latePaymentHold');
+  return note;
+}
+
 const upload = multer({
   storage: multer.memoryStorage(),
   limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_PRODUCT, fields: 5, parts: MAX_PHOTOS_PER_PRODUCT + 5, fieldSize: 1024 },
@@ -89,6 +103,7 @@ export function sellerProductRoutes(deps: { sellerProducts: SellerProductsServic
     res.render('sellers/product', {
       title: detail.product.name,
       ...detail,
+      ledger: detail.ledger.map((m) => ({ ...m, note: ledgerNote(langOf(res), m.reason, m.note) })),
       lowStock: detail.product.stock <= detail.product.lowStockThreshold,
       reasons: ADJUSTMENT_REASONS.map((r) => ({ value: r })),
       canAddPhotos: detail.images.length < MAX_PHOTOS_PER_PRODUCT,

@@ -1531,6 +1531,9 @@ export const en: Record<keyof typeof vi, string> = {
   'seller.note.stallHandover': 'Handed over at the stall',
   'admin.note.latePayment': 'Payment arrived after the hold expired',
   'seller.note.stallCancelled': 'Cancelled at the stall',
+  'seller.note.batch': 'Batch {code}',
+  'seller.note.import': 'File {file}',
+  'seller.note.latePaymentHold': 'Goods held again for a late payment',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Seller area',

@@ -1528,6 +1528,9 @@ export const vi = {
   'seller.note.stallHandover': 'Giao tại quầy',
   'admin.note.latePayment': 'Thanh toán đến sau khi hết hạn giữ hàng',
   'seller.note.stallCancelled': 'Huỷ tại quầy',
+  'seller.note.batch': 'Lô {code}',
+  'seller.note.import': 'Tệp {file}',
+  'seller.note.latePaymentHold': 'Giữ lại hàng cho thanh toán đến muộn',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Khu vực người bán',
