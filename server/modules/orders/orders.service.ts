@@ -12,7 +12,7 @@ import { newOrderCode, newStallSaleCode } from './order-code';
 import type { OrderLifecycle } from './order-lifecycle';
 import { ORDER_STATUS_LABELS, SELLER_ORDER_STATUS_LABELS, type OrderStatus, type SellerOrderStatus } from './order-state';
 import type { CheckoutInput } from './orders.schemas';
-import { msg } from '../../rendering/i18n';
+import { msg, type MessageKey } from '../../rendering/i18n';
 
 export class CheckoutBlockedError extends AppError {
   /** `cart`: the cart as checkout found it, when that is what blocked it (the page shows it again as is). */
@@ -418,7 +418,7 @@ export class OrdersService {
       const [order] = (await manager.query(`SELECT status FROM orders WHERE id = $1`, [orderId])) as { status: OrderStatus }[];
       if (!order) throw new NotFoundError(msg('admin.order.notFoundShort'));
       if (order.status === 'paid' || order.status === 'completed') return false;
-      throw new ConflictError(msg('admin.error.notPayable', { status: ORDER_STATUS_LABELS[order.status] }), 'order_not_payable');
+      throw new ConflictError(msg(`admin.error.notPayable.${order.status}` as MessageKey), 'order_not_payable');
     });
   }
 
@@ -612,7 +612,7 @@ export class OrdersService {
       );
       if (moved.length === 0) {
         throw new ValidationError({
-          status: msg('seller.error.cannotMove', { from: SELLER_ORDER_STATUS_LABELS[part.status], to: SELLER_ORDER_STATUS_LABELS[input.status] }),
+          status: msg(`seller.error.cannotMoveFrom.${part.status}` as MessageKey),
         });
       }
       if (input.status === 'cancelled') {
