@@ -11,6 +11,7 @@ import { msg, translate } from '../../rendering/i18n';
 import { ORDER_CODE_PATTERN, ORDER_STATUSES, canMoveOrder } from '../orders';
 import { markPaidSchema, refundSchema, type PaymentIntakeService, type RefundsService } from '../payments';
 import type { AdminOrdersService } from './admin-orders.service';
+import { reviewReasonText } from './review-reasons';
 
 const isoDay = z.string().refine(isCalendarDay);
 export const adminOrderFilterSchema = z.object({
@@ -60,8 +61,8 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     res.render('admin/orders', {
       title: translate(requestLanguage(res), 'admin.orders.title'),
-      orders,
-      unmatched,
+      orders: orders.map((o) => ({ ...o, reviewReason: reviewReasonText(requestLanguage(res), o.reviewReason) })),
+      unmatched: (unmatched as { flagReason: string | null }[]).map((p) => ({ ...p, flagReason: reviewReasonText(requestLanguage(res), p.flagReason) })),
       filter,
       statusOptions: ORDER_STATUSES.map((s) => ({ value: s, label: translate(requestLanguage(res), `admin.orderStatus.${s}`), selected: s === filter.status })),
       sellerOptions: sellers.map((s) => ({ ...s, selected: s.id === filter.sellerId })),
@@ -75,6 +76,9 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
     res.render('admin/order', {
       title: translate(requestLanguage(res), 'admin.order.title', { code: order.code }),
       ...detail,
+      reviewReason: reviewReasonText(requestLanguage(res), detail.reviewReason),
+      payments: detail.payments.map((p: { flagReason: string | null }) => ({ ...p, flagReason: reviewReasonText(requestLanguage(res), p.flagReason) })),
+      refunds: detail.refunds.map((r: { reason: string | null }) => ({ ...r, reason: reviewReasonText(requestLanguage(res), r.reason) })),
       canMarkPaid: canMoveOrder(order.status, 'paid'),
       canRefund: canMoveOrder(order.status, 'refunded') && detail.paidAmountVnd > detail.refundedAmountVnd,
       canCancel: canMoveOrder(order.status, 'cancelled'),

@@ -1541,6 +1541,16 @@ export const en: Record<keyof typeof vi, string> = {
   'seller.error.cannotMoveFrom.shipped': 'This order part is shipped: it cannot move to that status.',
   'seller.error.cannotMoveFrom.delivered': 'This order part is delivered: it cannot move to that status.',
   'seller.error.cannotMoveFrom.cancelled': 'This order part is cancelled: it cannot move to that status.',
+  'admin.reason.noOrder': 'No order found for this payment',
+  'admin.reason.lateSoldOut': 'Payment arrived after the hold expired and the goods were gone',
+  'admin.reason.duplicate': 'Second payment for an order already paid',
+  'admin.reason.paidSuspended': 'Payment for an order with a suspended cooperative: consider a refund',
+  'admin.reason.currency': 'currency {currency}',
+  'admin.reason.short': 'too little',
+  'admin.reason.over': 'too much',
+  'admin.reason.mismatch': 'Amount does not match ({kind}): received {received}, order {total}',
+  'admin.reason.sellerSuspended':
+    'Cooperative “{name}” was suspended ({reason}) before its part of the order was delivered: contact the buyer, refund if needed',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Seller area',

@@ -1538,6 +1538,15 @@ export const vi = {
   'seller.error.cannotMoveFrom.shipped': 'Đơn đang ở trạng thái “Đang giao”: không thể chuyển sang trạng thái này.',
   'seller.error.cannotMoveFrom.delivered': 'Đơn đang ở trạng thái “Đã giao”: không thể chuyển sang trạng thái này.',
   'seller.error.cannotMoveFrom.cancelled': 'Đơn đang ở trạng thái “Đã huỷ”: không thể chuyển sang trạng thái này.',
+  'admin.reason.noOrder': 'Không tìm thấy đơn hàng cho khoản thanh toán này',
+  'admin.reason.lateSoldOut': 'Thanh toán đến sau khi hết hạn và hàng đã hết',
+  'admin.reason.duplicate': 'Thanh toán trùng cho đơn đã thanh toán',
+  'admin.reason.paidSuspended': 'Thanh toán cho đơn có hợp tác xã đang bị tạm ngừng: xem xét hoàn tiền',
+  'admin.reason.currency': 'tiền tệ {currency}',
+  'admin.reason.short': 'thiếu tiền',
+  'admin.reason.over': 'thừa tiền',
+  'admin.reason.mismatch': 'Số tiền không khớp ({kind}): nhận {received}, đơn {total}',
+  'admin.reason.sellerSuspended': 'Hợp tác xã “{name}” bị tạm ngừng ({reason}) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần',
   // Seller area, team area and back office: end.
   // Shipping fees by destination and weight (issue 21): the seller's table, checkout's parcels, the product page's line.
   'shipping.seller.breadcrumb': 'Khu vực người bán',

@@ -5,7 +5,7 @@ import { missingKeys } from '../../../server/rendering/i18n';
 import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
 import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { deliveredOrder, postReview } from '../../helpers/reviews';
-import { decodeHtml, placePaidOrder } from '../../helpers/sales';
+import { decodeHtml, placeOrder, placePaidOrder } from '../../helpers/sales';
 import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
@@ -90,6 +90,7 @@ const TELL_TALE = [
   'Ảnh',
   'Lô',
   'Tệp',
+  'Số tiền',
   'tại quầy',
   'Thêm',
   'Sửa',
@@ -540,6 +541,22 @@ describe('in English: an administrator', () => {
     ]);
     expect(problems).toEqual([]);
     expect([...missingKeys]).toEqual([]);
+  });
+
+  it('an underpaid transfer and a transfer for no order read as English reasons on the order pages', async () => {
+    const { admin, productId } = state;
+    const unpaid = await placeOrder(ctx, [{ productId, quantity: 1 }]);
+    const [{ total_vnd: total }] = await ctx.ds.query(`SELECT total_vnd FROM orders WHERE id = $1`, [unpaid.id]);
+    expect((await sendBankTransfer(ctx.app, SECRET, bankTransfer(unpaid.code, Number(total) - 1000))).status).toBe(200);
+    expect((await sendBankTransfer(ctx.app, SECRET, bankTransfer('CHUYEN TIEN KHONG MA', 120000))).status).toBe(200);
+    const [{ review_reason: reason }] = await ctx.ds.query(`SELECT review_reason FROM orders WHERE id = $1`, [unpaid.id]);
+    expect(reason).toMatch(/^Số tiền không khớp \(thiếu tiền\)/);
+    await namesAreData();
+    const problems = await walk(admin, ['/admin', '/admin/orders', '/admin/orders?flagged=1', `/admin/orders/${unpaid.code}`]);
+    expect(problems).toEqual([]);
+    const page = await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=en');
+    expect(page.text).toContain(`Amount does not match (too little): received ${Number(total) - 1000}, order ${total}`);
+    expect((await admin.get('/admin/orders').set('Cookie', 'lang=en')).text).toContain('No order found for this payment');
   });
 
   it('a refused decision and the notice after hiding a product are in English', async () => {
