@@ -15,6 +15,7 @@ import { TrustAndSupply1764500000000 } from './1764500000000-TrustAndSupply';
 import { ShippingFees1764600000000 } from './1764600000000-ShippingFees';
 import { ZaloNotifications1764610000000 } from './1764610000000-ZaloNotifications';
 import { UserLanguage1764620000000 } from './1764620000000-UserLanguage';
+import { ColdSearch1764700000000 } from './1764700000000-ColdSearch';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   ShippingFees1764600000000,
   ZaloNotifications1764610000000,
   UserLanguage1764620000000,
+  ColdSearch1764700000000,
 ];

@@ -111,6 +111,9 @@ interface FacetSummary {
 /** A search's facets are read from at most this many of its matches (a listing without words reads them all). */
 export const FACET_SAMPLE = 5000;
 
+/** The lowest rank of a search (typos, description-only matches) is ordered by closeness among its newest this many rows. */
+export const TYPO_SAMPLE = 2000;
+
 export interface CategoryNode {
   id: number;
   code: string;
@@ -420,12 +423,13 @@ export class CatalogService {
   }
 
   /**
-   * The filter's conditions, and for a search of 3 letters or more its relevance rank. `rank` adds
-   * its own parameter only when called: a listing sorted otherwise must not send one it never uses.
+   * The filter's conditions, and for a search of 3 letters or more its relevance ranking (the best
+   * COUNT_CAP + 1 ids). `ranking` adds its own parameter only when called: a listing sorted otherwise
+   * must not send one it never uses.
    */
-  private async whereClause(filter: CatalogFilter, params: SqlParams): Promise<{ where: string[]; rank: ((params: SqlParams) => string) | null }> {
+  private async whereClause(filter: CatalogFilter, params: SqlParams): Promise<{ where: string[]; ranking: ((params: SqlParams) => string) | null }> {
     const where = [LISTED];
-    let rank: ((params: SqlParams) => string) | null = null;
+    let ranking: ((params: SqlParams) => string) | null = null;
     if (filter.sellerId !== undefined) where.push(`p.seller_id = ${params.add(filter.sellerId)}`);
     if (filter.category) where.push(`p.category_id = ANY(${params.add(await this.categoryIds(filter.category))}::int[])`);
     if (filter.stars) {
@@ -451,15 +455,45 @@ export class CatalogService {
       // Every branch is served by a GIN trigram index, so no query scans the table.
       where.push(`(p.search_doc LIKE ${like} OR p.search_compact LIKE ${compactLike} OR ${q} <% p.search_name)`);
       // Name matches first (exact diacritics above folded ones), then "Sa Pa"/"Sapa" matches, then the
-      // rest by trigram closeness. word_similarity() is the costly part, so only rows that matched
-      // neither way (typos, description-only matches) pay for it.
+      // rest by trigram closeness; newest first within a rank. word_similarity() is the costly part,
+      // so only rows that matched neither way (typos, description-only matches) pay for it.
       const exact = `%${escapeLike(filter.q!.trim().toLowerCase())}%`;
-      rank = (more) => `(CASE
-        WHEN p.search_name LIKE ${like} THEN 3 + CASE WHEN lower(p.name) LIKE ${more.add(exact)} THEN 4 ELSE 0 END
-        WHEN p.search_compact LIKE ${compactLike} THEN 2
-        ELSE word_similarity(${q}, p.search_name) END)`;
+      const filters = where.slice(0, -1).join(' AND ');
+      // Ranked from bounded candidate sets, best rank first: the newest 1001 exact-diacritics name
+      // matches; only if they are fewer, the newest name matches; only if those are fewer, "Sa Pa"/
+      // "Sapa" matches; only then typos and description-only matches, by closeness among the newest
+      // of them. A set that is not needed is never read (its gate is a one-time filter), and no scan
+      // is filtered by a negated match (the planner would misjudge it and walk the whole table): a
+      // set read with room for the rows of the sets above it drops those afterwards. A common word
+      // thus reads its newest rows off the primary key (walked backwards, stopping at the LIMIT),
+      // a rare one its few rows from the trigram indexes; nothing ranks every match.
+      ranking = (more) => {
+        const from = `FROM products p JOIN sellers s ON s.id = p.seller_id WHERE ${filters}`;
+        const exactLike = more.add(exact);
+        const cap = COUNT_CAP + 1;
+        // Each set is read only while every set above it found fewer than `cap` rows.
+        const gate = (sets: string[]) => sets.map((set) => `(SELECT count(*) FROM ${set}) < ${cap}`).join(' AND ');
+        return `WITH exact AS MATERIALIZED (
+            SELECT p.id ${from} AND p.search_name LIKE ${like} AND lower(p.name) LIKE ${exactLike} ORDER BY p.id DESC LIMIT ${cap}
+          ), named AS MATERIALIZED (
+            SELECT p.id ${from} AND ${gate(['exact'])} AND p.search_name LIKE ${like} ORDER BY p.id DESC LIMIT ${2 * cap}
+          ), compact AS MATERIALIZED (
+            SELECT p.id ${from} AND ${gate(['exact', 'named'])} AND p.search_compact LIKE ${compactLike} ORDER BY p.id DESC LIMIT ${2 * cap}
+          ), near AS MATERIALIZED (
+            SELECT c.id, word_similarity(${q}, c.search_name) AS r FROM (
+              SELECT p.id, p.search_name ${from} AND ${gate(['exact', 'named', 'compact'])}
+                AND (p.search_doc LIKE ${like} OR ${q} <% p.search_name) ORDER BY p.id DESC LIMIT ${TYPO_SAMPLE + cap}
+            ) c WHERE c.id NOT IN (SELECT id FROM compact) ORDER BY r DESC, c.id DESC LIMIT ${cap}
+          )
+          SELECT id FROM (
+            SELECT id, 7::real AS r FROM exact
+            UNION ALL SELECT id, 3 FROM named WHERE id NOT IN (SELECT id FROM exact)
+            UNION ALL SELECT id, 2 FROM compact WHERE id NOT IN (SELECT id FROM named)
+            UNION ALL SELECT id, r FROM near
+          ) ranked ORDER BY r DESC, id DESC LIMIT ${cap}`;
+      };
     }
-    return { where, rank };
+    return { where, ranking };
   }
 
   /**
@@ -472,10 +506,10 @@ export class CatalogService {
     const page = filter.page ?? 1;
 
     const params = new SqlParams();
-    const { where, rank: rankFor } = await this.whereClause(filter, params);
+    const { where, ranking } = await this.whereClause(filter, params);
     const summary = options.withFacets ? this.facetSummary(filter) : undefined;
     if (sort === 'relevance') {
-      const [result, facets] = await Promise.all([this.relevancePage(where, rankFor?.(params) ?? null, params.values, page, pageSize), summary]);
+      const [result, facets] = await Promise.all([this.relevancePage(where, ranking?.(params) ?? null, params.values, page, pageSize), summary]);
       return facets ? { ...result, facets: (await this.deriveFacets(facets, filter)).facets } : result;
     }
     const spec = SORTS[sort];
@@ -554,18 +588,20 @@ export class CatalogService {
   }
 
   /**
-   * Relevance pages: rank the matches once (the best COUNT_CAP + 1, with the count of all), keep the
+   * Relevance pages: rank the matches once (the best COUNT_CAP + 1, their number the count), keep the
    * ranking for CATALOG_CACHE_SECONDS, and read the page's rows by id, so prices, stock and
    * withdrawals are always current. Pages past COUNT_CAP matches are empty: refine the search.
    */
-  private async relevancePage(where: string[], rank: string | null, params: unknown[], page: number, pageSize: number): Promise<ProductPage> {
-    // Without a rank (1–2 letters) the newest matches come straight off the primary key, and the
-    // capped list is its own count.
-    const sql = `
-      SELECT p.id${rank ? ', count(*) OVER ()::int AS total' : ''}
+  private async relevancePage(where: string[], ranked: string | null, params: unknown[], page: number, pageSize: number): Promise<ProductPage> {
+    // Without a rank (1–2 letters) the newest matches come straight off the primary key. Either way
+    // the capped list is its own count: past COUNT_CAP the page says "more than 1000".
+    const sql =
+      ranked ??
+      `
+      SELECT p.id
       FROM products p JOIN sellers s ON s.id = p.seller_id
       WHERE ${where.join(' AND ')}
-      ORDER BY ${rank ? `${rank} DESC, ` : ''}p.id DESC
+      ORDER BY p.id DESC
       LIMIT ${COUNT_CAP + 1}`;
     const ranking = this.rankings ? await this.rankings.fetch(JSON.stringify([sql, params]), { context: { sql, params } }) : undefined;
     const { ids, total } = ranking ?? (await this.queryRanking(sql, params));

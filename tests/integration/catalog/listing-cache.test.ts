@@ -97,7 +97,7 @@ describe('search rankings', () => {
       const res = await request(cached.app).get('/products').query(q).expect(200);
       expect(cardNames(res.text)).toHaveLength(24);
     });
-    expect(first.filter((s) => s.includes('count(*) OVER ()'))).toHaveLength(1);
+    expect(first.filter((s) => s.includes('UNION ALL'))).toHaveLength(1);
 
     // Meanwhile a product on the first page is withdrawn and another one's price changes.
     const before = await request(cached.app).get('/api/v1/products').query(q).expect(200);
@@ -111,7 +111,7 @@ describe('search rankings', () => {
       expect(cardNames(res.text)[0]).toBe(repriced.name);
       expect(res.text).toContain(formatVnd(123_000));
     });
-    expect(again.filter((s) => s.includes('count(*) OVER ()'))).toEqual([]);
+    expect(again.filter((s) => s.includes('UNION ALL'))).toEqual([]);
     expect(again).toHaveLength(1);
 
     const page2 = await countQueries(cached.ds, async () => {
@@ -122,7 +122,7 @@ describe('search rankings', () => {
       // Every name matches alike, so the ranking is newest first.
       expect(cardNames(res.text)).toEqual(names.slice(24, 48));
     });
-    expect(page2.filter((s) => s.includes('count(*) OVER ()'))).toEqual([]);
+    expect(page2.filter((s) => s.includes('UNION ALL'))).toEqual([]);
     await cached.ds.query(`UPDATE products SET status = 'active' WHERE id = $1`, [gone.id]);
   });
 });
