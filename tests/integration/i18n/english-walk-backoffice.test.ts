@@ -5,7 +5,8 @@ import { missingKeys } from '../../../server/rendering/i18n';
 import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
 import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { deliveredOrder, postReview } from '../../helpers/reviews';
-import { decodeHtml, placeOrder, placePaidOrder } from '../../helpers/sales';
+import { toCsv } from '../../../server/lib/csv';
+import { decodeHtml, parseCsv, placeOrder, placePaidOrder } from '../../helpers/sales';
 import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
@@ -421,6 +422,49 @@ describe('in English: a cooperative (seller area)', () => {
       ...check('POST review reply refused', reply, 422),
       ...check('POST stall sale with nothing', sale, 422),
     ]).toEqual([]);
+  });
+
+  it('a CSV import: a preview with row errors, a clean preview and its result are in English', async () => {
+    const { seller } = state;
+    const upload = async (content: string) => {
+      const _csrf = csrfFrom((await seller.agent.get('/seller/products/import')).text);
+      return seller.agent
+        .post('/seller/products/import')
+        .set('Cookie', 'lang=en')
+        .field('_csrf', _csrf)
+        .attach('file', Buffer.from(content, 'utf8'), { filename: 'san-pham.csv', contentType: 'text/csv' });
+    };
+    const [header, ...rows] = parseCsv((await seller.agent.get('/seller/products.csv').expect(200)).text.replace(/^\uFEFF/, ''));
+    const column = (name: string) => {
+      const at = header.findIndex((h) => h === name);
+      if (at < 0) throw new Error(`no column ${name} in ${header.join(',')}`);
+      return at;
+    };
+    const broken = rows.map((r) => [...r]);
+    broken[0][column('giá')] = 'abc';
+    const bad = await upload(toCsv(header, broken));
+    expect(bad.status).toBe(303);
+    const changed = rows.map((r) => [...r]);
+    changed[0][column('tồn kho')] = String(Number(changed[0][column('tồn kho')]) + 3);
+    const good = await upload(toCsv(header, changed));
+    expect(good.status).toBe(303);
+    const preview = await seller.agent.get(good.headers.location).set('Cookie', 'lang=en');
+    const fingerprint = /name="fingerprint" value="([0-9a-f]{32})"/.exec(preview.text)?.[1] ?? '';
+    const applied = await seller.agent
+      .post(`${good.headers.location}/confirm`)
+      .set('Cookie', 'lang=en')
+      .type('form')
+      .send({ _csrf: csrfFrom(preview.text), fingerprint });
+    expect(applied.status).toBe(303);
+    const badPreview = await seller.agent.get(bad.headers.location).set('Cookie', 'lang=en');
+    expect(badPreview.text).not.toContain('name="fingerprint"');
+    const problems = [
+      ...check('a preview with row errors', badPreview, 200),
+      ...(await walk(seller.agent, [good.headers.location])),
+      ...check('the import after confirming', await seller.agent.get(applied.headers.location).set('Cookie', 'lang=en'), 200),
+    ];
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
   });
 
   it('a cooperative awaiting review, a rejected one and a suspended one read their state in English', async () => {
