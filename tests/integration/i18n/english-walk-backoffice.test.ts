@@ -603,6 +603,25 @@ describe('in English: an administrator', () => {
     expect((await admin.get('/admin/orders').set('Cookie', 'lang=en')).text).toContain('No order found for this payment');
   });
 
+  it('CSV downloads keep their documented Vietnamese headers for an English reader', async () => {
+    const { admin, seller, productId } = state;
+    const report = await admin.get('/admin/reports.csv?table=products-by-group').set('Cookie', 'lang=en');
+    expect(report.status).toBe(200);
+    expect(parseCsv(report.text.replace(/^\uFEFF/, ''))[0]).toEqual(['Mã nhóm', 'Nhóm sản phẩm', 'Số sản phẩm']);
+    const ledger = await seller.agent.get(`/seller/products/${productId}/stock.csv`).set('Cookie', 'lang=en');
+    expect(parseCsv(ledger.text.replace(/^\uFEFF/, ''))[0]).toEqual([
+      'Thời gian',
+      'Thay đổi',
+      'Lý do',
+      'Tồn sau thay đổi',
+      'Ghi chú',
+      'Người thực hiện',
+      'Đơn hàng',
+    ]);
+    // The page beside it is English: the same table's headers on screen.
+    expect((await admin.get('/admin/reports').set('Cookie', 'lang=en')).text).toContain('<th scope="col">Group code</th>');
+  });
+
   it('a refused decision and the notice after hiding a product are in English', async () => {
     const { admin, seller, productId } = state;
     const problems: string[] = [];
