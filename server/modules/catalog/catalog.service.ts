@@ -84,7 +84,7 @@ export interface ProductPage {
 /**
  * Counts per filter option. Each facet applies the OTHER filters (the group facet ignores the chosen
  * group, so a buyer can switch groups), plus the search and the price range. `complete` is false when
- * a search matched more rows than FACET_SAMPLE: the options are then unknown and the page offers them all.
+ * a search's words match more than COUNT_CAP products: the options are then unknown and the page offers them all.
  */
 export interface Facets {
   complete: boolean;
@@ -107,9 +107,6 @@ interface FacetSummary {
   tuples: FacetTuple[];
   complete: boolean;
 }
-
-/** A search's facets are read from at most this many of its matches (a listing without words reads them all). */
-export const FACET_SAMPLE = 5000;
 
 /** The lowest rank of a search (typos, description-only matches) is ordered by closeness among its newest this many rows. */
 export const TYPO_SAMPLE = 2000;
@@ -201,6 +198,18 @@ function trustedStarsSql(today: string): string {
 function trustedStars(row: CardRow, now: Date): number {
   const claim = { ocopStars: row.ocop_stars, ocopVerified: row.ocop_verified, ocopValidUntil: row.ocop_valid_until };
   return hasValidOcopBadge(claim, now) ? (row.ocop_stars ?? 0) : 0;
+}
+
+/**
+ * A search's ranking statement: the best COUNT_CAP + 1 ids. Without a rank (1–2 letters) the newest
+ * matches come straight off the primary key. Either way the capped list is its own count: past
+ * COUNT_CAP the page says "more than 1000".
+ */
+function rankingSql(where: string[], ranking: ((params: SqlParams) => string) | null, params: SqlParams): string {
+  return (
+    ranking?.(params) ??
+    `SELECT p.id FROM products p JOIN sellers s ON s.id = p.seller_id WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ${COUNT_CAP + 1}`
+  );
 }
 
 /** Sorts a listing walks in index order; relevance pages are built from a ranking instead (relevancePage). */
@@ -349,7 +358,7 @@ export class CatalogService {
   /** First id of every page of the unfiltered newest listing, so a jump to page 800 is a keyset read. */
   private readonly anchors?: LRUCache<'newest', number[]>;
   /** Facet tuples by the filters other than group, commune and stars: every choice of those three shares one entry. */
-  private readonly facetSummaries?: LRUCache<string, FacetSummary, { sql: string; params: unknown[]; sampled: boolean }>;
+  private readonly facetSummaries?: LRUCache<string, FacetSummary, { load: () => Promise<FacetSummary> }>;
   /** A search's ranked ids: the costly part of a search, shared by its pages and by everyone searching the same words. */
   private readonly rankings?: LRUCache<string, Ranking, { sql: string; params: unknown[] }>;
   private readonly read: ReadQuery;
@@ -374,7 +383,7 @@ export class CatalogService {
         max: 500,
         ttl,
         allowStale: true,
-        fetchMethod: (_key, _old, { context }) => this.queryFacetSummary(context.sql, context.params, context.sampled),
+        fetchMethod: (_key, _old, { context }) => context.load(),
       });
       this.anchors = new LRUCache({ max: 1, ttl, allowStale: true, fetchMethod: () => this.queryPageAnchors() });
       this.rankings = new LRUCache({
@@ -507,11 +516,15 @@ export class CatalogService {
 
     const params = new SqlParams();
     const { where, ranking } = await this.whereClause(filter, params);
-    const summary = options.withFacets ? this.facetSummary(filter) : undefined;
     if (sort === 'relevance') {
-      const [result, facets] = await Promise.all([this.relevancePage(where, ranking?.(params) ?? null, params.values, page, pageSize), summary]);
-      return facets ? { ...result, facets: (await this.deriveFacets(facets, filter)).facets } : result;
+      const { result, ids } = await this.relevancePage(rankingSql(where, ranking, params), params.values, page, pageSize);
+      if (!options.withFacets) return result;
+      // Without a group, commune or stars filter the page's ranking is the one the facets need.
+      const sameRanking = !filter.category && !filter.commune && !filter.stars;
+      const summary = await this.facetSummary(filter, sameRanking ? ids : undefined);
+      return { ...result, facets: (await this.deriveFacets(summary, filter)).facets };
     }
+    const summary = options.withFacets ? this.facetSummary(filter) : undefined;
     const spec = SORTS[sort];
     const baseWhere = [...where];
     const filterParams = params.values.slice();
@@ -543,30 +556,45 @@ export class CatalogService {
 
   /**
    * The facet tuples of a filter: matches grouped by category, commune and trusted stars, under every
-   * filter except those three (so one summary serves each choice of them). A search reads at most
-   * FACET_SAMPLE matches; a listing without words reads them all, once per CATALOG_CACHE_SECONDS.
+   * filter except those three (so one summary serves each choice of them), once per
+   * CATALOG_CACHE_SECONDS. A listing without words groups all its matches. A search groups the
+   * matches of its words' ranking (`rankedIds` when the caller has it): at most COUNT_CAP rows read
+   * by primary key, never a scan of a common word's matches; past COUNT_CAP the options are unknown.
    */
-  private async facetSummary(filter: CatalogFilter): Promise<FacetSummary> {
+  private async facetSummary(filter: CatalogFilter, rankedIds?: number[]): Promise<FacetSummary> {
     const params = new SqlParams();
-    const { where } = await this.whereClause({ sellerId: filter.sellerId, q: filter.q, minPrice: filter.minPrice, maxPrice: filter.maxPrice }, params);
-    const stars = trustedStarsSql(params.add(todayInVietnam(this.clock.now())));
-    const sampled = !!filter.q;
-    const sql = `
-      SELECT c, m, st, count(*)::int AS n FROM (
-        SELECT p.category_id AS c, s.commune AS m, ${stars} AS st
+    const { where, ranking } = await this.whereClause({ sellerId: filter.sellerId, q: filter.q, minPrice: filter.minPrice, maxPrice: filter.maxPrice }, params);
+    const today = todayInVietnam(this.clock.now());
+    let key: string;
+    let load: () => Promise<FacetSummary>;
+    if (!filter.q) {
+      const stars = trustedStarsSql(params.add(today));
+      const sql = `
+        SELECT p.category_id AS c, s.commune AS m, ${stars} AS st, count(*)::int AS n
         FROM products p JOIN sellers s ON s.id = p.seller_id
         WHERE ${where.join(' AND ')}
-        ${sampled ? `LIMIT ${FACET_SAMPLE + 1}` : ''}
-      ) matches GROUP BY c, m, st`;
-    if (!this.facetSummaries) return this.queryFacetSummary(sql, params.values, sampled);
-    const cached = await this.facetSummaries.fetch(JSON.stringify([sql, params.values]), { context: { sql, params: params.values, sampled } });
-    return cached ?? this.queryFacetSummary(sql, params.values, sampled);
-  }
-
-  private async queryFacetSummary(sql: string, params: unknown[], sampled: boolean): Promise<FacetSummary> {
-    const tuples = await this.read<FacetTuple>(sql, params);
-    const read = tuples.reduce((sum, t) => sum + t.n, 0);
-    return { tuples, complete: !sampled || read <= FACET_SAMPLE };
+        GROUP BY c, m, st`;
+      key = JSON.stringify([sql, params.values]);
+      load = async () => ({ tuples: await this.read<FacetTuple>(sql, params.values), complete: true });
+    } else {
+      // The same statement and parameters as the page's ranking, so the two share a cache entry.
+      const searchSql = rankingSql(where, ranking, params);
+      key = JSON.stringify(['ranked', searchSql, params.values, today]);
+      load = async () => {
+        const ids = rankedIds ?? (await this.rankedIds(searchSql, params.values)).ids;
+        if (ids.length > COUNT_CAP) return { tuples: [], complete: false };
+        const tuples = await this.read<FacetTuple>(
+          `SELECT p.category_id AS c, s.commune AS m, ${trustedStarsSql('$2')} AS st, count(*)::int AS n
+           FROM products p JOIN sellers s ON s.id = p.seller_id
+           WHERE p.id = ANY($1::int[]) AND ${LISTED}
+           GROUP BY c, m, st`,
+          [ids, today],
+        );
+        return { tuples, complete: true };
+      };
+    }
+    if (!this.facetSummaries) return load();
+    return (await this.facetSummaries.fetch(key, { context: { load } })) ?? load();
   }
 
   /** Each facet under the other chosen filters, and the total under all of them. */
@@ -592,19 +620,8 @@ export class CatalogService {
    * ranking for CATALOG_CACHE_SECONDS, and read the page's rows by id, so prices, stock and
    * withdrawals are always current. Pages past COUNT_CAP matches are empty: refine the search.
    */
-  private async relevancePage(where: string[], ranked: string | null, params: unknown[], page: number, pageSize: number): Promise<ProductPage> {
-    // Without a rank (1–2 letters) the newest matches come straight off the primary key. Either way
-    // the capped list is its own count: past COUNT_CAP the page says "more than 1000".
-    const sql =
-      ranked ??
-      `
-      SELECT p.id
-      FROM products p JOIN sellers s ON s.id = p.seller_id
-      WHERE ${where.join(' AND ')}
-      ORDER BY p.id DESC
-      LIMIT ${COUNT_CAP + 1}`;
-    const ranking = this.rankings ? await this.rankings.fetch(JSON.stringify([sql, params]), { context: { sql, params } }) : undefined;
-    const { ids, total } = ranking ?? (await this.queryRanking(sql, params));
+  private async relevancePage(sql: string, params: unknown[], page: number, pageSize: number): Promise<{ result: ProductPage; ids: number[] }> {
+    const { ids, total } = await this.rankedIds(sql, params);
     const offset = (page - 1) * pageSize;
     const pageIds = ids.slice(offset, offset + pageSize);
     const rows = pageIds.length
@@ -620,7 +637,7 @@ export class CatalogService {
         )
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return {
+    const result: ProductPage = {
       items: pageIds.flatMap((id) => (byId.has(id) ? [this.toCard(byId.get(id)!)] : [])),
       total: Math.min(total, COUNT_CAP),
       totalCapped: total > COUNT_CAP,
@@ -629,6 +646,13 @@ export class CatalogService {
       sort: 'relevance',
       nextCursor: ids.length > offset + pageSize && offset + pageSize < COUNT_CAP ? '' : null,
     };
+    return { result, ids };
+  }
+
+  /** A search's ranking, from the cache when it holds it. */
+  private async rankedIds(sql: string, params: unknown[]): Promise<Ranking> {
+    const ranking = this.rankings ? await this.rankings.fetch(JSON.stringify([sql, params]), { context: { sql, params } }) : undefined;
+    return ranking ?? this.queryRanking(sql, params);
   }
 
   private async queryRanking(sql: string, params: unknown[]): Promise<Ranking> {

@@ -76,6 +76,16 @@ describe('searching a common word', () => {
     expect(shown).toEqual(expected);
   });
 
+  it('offers the filter options of the ranked matches, or every option (without counts) past 1000 matches', async () => {
+    const communes = (html: string) =>
+      [.../<select id="f-commune"[^>]*>(.*?)<\/select>/s.exec(html)![1].matchAll(/<option value="([^"]*)"[^>]*>([^<]*)</g)].map((m) => m[2]);
+    const few = await request(ctx.app).get('/products').query({ q: 'thảo dược' }).expect(200);
+    expect(communes(few.text)).toEqual(['Tất cả xã/phường', 'Phường Sa Pa (3)']);
+    const many = await request(ctx.app).get('/products').query({ q: 'mat' }).expect(200);
+    expect(communes(many.text).length).toBeGreaterThan(90);
+    expect(communes(many.text).filter((c) => /\(\d+\)$/.test(c))).toEqual([]);
+  });
+
   it('reads bounded candidate sets, not every match', async () => {
     const queries = await recordQueries(ctx.ds, () => request(ctx.app).get('/products').query({ q: 'mat' }).expect(200));
     const [ranking] = queries.filter((r) => r.sql.includes('UNION ALL'));
