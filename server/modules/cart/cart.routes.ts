@@ -75,14 +75,12 @@ export function cartRoutes(cart: CartService): Router {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       // CASE: more than one order may hold: the cart again, as it still is, with the reason.
-      res
-        .status(422)
-        .render('cart/cart', {
-          title: translate(requestLanguage(res), 'cart.title'),
-          cart: await cart.view(cartOwner(req)),
-          formError: err.message,
-          hideStickyCart: true,
-        });
+      res.status(422).render('cart/cart', {
+        title: translate(requestLanguage(res), 'cart.title'),
+        cart: await cart.view(cartOwner(req)),
+        formError: err.message,
+        hideStickyCart: true,
+      });
     }
   });
 

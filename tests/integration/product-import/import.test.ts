@@ -385,7 +385,16 @@ describe('changing an OCOP claim through the file, SKUs on the form, acting for 
   it('the product form takes a SKU; another product’s SKU (any case) is refused with 422 and nothing is written', async () => {
     const seller = await signInAsSeller(ctx.app, ctx.ds);
     const [{ id: categoryId }] = await ctx.ds.query(`SELECT id FROM categories WHERE code = 'I.2.b'`);
-    const form = { name: 'Mật ong', categoryId: String(categoryId), description: '', priceVnd: '125.000', unit: 'chai', weightGrams: '700', stock: '2', lowStockThreshold: '1' };
+    const form = {
+      name: 'Mật ong',
+      categoryId: String(categoryId),
+      description: '',
+      priceVnd: '125.000',
+      unit: 'chai',
+      weightGrams: '700',
+      stock: '2',
+      lowStockThreshold: '1',
+    };
     const newForm = () => tokenOf(seller.agent, '/seller/products/new');
     let _csrf = await newForm();
     const first = await seller.agent
