@@ -6,8 +6,9 @@ import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '
 import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { deliveredOrder, postReview } from '../../helpers/reviews';
 import { toCsv } from '../../../server/lib/csv';
-import { decodeHtml, parseCsv, placeOrder, placePaidOrder } from '../../helpers/sales';
+import { parseCsv, placeOrder, placePaidOrder } from '../../helpers/sales';
 import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
+import { englishChecker } from '../../helpers/english-walk';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
 /*
@@ -107,59 +108,13 @@ const TELL_TALE = [
 /** Text shown on purpose in Vietnamese: the brand, the switch back to Vietnamese, the province. */
 const ALWAYS_ALLOWED = ['Chợ OCOP', 'Tiếng Việt', 'Lào Cai'];
 
-const KEY_PREFIXES = new Set(Object.keys(vi).map((k) => k.split('.')[0]));
-
-/** What a reader sees: text, plus the attributes a browser shows or reads out. */
-function visibleText(html: string): string {
-  const withoutCode = html
-    .replace(/<script[\s\S]*?<\/script>/gi, ' ')
-    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    // A <code> is a literal of a documented format (the CSV import's column names), not prose.
-    .replace(/<code>[\s\S]*?<\/code>/g, ' ')
-    .replace(/<head>[\s\S]*?<title>([\s\S]*?)<\/title>[\s\S]*?<\/head>/i, ' $1 ');
-  const attributes = [...withoutCode.matchAll(/\s(?:placeholder|aria-label|title|alt)="([^"]*)"/g)].map((m) => m[1]);
-  const buttons = [...withoutCode.matchAll(/<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"/g)].map((m) => m[1]);
-  // A short quotation (“mã sản phẩm (SKU)”) names a literal on purpose: a column header, an example.
-  const text = withoutCode.replace(/<[^>]+>/g, ' ').replace(/“[^”<]{1,40}”/g, ' ');
-  return decodeHtml([text, ...attributes, ...buttons].join(' \n ')).replace(/[ \t\r\n]+/g, ' ');
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const LETTER = '\\p{L}';
-
-function tellTaleIn(text: string): string[] {
-  return TELL_TALE.filter((phrase) => new RegExp(`(?<!${LETTER})${escapeRegExp(phrase)}(?!${LETTER})`, 'u').test(text));
-}
-
-function rawKeysIn(text: string): string[] {
-  return [...text.matchAll(/(?<![\w./@-])([a-z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9_-]+)+)(?![\w/@-])/g)]
-    .map((m) => m[1])
-    .filter((candidate) => KEY_PREFIXES.has(candidate.split('.')[0]) && !/\.(vn|com|csv|jpg|png|webp|txt|xml)$/.test(candidate));
-}
+const { data, tellTaleIn, check } = englishChecker(TELL_TALE, ALWAYS_ALLOWED);
 
 let ctx: TestContext;
-/** Names and other data this test created (stripped before looking). */
-const data: string[] = [];
 
 interface Page {
   path: string;
   status?: number;
-}
-
-function check(label: string, res: request.Response, status: number): string[] {
-  const problems: string[] = [];
-  if (res.status !== status) problems.push(`${label}: status ${res.status}, expected ${status}`);
-  if (!res.text.includes('<html lang="en">')) problems.push(`${label}: not rendered in English`);
-  let text = visibleText(res.text);
-  for (const known of [...data].sort((a, b) => b.length - a.length)) text = text.split(known).join(' ');
-  for (const allowed of ALWAYS_ALLOWED) text = text.split(allowed).join(' ');
-  for (const phrase of tellTaleIn(text)) {
-    const at = text.search(new RegExp(`(?<!${LETTER})${escapeRegExp(phrase)}(?!${LETTER})`, 'u'));
-    problems.push(`${label}: “${phrase}” in “…${text.slice(Math.max(0, at - 50), at + 50).trim()}…”`);
-  }
-  for (const key of rawKeysIn(text)) problems.push(`${label}: raw key ${key}`);
-  return problems;
 }
 
 /** Opens each page in English and lists what is left in Vietnamese or shown as a raw key. */

@@ -7,6 +7,7 @@ import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { deliveredOrder, postReview } from '../../helpers/reviews';
 import { decodeHtml } from '../../helpers/sales';
 import { addToCart, buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
+import { englishChecker } from '../../helpers/english-walk';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
 /*
@@ -89,37 +90,9 @@ const TELL_TALE = [
 /** Text the layout shows on purpose in Vietnamese: the brand and the switch back to Vietnamese. */
 const ALWAYS_ALLOWED = ['Chợ OCOP', 'Tiếng Việt'];
 
-const KEY_PREFIXES = new Set(Object.keys(vi).map((k) => k.split('.')[0]));
-
-/** What a reader sees: text, plus the attributes a browser shows or reads out (placeholder, aria-label, title, alt, button values). */
-function visibleText(html: string): string {
-  const withoutCode = html
-    .replace(/<script[\s\S]*?<\/script>/gi, ' ')
-    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<head>[\s\S]*?<title>([\s\S]*?)<\/title>[\s\S]*?<\/head>/i, ' $1 ');
-  const attributes = [...withoutCode.matchAll(/\s(?:placeholder|aria-label|title|alt)="([^"]*)"/g)].map((m) => m[1]);
-  const buttons = [...withoutCode.matchAll(/<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"/g)].map((m) => m[1]);
-  const text = withoutCode.replace(/<[^>]+>/g, ' ');
-  return decodeHtml([text, ...attributes, ...buttons].join(' \n ')).replace(/[ \t\r\n]+/g, ' ');
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const LETTER = '\\p{L}';
-
-function tellTaleIn(text: string): string[] {
-  return TELL_TALE.filter((phrase) => new RegExp(`(?<!${LETTER})${escapeRegExp(phrase)}(?!${LETTER})`, 'u').test(text));
-}
-
-function rawKeysIn(text: string): string[] {
-  return [...text.matchAll(/(?<![\w./@-])([a-z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9]+)+)(?![\w/@-])/g)]
-    .map((m) => m[1])
-    .filter((candidate) => KEY_PREFIXES.has(candidate.split('.')[0]) && !/\.(vn|com|csv|jpg|png|webp|txt|xml)$/.test(candidate));
-}
+const { data, tellTaleIn, check } = englishChecker(TELL_TALE, ALWAYS_ALLOWED);
 
 let ctx: TestContext;
-/** Names and other data this test created (stripped before looking): they stay as people wrote them. */
-const data: string[] = [];
 
 interface Page {
   path: string;
@@ -135,21 +108,6 @@ async function walk(agent: request.Agent | ReturnType<typeof request>, pages: (s
     const res = 'jar' in agent ? await (agent as request.Agent).get(page.path) : await (agent as request.Agent).get(page.path).set('Cookie', 'lang=en');
     problems.push(...check(page.path, res, page.status ?? 200));
   }
-  return problems;
-}
-
-function check(label: string, res: request.Response, status: number): string[] {
-  const problems: string[] = [];
-  if (res.status !== status) problems.push(`${label}: status ${res.status}, expected ${status}`);
-  if (!res.text.includes('<html lang="en">')) problems.push(`${label}: not rendered in English`);
-  let text = visibleText(res.text);
-  for (const known of [...data].sort((a, b) => b.length - a.length)) text = text.split(known).join(' ');
-  for (const allowed of ALWAYS_ALLOWED) text = text.split(allowed).join(' ');
-  for (const phrase of tellTaleIn(text)) {
-    const at = text.search(new RegExp(escapeRegExp(phrase), 'u'));
-    problems.push(`${label}: “${phrase}” in “…${text.slice(Math.max(0, at - 40), at + 40).trim()}…”`);
-  }
-  for (const key of rawKeysIn(text)) problems.push(`${label}: raw key ${key}`);
   return problems;
 }
 
