@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpServer } from './fake-http-server';
 import Stripe from 'stripe';
 import { createTestContext, type TestContext } from './test-context';
 
@@ -35,39 +35,21 @@ const id = (prefix: string) => `${prefix}_test_${crypto.randomBytes(8).toString(
  * It implements the calls the store makes, records them, and has a hosted "checkout page" whose
  * Pay button completes the session and delivers the signed webhook, like Stripe does.
  */
-export class FakeStripe {
+export class FakeStripe extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   readonly sessions = new Map<string, FakeSession>();
   readonly refunds: { id: string; amount: number; payment_intent: string }[] = [];
   private readonly byIdempotencyKey = new Map<string, unknown>();
-  private server?: http.Server;
-  port = 0;
   /** Where the hosted page delivers webhooks (the store's /webhooks/stripe). */
   webhookUrl?: string;
 
-  constructor(readonly webhookSecret = 'whsec_test_fake') {}
-
-  get apiBase(): string {
-    return `http://127.0.0.1:${this.port}`;
+  constructor(readonly webhookSecret = 'whsec_test_fake') {
+    super();
   }
 
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', this.apiBase);
-    const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const params = new URLSearchParams(raw.toString('utf8'));
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, params, idempotencyKey });
     const json = (status: number, body: unknown) => {

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpServer } from './fake-http-server';
 
 export interface ZnsRecordedRequest {
   path: string;
@@ -20,20 +20,16 @@ export const ZNS_OUT_OF_QUOTA: ZnsFault = { error: -115, message: 'Out of quota'
  * msg_id and is not delivered again (`delivered` counts real deliveries). Faults are queued on demand:
  * `failNext({ http: 503 })` once, `phonesWithoutZalo` always answer -118, `failNext(ZNS_OUT_OF_QUOTA)`.
  */
-export class FakeZalo {
+export class FakeZalo extends FakeHttpServer {
   readonly requests: ZnsRecordedRequest[] = [];
   /** tracking_id → msg_id of each message delivered. */
   readonly delivered = new Map<string, string>();
   readonly phonesWithoutZalo = new Set<string>();
   private readonly faults: ZnsFault[] = [];
-  private server?: http.Server;
   private nextMsgId = 1;
-  port = 0;
 
-  constructor(readonly accessToken = 'zns-test-token') {}
-
-  get apiBase(): string {
-    return `http://127.0.0.1:${this.port}`;
+  constructor(readonly accessToken = 'zns-test-token') {
+    super();
   }
 
   /** The next requests (one per fault, in order) get these answers instead of a delivery. */
@@ -48,27 +44,13 @@ export class FakeZalo {
     this.faults.length = 0;
   }
 
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<void> {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
     if (req.method !== 'POST' || req.url !== '/message/template') return json(404, { error: -106, message: 'Method unsupported' });
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ZnsRecordedRequest['body'];
+    const body = JSON.parse(raw.toString('utf8')) as ZnsRecordedRequest['body'];
     const accessToken = req.headers['access_token'] as string | undefined;
     this.requests.push({ path: req.url, accessToken, body });
     if (accessToken !== this.accessToken) return json(200, { error: -124, message: 'Access token invalid' });
