@@ -37,11 +37,19 @@ export interface WorkerStart {
 export async function startStore(config: Readonly<Config>, logger: Logger, worker?: WorkerStart): Promise<RunningStore> {
   const database = worker?.database ?? (await openDatabase(config, logger));
   let dataSource: DataSource | undefined;
+  let readDataSource: DataSource | undefined;
   try {
-    dataSource = createDataSource({ url: database.url, poolSize: worker?.poolSize ?? config.databasePoolSize });
+    const poolSize = worker?.poolSize ?? config.databasePoolSize;
+    dataSource = createDataSource({ url: database.url, poolSize });
     await dataSource.initialize();
     const ds = dataSource;
-    const container = worker ? buildContainer({ config, dataSource: ds, logger }) : await prepareDatabase(ds, config, logger);
+    // DATABASE_READ_URL: a second pool, as large as the primary's, for the public catalogue's reads.
+    if (config.databaseReadUrl) {
+      readDataSource = createDataSource({ url: config.databaseReadUrl, poolSize, applicationName: 'cho-ocop-read' });
+      await readDataSource.initialize();
+    }
+    const reader = readDataSource;
+    const container = worker ? buildContainer({ config, dataSource: ds, readDataSource: reader, logger }) : await prepareDatabase(ds, config, logger, reader);
     // Background work: mail and Zalo messages from their outboxes, and unpaid orders past their reservation.
     // It runs in every worker of a cluster (and in every instance): each job is claimed with FOR UPDATE
     // SKIP LOCKED (outbox rows, overdue orders, requested refunds), so no two workers take the same row
@@ -77,11 +85,13 @@ export async function startStore(config: Readonly<Config>, logger: Logger, worke
           server.closeIdleConnections();
         });
         await ds.destroy().catch(() => undefined);
+        if (reader) await reader.destroy().catch(() => undefined);
         await database.stop();
       })());
     return { url: `http://localhost:${port}`, port, container, database, stop };
   } catch (err) {
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
+    if (readDataSource?.isInitialized) await readDataSource.destroy().catch(() => undefined);
     await database.stop();
     throw err;
   }
@@ -92,11 +102,11 @@ export async function startStore(config: Readonly<Config>, logger: Logger, worke
  * migrations, the production guard, the demo seed. Done by the process that opened the database (the
  * cluster's primary, or the store itself with one worker). Returns the container it seeded with.
  */
-export async function prepareDatabase(ds: DataSource, config: Readonly<Config>, logger: Logger): Promise<Container> {
+export async function prepareDatabase(ds: DataSource, config: Readonly<Config>, logger: Logger, readDataSource?: DataSource): Promise<Container> {
   const applied = await runMigrations(ds);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.isProduction) await refuseDemoLoginsWithPublishedPasswords(ds);
-  const container = buildContainer({ config, dataSource: ds, logger });
+  const container = buildContainer({ config, dataSource: ds, readDataSource, logger });
   if (config.seedDemo) {
     const added = await withStartupLock(ds, async () => {
       const count = await seedDemoCatalogue(ds, container.media);

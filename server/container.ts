@@ -31,6 +31,12 @@ import { S3MediaStorage } from './storage/s3-storage';
 export interface Container {
   config: Readonly<Config>;
   dataSource: DataSource;
+  /**
+   * The public catalogue's reads (listing, search, facets, product and cooperative pages, the JSON API,
+   * the sitemap): a second pool on DATABASE_READ_URL, or `dataSource` itself when that is unset. Never
+   * written through, and never read for what a user has just written (cart, orders, the seller area).
+   */
+  readDataSource: DataSource;
   logger: Logger;
   clock: Clock;
   media: MediaStorage;
@@ -84,6 +90,8 @@ export interface Container {
 export function buildContainer(deps: {
   config: Readonly<Config>;
   dataSource: DataSource;
+  /** A replica's pool (DATABASE_READ_URL); without it the catalogue reads the primary. */
+  readDataSource?: DataSource;
   logger: Logger;
   clock?: Clock;
   mailTransport?: Transporter;
@@ -92,7 +100,9 @@ export function buildContainer(deps: {
   const media: MediaStorage = deps.config.s3 ? new S3MediaStorage(deps.config.s3) : new LocalDiskStorage(deps.config.mediaDir);
   const audit = new AuditService(deps.dataSource);
   const accounts = new AccountsService(deps.dataSource, new LoginThrottle(deps.dataSource));
-  const catalog = new CatalogService(deps.dataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
+  const readDataSource = deps.readDataSource ?? deps.dataSource;
+  // CatalogService only reads the public catalogue: all of it may lag the primary by the replica's delay.
+  const catalog = new CatalogService(readDataSource, media, clock, { cacheSeconds: deps.config.catalogCacheSeconds });
   const products = new ProductService();
   const stock = new StockService(deps.dataSource);
   // A suspension settles the cooperative's orders in its own transaction (OrderLifecycle decides how).
@@ -135,6 +145,7 @@ export function buildContainer(deps: {
   const payPage = new PayPageService(deps.dataSource, orderLifecycle, deps.config, stripe, clock, deps.logger);
   return {
     ...rest,
+    readDataSource,
     clock,
     media,
     audit,

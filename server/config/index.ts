@@ -14,6 +14,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL phải bắt đầu bằng postgres://')
     .optional(),
+  /** A read replica of DATABASE_URL for the public catalogue's reads (unset: everything reads the primary). */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL phải bắt đầu bằng postgres://')
+    .optional(),
   SEED_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
   SESSION_SECRET: optionalString,
   DATA_DIR: optionalString,
@@ -64,6 +69,8 @@ export interface Config {
   port: number;
   /** Set when the store uses an external PostgreSQL; unset means embedded. */
   databaseUrl?: string;
+  /** DATABASE_READ_URL: a replica the public catalogue reads from (a second pool); unset means the primary. */
+  databaseReadUrl?: string;
   seedDemo: boolean;
   sessionSecret: string;
   dataDir: string;
@@ -139,6 +146,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   if (isProduction && !env.SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production');
   }
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+    throw new ConfigError('DATABASE_READ_URL is a replica of DATABASE_URL: set DATABASE_URL too');
+  }
   let s3: S3Settings | null = null;
   if (env.MEDIA_STORAGE === 's3') {
     const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((name) => !env[name]);
@@ -175,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     isProduction,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    databaseReadUrl: env.DATABASE_READ_URL,
     // The embedded store is a demo: it seeds unless told not to. An external database or production never seeds unasked.
     seedDemo,
     sessionSecret: env.SESSION_SECRET ?? 'cho-ocop-dev-secret-change-me',

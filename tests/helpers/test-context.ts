@@ -60,6 +60,8 @@ export async function createTestContext(
     mailTransport?: Transporter;
     /** The app logs at info level into this stream (by default it logs nothing). */
     logTo?: DestinationStream;
+    /** A read replica: given this database's (admin) URL once it exists, returns the DATABASE_READ_URL to use. */
+    readReplica?: (url: string) => Promise<string>;
   } = {},
 ): Promise<TestContext> {
   const name = `cho_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
@@ -75,15 +77,20 @@ export async function createTestContext(
     VIETQR_BANK_BIN: '970405',
     VIETQR_ACCOUNT_NO: TEST_BANK_ACCOUNT,
     VIETQR_ACCOUNT_NAME: 'CHO OCOP TEST',
+    ...(options.readReplica ? { DATABASE_READ_URL: await options.readReplica(url) } : {}),
     ...options.env,
   });
   const ds = createDataSource({ url, poolSize: 20 });
   await ds.initialize();
+  // DATABASE_READ_URL in options.env: the catalogue reads through a second pool, as the store's boot opens it.
+  const readDs = config.databaseReadUrl ? createDataSource({ url: config.databaseReadUrl, poolSize: 20, applicationName: 'cho-ocop-read' }) : undefined;
+  if (readDs) await readDs.initialize();
   let now = options.now ?? new Date();
   const clock: Clock = { now: () => now };
   const container = buildContainer({
     config,
     dataSource: ds,
+    readDataSource: readDs,
     logger: options.logTo ? createLogger('info', options.logTo) : createLogger('silent'),
     clock,
     mailTransport: options.mailTransport,
@@ -102,6 +109,7 @@ export async function createTestContext(
     },
     close: async () => {
       if (ds.isInitialized) await ds.destroy();
+      if (readDs?.isInitialized) await readDs.destroy();
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       fs.rmSync(mediaDir, { recursive: true, force: true });
     },
