@@ -16,13 +16,13 @@ describe('the listing on a phone (360×740): filters in a drawer, active filters
     const drawer = page.locator('details.filters-drawer');
     expect(await drawer.getAttribute('open')).toBeNull();
     await expect(page.getByLabel('Nhóm sản phẩm').isVisible()).resolves.toBe(false);
-    const firstCard = page.locator('.results .card').first();
+    const firstCard = page.locator('.results .grid > li').first();
     const box = await firstCard.boundingBox();
     expect(box).not.toBeNull();
     expect(box!.y).toBeGreaterThanOrEqual(0);
     expect(box!.y).toBeLessThan(740);
     await screenshot(page, journey, '01-listing-first-screen', soft);
-    const total = await page.locator('.results .card').count();
+    const total = await page.locator('.results .grid > li').count();
 
     // Open the drawer (no script needed: <details>), choose a group and apply.
     await page.getByText('Bộ lọc', { exact: true }).click();
@@ -40,7 +40,7 @@ describe('the listing on a phone (360×740): filters in a drawer, active filters
     await see(chip, 'the active filter as a chip');
     await see(page.getByText('Bộ lọc (1)', { exact: true }), 'the count on the drawer button');
     await see(chips.getByRole('link', { name: 'Xóa bộ lọc' }));
-    const filteredBox = await page.locator('.results .card').first().boundingBox();
+    const filteredBox = await page.locator('.results .grid > li').first().boundingBox();
     if (filteredBox) expect(filteredBox.y).toBeLessThan(740);
     await screenshot(page, journey, '03-chip', soft);
 
@@ -48,7 +48,7 @@ describe('the listing on a phone (360×740): filters in a drawer, active filters
     await clickAndWait(page, chip, (u) => u.pathname === '/products' && !u.searchParams.has('category'));
     await see(page.getByText('Bộ lọc', { exact: true }));
     expect(await page.getByRole('list', { name: 'Bộ lọc đang dùng' }).count()).toBe(0);
-    expect(await page.locator('.results .card').count()).toBe(total);
+    expect(await page.locator('.results .grid > li').count()).toBe(total);
     expect((await horizontalOverflow(page)).offenders).toEqual([]);
     soft.assertAll();
   });

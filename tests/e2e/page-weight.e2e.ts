@@ -49,3 +49,20 @@ test('listing first-load weight (document + CSS + JS + fonts) stays under 300 KB
   expect(counted.every((r) => r.done)).toBe(true);
   expect(total).toBeLessThan(BUDGET);
 });
+
+/**
+ * The listing's own HTML (page 1 of the demo catalogue: 24 cards, the filter drawer with its facets,
+ * header and footer), uncompressed as the server renders it: at most 18,000 bytes. A size budget, not
+ * a timing: what a cheap phone has to download and parse before it can show the first card.
+ */
+test('listing page 1 HTML stays within 18,000 bytes', async () => {
+  const context = await e2e.newContext();
+  const res = await context.request.get('/products');
+  expect(res.status()).toBe(200);
+  const html = await res.body();
+  console.log('listing page 1 HTML: %d bytes', html.length);
+  // The budget is about a full page: 24 cards with photos and the facets.
+  expect((html.toString('utf8').match(/<li><a href="\/products\//g) ?? []).length).toBe(24);
+  expect(html.toString('utf8')).toContain('<select id="f-commune"');
+  expect(html.length).toBeLessThanOrEqual(18_000);
+});

@@ -38,8 +38,10 @@ function groupCount(node: CategoryNode, counts: Map<number, number>): number {
 }
 
 /**
- * Level-1 groups with their level-2 groups indented, for the filter select. With facets, only the
- * groups that have products in the result, each with its count; the chosen group always stays.
+ * Level-1 groups, for the filter select; the level-2 groups (indented) only under the chosen level-1
+ * group, or the parent of the chosen level-2 group — choosing "I" and applying offers I.1, I.2… (no
+ * script needed) and keeps the listing's HTML small. With facets, only the groups that have products
+ * in the result, each with its count; the chosen group always stays.
  */
 export function categoryOptions(roots: CategoryNode[], selected?: string, facets?: Facets) {
   const counts = facets?.complete ? facets.groups : undefined;
@@ -48,7 +50,8 @@ export function categoryOptions(roots: CategoryNode[], selected?: string, facets
     const keep = count === undefined || count > 0 || node.code === selected;
     return keep ? [{ code: node.code, nameVi: node.nameVi, nameEn: node.nameEn, indent, selected: node.code === selected, countText: countText(count) }] : [];
   };
-  return roots.flatMap((root) => [...option(root, false), ...root.children.flatMap((child) => option(child, true))]);
+  const open = (root: CategoryNode) => !!selected && (selected === root.code || selected.startsWith(`${root.code}.`));
+  return roots.flatMap((root) => [...option(root, false), ...(open(root) ? root.children.flatMap((child) => option(child, true)) : [])]);
 }
 
 /**

@@ -346,7 +346,14 @@ export function toProductCard(row: CardRow, media: MediaStorage, now: Date): Pro
     seller: { name: row.seller_name, slug: row.seller_slug, commune: row.seller_commune },
     category: { code: row.category_code, nameVi: row.category_name_vi, nameEn: row.category_name_en },
     imageUrl: row.cover_key ? media.url(imageVariantName(row.cover_key, pickWidth(row.cover_sizes ?? [], 400))) : null,
-    imageSrcset: row.cover_key ? imageSrcset(row.cover_key, row.cover_sizes ?? [], (name) => media.url(name)) : null,
+    // Cards are at most 280 CSS px wide: 400w and 800w cover them, a 1600w entry only lengthens the HTML.
+    imageSrcset: row.cover_key
+      ? imageSrcset(
+          row.cover_key,
+          (row.cover_sizes ?? []).filter((w) => w <= 800),
+          (name) => media.url(name),
+        )
+      : null,
     rating: { average: row.rating_average === null ? null : Number(row.rating_average), count: row.rating_count ?? 0 },
   };
 }

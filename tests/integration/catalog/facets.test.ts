@@ -45,10 +45,23 @@ describe('listing facets', () => {
     const res = await request(ctx.app).get('/products').expect(200);
     expect(laoCaiCommunes.length).toBeGreaterThan(90);
     expect(texts(res.text, 'f-commune')).toEqual(['Tất cả xã/phường', 'Phường Sa Pa (2)', 'Xã Bắc Hà (3)', 'Xã Văn Bàn (1)']);
+    // Level-1 groups only until one is chosen (keeps the listing's HTML small); a level-1 group counts its subgroups' products.
     const groups = options(res.text, 'f-category');
-    expect(groups.map((o) => o.value)).toEqual(['', 'I', 'I.1', 'I.2', 'II', 'II.1', 'IV', 'IV.2']);
-    // A level-1 group counts its subgroups' products.
-    expect(groups.map((o) => /\((\d+)\)$/.exec(o.text)?.[1] ?? null)).toEqual([null, '4', '2', '2', '1', '1', '1', '1']);
+    expect(groups.map((o) => o.value)).toEqual(['', 'I', 'II', 'IV']);
+    expect(groups.map((o) => /\((\d+)\)$/.exec(o.text)?.[1] ?? null)).toEqual([null, '4', '1', '1']);
+    // Choosing a level-1 group offers its level-2 groups (with counts); a chosen level-2 group keeps its siblings.
+    const food = await request(ctx.app).get('/products').query({ category: 'I' }).expect(200);
+    expect(texts(food.text, 'f-category')).toEqual([
+      'Tất cả nhóm',
+      'I Thực phẩm (4)',
+      '— I.1 Thực phẩm tươi sống (2)',
+      '— I.2 Thực phẩm thô, sơ chế (2)',
+      'II Đồ uống (1)',
+      'IV Hàng thủ công mỹ nghệ (1)',
+    ]);
+    const raw = await request(ctx.app).get('/products').query({ category: 'I.2' }).expect(200);
+    expect(options(raw.text, 'f-category').map((o) => o.value)).toEqual(['', 'I', 'I.1', 'I.2', 'II', 'IV']);
+    expect(options(raw.text, 'f-category').find((o) => o.selected)?.value).toBe('I.2');
     expect(texts(res.text, 'f-stars')).toEqual(['Mọi hạng sao', '5 ★ (1)', '4 ★ (2)']);
     expect(res.text).toContain('>6 sản phẩm<');
   });
@@ -60,13 +73,13 @@ describe('listing facets', () => {
     expect(texts(res.text, 'f-commune')).toEqual(['Tất cả xã/phường', 'Phường Sa Pa (2)', 'Xã Bắc Hà (3)', 'Xã Văn Bàn (1)']);
     expect(options(res.text, 'f-commune').find((o) => o.selected)?.value).toBe('Xã Bắc Hà');
     // Groups and stars follow the commune.
-    expect(options(res.text, 'f-category').map((o) => o.value)).toEqual(['', 'I', 'I.2', 'II', 'II.1']);
+    expect(options(res.text, 'f-category').map((o) => o.value)).toEqual(['', 'I', 'II']);
     expect(texts(res.text, 'f-stars')).toEqual(['Mọi hạng sao', '5 ★ (1)', '4 ★ (1)']);
 
     const both = await request(ctx.app).get('/products').query({ commune: 'Xã Bắc Hà', stars: '4' }).expect(200);
     expect(both.text).toContain('>1 sản phẩm<');
     expect(texts(both.text, 'f-commune')).toEqual(['Tất cả xã/phường', 'Phường Sa Pa (1)', 'Xã Bắc Hà (1)']);
-    expect(texts(both.text, 'f-category')).toEqual(['Tất cả nhóm', 'I Thực phẩm (1)', '— I.2 Thực phẩm thô, sơ chế (1)']);
+    expect(texts(both.text, 'f-category')).toEqual(['Tất cả nhóm', 'I Thực phẩm (1)']);
   });
 
   it('keeps a chosen option that has no product, with count 0, so it can be seen and removed', async () => {
@@ -81,7 +94,7 @@ describe('listing facets', () => {
   it('a search offers the options of its matches, with the price range applied', async () => {
     const res = await request(ctx.app).get('/products').query({ q: 'mật ong' }).expect(200);
     expect(texts(res.text, 'f-commune')).toEqual(['Tất cả xã/phường', 'Xã Bắc Hà (2)']);
-    expect(options(res.text, 'f-category').map((o) => o.value)).toEqual(['', 'I', 'I.2']);
+    expect(options(res.text, 'f-category').map((o) => o.value)).toEqual(['', 'I']);
     const cheap = await request(ctx.app).get('/products').query({ q: 'mật ong', maxPrice: '200000' }).expect(200);
     expect(texts(cheap.text, 'f-stars')).toEqual(['Mọi hạng sao', '5 ★ (1)']);
   });

@@ -123,7 +123,7 @@ describe('a review, its edits and the product page', () => {
       .expect(200);
     expect(list.body.items.find((i: { id: number }) => i.id === p.id).rating).toEqual({ average: 4.5, count: 2 });
     const listing = await request(ctx.app).get('/products').expect(200);
-    expect(listing.text).toContain('4,5 ★ <span class="muted">(2)</span>');
+    expect(listing.text).toContain('<span class="card-rating">4,5 ★ <small>(2)</small></span>');
 
     // The author's order page: their review, escaped, with its edit form.
     const mine = await a.agent.get(`/orders/${a.code}`);
