@@ -169,7 +169,7 @@ export function buildContainer(deps: {
     payouts,
     tax,
     adminOrders: new AdminOrdersService(deps.dataSource, orders, orderLifecycle, audit),
-    reports: new ReportsService(deps.dataSource, clock),
+    reports: new ReportsService(deps.dataSource, clock, readDataSource),
     marketDays: new MarketDaysService(deps.dataSource, sellers, catalog, audit, clock),
     traceability,
     teams: new TeamsService(deps.dataSource, audit, clock, sellers),

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { loadConfig } from '../../../server/config';
 import { buildContainer } from '../../../server/container';
 import { createLogger } from '../../../server/logger';
-import { csrfFrom, signInAsSeller } from '../../helpers/auth';
+import { csrfFrom, signInAsAdmin, signInAsSeller } from '../../helpers/auth';
 import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
 import { adminQuery, createTestContext, type TestContext } from '../../helpers/test-context';
 
@@ -151,6 +151,12 @@ describe('catalogue reads from a replica (DATABASE_READ_URL)', () => {
     expect((await visit(seller.agent, '/seller/products')).text).toContain('Chè Shan tuyết cổ thụ');
     // Here the replica is the same database, so the public page has it too (with a real replica: after its lag).
     expect((await visit(anonymous, `/products/${tea.slug}`)).text).toContain('320.000');
+
+    // The back office's dashboard and province report read the replica too (a SELECT-only role serves them).
+    const admin = await signInAsAdmin(ctx.app, ctx.ds);
+    expect((await visit(admin.agent, '/admin')).status).toBe(200);
+    expect((await visit(admin.agent, '/admin/reports')).text).toContain('Phường Sa Pa');
+    expect((await visit(admin.agent, '/admin/reports.csv?table=products-by-commune')).status).toBe(200);
 
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
