@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { startStore } from '../../../server/boot';
 import { loadConfig } from '../../../server/config';
 import { buildContainer } from '../../../server/container';
 import { createLogger } from '../../../server/logger';
@@ -160,5 +161,32 @@ describe('catalogue reads from a replica (DATABASE_READ_URL)', () => {
 
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+  });
+
+  it('the store opens the read pool at start and closes it at stop', async () => {
+    const readUrl = new URL(ctx.config.databaseReadUrl!);
+    // Its own application name, to tell this store's read sessions from the test context's.
+    readUrl.searchParams.set('application_name', 'cho-ocop-boot-read');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: ctx.url,
+      DATABASE_READ_URL: readUrl.toString(),
+      PORT: '0',
+      DATA_DIR: ctx.mediaDir,
+      SEED_DEMO: '0',
+    });
+    const readSessions = async () =>
+      (await ctx.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND application_name = 'cho-ocop-boot-read'`, [reader]))[0]
+        .n as number;
+    const store = await startStore(config, createLogger('silent'));
+    try {
+      expect((await request(store.url).get('/products?q=mat+ong')).text).toContain('Mật ong bạc hà');
+      expect(await readSessions()).toBeGreaterThan(0);
+    } finally {
+      await store.stop();
+    }
+    // A backend leaves pg_stat_activity a moment after its client hangs up.
+    for (let i = 0; i < 40 && (await readSessions()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await readSessions()).toBe(0);
   });
 });
