@@ -128,8 +128,10 @@ describe.each(VIEWPORTS)('a cooperative joins and sells ($name)', (vp) => {
     await buyer.goto('/');
     await searchFromHeader(buyer, coop.query);
     await see(productCard(buyer, coop.product), `${coop.product} in the results for "${coop.query}"`);
-    const cardImage = productCard(buyer, coop.product).first().getByRole('img');
+    // The card shows the uploaded photo (alt="" there: the product name is the same link's text).
+    const cardImage = productCard(buyer, coop.product).first().locator('img');
     expect(await cardImage.count()).toBe(1);
+    expect(await cardImage.getAttribute('src')).toMatch(/^\/media\/products\/\d+\/[0-9a-f]+-400\.webp$/);
     await screenshot(buyer, journey, '08-buyer-search', soft);
     await openProduct(buyer, coop.product);
     expect(await sellerOnProductPage(buyer)).toBe(coop.cooperative);
