@@ -64,7 +64,7 @@ export function createApp(container: Container): Express {
   app.use(pinoHttp({ logger: container.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
 
   app.use(refuseNulInUrl);
-  app.use(healthRoutes(container.dataSource));
+  app.use(healthRoutes(container.dataSource, container.readDataSource));
   // Only these folders are files: other paths never cost a disk lookup.
   for (const folder of ['css', 'js', 'img']) {
     app.use(`/${folder}`, express.static(path.join(publicDir, folder), { maxAge: config.isProduction ? '7d' : 0, index: false, fallthrough: false }));

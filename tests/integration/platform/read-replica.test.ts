@@ -163,6 +163,19 @@ describe('catalogue reads from a replica (DATABASE_READ_URL)', () => {
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
   });
 
+  it('is ready only while the replica answers too', async () => {
+    expect((await request(ctx.app).get('/readyz').expect(200)).body).toEqual({ status: 'ready', database: 'ok', replica: 'ok' });
+    // The replica gone: the read role may no longer connect and its sessions end.
+    await adminQuery(`ALTER ROLE ${reader} NOLOGIN`);
+    await ctx.ds.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [reader]);
+    try {
+      expect((await request(ctx.app).get('/readyz').expect(503)).body).toEqual({ status: 'unavailable', database: 'ok', replica: 'down' });
+    } finally {
+      await adminQuery(`ALTER ROLE ${reader} LOGIN`);
+    }
+    expect((await request(ctx.app).get('/readyz').expect(200)).body.replica).toBe('ok');
+  });
+
   it('the store opens the read pool at start and closes it at stop', async () => {
     const readUrl = new URL(ctx.config.databaseReadUrl!);
     // Its own application name, to tell this store's read sessions from the test context's.
