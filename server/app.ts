@@ -9,6 +9,7 @@ import type { Container } from './container';
 import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health';
+import { notPublic, publicCache } from './http/public-cache';
 import { languageMiddleware, languageRoutes } from './http/language';
 import { refuseNulInBody, refuseNulInUrl } from './http/refuse-nul';
 import { sessionCookieName, sessionMiddleware } from './http/session';
@@ -73,6 +74,9 @@ export function createApp(container: Container): Express {
 
   app.use(cookieParser());
   app.use(languageMiddleware);
+  // Catalogue, market-day, trace, read-API and SEO answers to a visitor without a session cookie:
+  // public (a CDN may keep them for CATALOG_CACHE_SECONDS), with an ETag, and no cookie written.
+  app.use(publicCache({ sessionCookie: sessionCookieName(config), sMaxAgeSeconds: config.catalogCacheSeconds }));
   // A visitor with a session switches language after the session is loaded (their account remembers it).
   app.use(languageRoutes(config.isProduction, { defer: (req) => Boolean(req.cookies[sessionCookieName(config)]) }));
   app.use('/api/v1', catalogApiRoutes(container.catalog));
@@ -103,19 +107,23 @@ export function createApp(container: Container): Express {
   const marketDays = marketDayPublicRoutes(container.marketDays, config.publicUrl);
   const sessionCookie = sessionCookieName(config);
   // A visitor without a session cookie has no account, cart or flash to load: catalogue and market-day
-  // pages skip the session store for them (most of the traffic of a sale). Anything else falls through.
+  // pages skip the session store for them (most of the traffic of a sale), and carry no form token
+  // (the add-to-cart form is checked by origin instead: csrf.sameOriginAddToCart). Anything else falls through.
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.cookies[sessionCookie]) return next();
-    csrf.provideToken(req, res, () => catalog(req, res, () => marketDays(req, res, next)));
+    catalog(req, res, () => marketDays(req, res, next));
   });
 
   // Forms: flat key=value only (extended: false), so no nested objects or __proto__ tricks.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(refuseNulInBody);
+  // Before the session: a refused sessionless add-to-cart writes nothing.
+  app.use(csrf.sameOriginAddToCart);
   // Everything from here on may show a person's data (account, orders, seller area, back office, CSV
   // exports) or a page personalised for a session: no browser or proxy may keep a copy.
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    notPublic(res);
     next();
   });
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;

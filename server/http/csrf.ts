@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../config';
+import { ForbiddenError } from '../lib/errors';
+import { sessionCookieName } from './session';
 
 const VISITOR_COOKIE = 'cho.vid';
 
@@ -9,6 +11,21 @@ const VISITOR_COOKIE = 'cho.vid';
 const MULTIPART_ROUTES = [/^\/seller\/products\/\d+\/images$/, /^\/seller\/products\/import$/];
 export function isCheckedInRoute(req: Request): boolean {
   return req.method === 'POST' && !!req.is('multipart/form-data') && MULTIPART_ROUTES.some((r) => r.test(req.path));
+}
+
+/** Fetch Metadata first, then Origin, then Referer (see sameOriginAddToCart). */
+export function isSameOrigin(req: Request, ownOrigin: string): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin' || site === 'none';
+  const origin = req.get('origin');
+  if (origin) return origin === ownOrigin;
+  const referer = req.get('referer');
+  if (!referer) return false;
+  try {
+    return new URL(referer).origin === ownOrigin;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -35,8 +52,9 @@ export function createCsrf(config: Readonly<Config>) {
     cookieName: config.isProduction ? '__Host-cho.csrf' : 'cho.csrf',
     cookieOptions,
     getCsrfTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? req.headers['x-csrf-token'],
-    // Webhooks are signed by their senders instead; multipart routes check after parsing.
-    skipCsrfProtection: (req) => req.path.startsWith('/webhooks/') || isCheckedInRoute(req),
+    // Webhooks are signed by their senders instead; multipart routes check after parsing; a
+    // sessionless add-to-cart without a token was checked by sameOriginAddToCart.
+    skipCsrfProtection: (req) => req.path.startsWith('/webhooks/') || isCheckedInRoute(req) || originChecked.has(req),
     errorConfig: {
       statusCode: 403,
       code: 'csrf',
@@ -57,6 +75,26 @@ export function createCsrf(config: Readonly<Config>) {
     next();
   };
 
+  const originChecked = new WeakSet<Request>();
+  const ownOrigin = new URL(config.publicUrl).origin;
+  const sessionCookie = sessionCookieName(config);
+
+  /**
+   * POST /cart/items from a cacheable product page carries no per-visitor token (the page is the
+   * same for everyone). While the visitor has no session cookie, a post without `_csrf` is accepted
+   * only when the browser says it comes from our own pages: Sec-Fetch-Site same-origin or none
+   * (typed or bookmarked); without Fetch Metadata (older browsers), an Origin equal to PUBLIC_URL's,
+   * or, without Origin either, a Referer on PUBLIC_URL. Anything else is 403 before the session
+   * middleware, so nothing is written. A post with `_csrf` and every post with a session keep the
+   * double-submit check. Mounted after the form parser, before the session.
+   */
+  const sameOriginAddToCart: RequestHandler = (req, _res, next) => {
+    if (req.method !== 'POST' || req.path !== '/cart/items' || req.cookies?.[sessionCookie] || req.body?._csrf !== undefined) return next();
+    if (!isSameOrigin(req, ownOrigin)) return next(new ForbiddenError('error.csrf'));
+    originChecked.add(req);
+    next();
+  };
+
   /** After sign-in/out: forget the visitor id so the next form gets a fresh one. */
   const rotate = (res: Response) => {
     res.clearCookie(VISITOR_COOKIE, { path: '/' });
@@ -68,7 +106,7 @@ export function createCsrf(config: Readonly<Config>) {
     next();
   };
 
-  return { protect: doubleCsrfProtection, protectParsed, provideToken, rotate };
+  return { protect: doubleCsrfProtection, protectParsed, provideToken, rotate, sameOriginAddToCart };
 }
 
 export type Csrf = ReturnType<typeof createCsrf>;

@@ -393,13 +393,12 @@ describe('browsing is anonymous and read-only', () => {
     '/products/khong-co-san-pham-nay',
   ];
 
-  it('starts no session on any public page or API answer; only a page with a form gets CSRF cookies', async () => {
+  it('starts no session and sets no cookie on any public page or API answer', async () => {
     for (const path of pages()) {
       const res = await request(ctx.app).get(path);
       const cookies = ((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []).map((c) => c.split('=')[0]);
-      // The product page carries the add-to-cart form: its signed double-submit token lives in cookies, not in a session.
-      const expected = path === `/products/${productSlug}` ? ['cho.vid', 'cho.csrf'] : [];
-      expect({ path, status: res.status < 500, cookies }).toEqual({ path, status: true, cookies: expected });
+      // Issue 23: the product page's add-to-cart form carries no per-visitor token (checked by origin instead), so a CDN may keep the page.
+      expect({ path, status: res.status < 500, cookies }).toEqual({ path, status: true, cookies: [] });
     }
   });
 

@@ -47,9 +47,11 @@ describe('visitors without a session', () => {
     // The application form shares the /sellers/ prefix with storefronts: it is not a storefront named "apply".
     const apply = await request(ctx.app).get('/sellers/apply').expect(200);
     expect(apply.text).toContain('<title>Đăng ký bán hàng · Chợ OCOP</title>');
-    // A product page still carries a working form token for a guest's first "add to cart".
+    // A guest's product page carries no form token (issue 23: its add-to-cart post is checked by origin), and no cookie.
     const page = await request(ctx.app).get(`/products/${slug}`).expect(200);
-    expect(page.text).toMatch(/name="_csrf" value="[^"]+"/);
+    expect(page.text).toContain('action="/cart/items"');
+    expect(page.text).not.toContain('name="_csrf"');
+    expect(page.headers['set-cookie']).toBeUndefined();
   });
 });
 
