@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createAccount, signIn } from '../../helpers/auth';
+import { createAccount, csrfFrom, signIn, signInAsSeller } from '../../helpers/auth';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import type { ProductRow, SellerRow } from '../../helpers/factories';
 
@@ -12,10 +12,27 @@ import type { ProductRow, SellerRow } from '../../helpers/factories';
 let ctx: TestContext;
 let product: ProductRow;
 let seller: SellerRow;
+let marketDaySlug: string;
+let traceCode: string;
 beforeAll(async () => {
   ctx = await createTestContext({ env: { CATALOG_CACHE_SECONDS: '30' } });
   seller = await ctx.factories.createSeller({ name: 'HTX Chè Shan Tuyết' });
   product = await ctx.factories.createProduct({ sellerId: seller.id, stock: 20 });
+  const starts = new Date(Date.now() + 3 * 24 * 3600 * 1000);
+  [{ slug: marketDaySlug }] = await ctx.ds.query(
+    `INSERT INTO market_days (slug, name, commune, place, starts_at, ends_at) VALUES ('phien-cho-sa-pa', 'Phiên chợ Sa Pa', 'Phường Sa Pa', 'Quảng trường', $1, $2) RETURNING slug`,
+    [starts, new Date(starts.getTime() + 4 * 3600 * 1000)],
+  );
+  // A batch through the seller's own form (the traceability module writes product_batches).
+  const owner = await signInAsSeller(ctx.app, ctx.ds);
+  const own = await ctx.factories.createProduct({ sellerId: owner.sellerId, stock: 5 });
+  const form = await owner.agent.get(`/seller/products/${own.id}/batches`);
+  await owner.agent
+    .post(`/seller/products/${own.id}/batches`)
+    .type('form')
+    .send({ _csrf: csrfFrom(form.text), code: 'LO-1', producedOn: '2026-01-01', quantity: '5' })
+    .expect(303);
+  [{ traceCode }] = await ctx.ds.query(`SELECT trace_code AS "traceCode" FROM product_batches WHERE product_id = $1`, [own.id]);
 });
 afterAll(() => ctx.close());
 
@@ -39,8 +56,11 @@ describe('public pages for a visitor without a session', () => {
     `/products/${product.slug}`,
     `/sellers/${seller.slug}`,
     '/market-days',
+    `/market-days/${marketDaySlug}`,
+    `/trace/${traceCode}`,
     '/api/v1/products',
     `/api/v1/products/${product.slug}`,
+    `/api/v1/shipping-quote?productId=${product.id}&quantity=1&province=96`,
     '/sitemap.xml',
     '/robots.txt',
   ];
