@@ -3,7 +3,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../config';
 import { ForbiddenError } from '../lib/errors';
-import { sessionCookieName } from './session';
 
 const VISITOR_COOKIE = 'cho.vid';
 
@@ -52,8 +51,8 @@ export function createCsrf(config: Readonly<Config>) {
     cookieName: config.isProduction ? '__Host-cho.csrf' : 'cho.csrf',
     cookieOptions,
     getCsrfTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? req.headers['x-csrf-token'],
-    // Webhooks are signed by their senders instead; multipart routes check after parsing; a
-    // sessionless add-to-cart without a token was checked by sameOriginAddToCart.
+    // Webhooks are signed by their senders instead; multipart routes check after parsing; an
+    // add-to-cart without a token was checked by sameOriginAddToCart.
     skipCsrfProtection: (req) => req.path.startsWith('/webhooks/') || isCheckedInRoute(req) || originChecked.has(req),
     errorConfig: {
       statusCode: 403,
@@ -77,19 +76,19 @@ export function createCsrf(config: Readonly<Config>) {
 
   const originChecked = new WeakSet<Request>();
   const ownOrigin = new URL(config.publicUrl).origin;
-  const sessionCookie = sessionCookieName(config);
 
   /**
    * POST /cart/items from a cacheable product page carries no per-visitor token (the page is the
-   * same for everyone). While the visitor has no session cookie, a post without `_csrf` is accepted
-   * only when the browser says it comes from our own pages: Sec-Fetch-Site same-origin or none
-   * (typed or bookmarked); without Fetch Metadata (older browsers), an Origin equal to PUBLIC_URL's,
-   * or, without Origin either, a Referer on PUBLIC_URL. Anything else is 403 before the session
-   * middleware, so nothing is written. A post with `_csrf` and every post with a session keep the
-   * double-submit check. Mounted after the form parser, before the session.
+   * same for everyone). A post without `_csrf` is accepted only when the browser says it comes from
+   * our own pages: Sec-Fetch-Site same-origin or none (typed or bookmarked); without Fetch Metadata
+   * (older browsers), an Origin equal to PUBLIC_URL's, or, without Origin either, a Referer on
+   * PUBLIC_URL. Anything else is 403 before the session middleware, so nothing is written. This
+   * holds with a session cookie too: a guest's page restored by the back button (or open in
+   * another tab) after the first add still has no token. A post with `_csrf` (every form rendered
+   * for a session) keeps the double-submit check. Mounted after the form parser, before the session.
    */
   const sameOriginAddToCart: RequestHandler = (req, _res, next) => {
-    if (req.method !== 'POST' || req.path !== '/cart/items' || req.cookies?.[sessionCookie] || req.body?._csrf !== undefined) return next();
+    if (req.method !== 'POST' || req.path !== '/cart/items' || req.body?._csrf !== undefined) return next();
     if (!isSameOrigin(req, ownOrigin)) return next(new ForbiddenError('error.csrf'));
     originChecked.add(req);
     next();

@@ -28,6 +28,14 @@ describe.each([
 
     await addToCart(page, 2);
     expect((await context.cookies()).map((c) => c.name)).toContain('cho.sid');
+    // Back to the product page (a browser may restore the guest's copy, without a token), one more: added too.
+    await page.goBack();
+    await see(page.getByRole('heading', { level: 1, name: 'Mật ong Thanh Xuân' }), 'the product page again');
+    await addToCart(page, 1);
+    const [line] = await e2e.store.db.query(
+      `SELECT ci.quantity FROM cart_items ci JOIN products p ON p.id = ci.product_id WHERE p.name = 'Mật ong Thanh Xuân' ORDER BY ci.cart_id DESC LIMIT 1`,
+    );
+    expect(line.quantity).toBe(3);
     // With a session the same page is private again, with a form token.
     const again = (await page.goto(href!))!;
     expect(again.headers()['cache-control']).toBe('no-store');

@@ -159,10 +159,23 @@ describe('add to cart without a per-visitor token', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('with a session, the double-submit token is still required', async () => {
+  it('with a session: a post with _csrf is checked by the token, one without (a guest page from the back button) by origin', async () => {
     const first = await post().set('Sec-Fetch-Site', 'same-origin').send(body());
     const sid = (first.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('cho.sid='))!.split(';')[0];
-    const res = await post().set('Cookie', sid).set('Sec-Fetch-Site', 'same-origin').send(body());
-    expect(res.status).toBe(403);
+    const [{ cartId }] = await ctx.ds.query(`SELECT id AS "cartId" FROM carts ORDER BY id DESC LIMIT 1`);
+    const quantity = async () => (await ctx.ds.query(`SELECT quantity FROM cart_items WHERE cart_id = $1`, [cartId]))[0].quantity as number;
+    expect(await quantity()).toBe(2);
+    expect((await post().set('Cookie', sid).set('Sec-Fetch-Site', 'same-origin').send(body())).status).toBe(303);
+    expect(await quantity()).toBe(4);
+    expect((await post().set('Cookie', sid).set('Sec-Fetch-Site', 'cross-site').send(body())).status).toBe(403);
+    expect(
+      (
+        await post()
+          .set('Cookie', sid)
+          .set('Sec-Fetch-Site', 'same-origin')
+          .send({ ...body(), _csrf: 'forged' })
+      ).status,
+    ).toBe(403);
+    expect(await quantity()).toBe(4);
   });
 });
