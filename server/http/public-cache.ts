@@ -22,8 +22,11 @@ const READS_SHIP_TO = /^\/products\/[^/]+\/?$/;
 /** How long a cache may serve a stale copy while it fetches a fresh one. */
 export const STALE_WHILE_REVALIDATE_SECONDS = 60;
 
+/** Browsers always revalidate (max-age=0, cheap with the ETag); shared caches keep a copy s-maxage seconds. With 0, caches revalidate every time and serve nothing stale. */
 export function publicCacheControl(sMaxAgeSeconds: number): string {
-  return `public, max-age=0, s-maxage=${sMaxAgeSeconds}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`;
+  return sMaxAgeSeconds > 0
+    ? `public, max-age=0, s-maxage=${sMaxAgeSeconds}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`
+    : 'public, max-age=0, s-maxage=0';
 }
 
 const STATE = Symbol('publicCache');

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createAccount, csrfFrom, signIn, signInAsSeller } from '../../helpers/auth';
+import { publicCacheControl } from '../../../server/http/public-cache';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import type { ProductRow, SellerRow } from '../../helpers/factories';
 
@@ -82,6 +83,11 @@ describe('public pages for a visitor without a session', () => {
     const head = await request(ctx.app).head(`/products/${product.slug}`);
     expect(head.status).toBe(200);
     expect(head.headers['cache-control']).toBe(PUBLIC);
+  });
+
+  it('with CATALOG_CACHE_SECONDS=0 (the test default) caches revalidate every time and serve nothing stale', () => {
+    expect(publicCacheControl(0)).toBe('public, max-age=0, s-maxage=0');
+    expect(publicCacheControl(30)).toBe(PUBLIC);
   });
 
   it('the product page form has no _csrf field; the ETag changes with the language', async () => {
