@@ -6,6 +6,11 @@ import type { Logger } from '../../logger';
 
 export const MAIL_FROM = 'Chợ OCOP <no-reply@cho-ocop.vn>';
 
+/** The outboxes' back-off after a failed send: 30 s, 1 min, 2 min… capped at an hour. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(3600, 30 * 2 ** Math.min(attempts - 1, 7));
+}
+
 interface Claimed {
   id: number;
   to_address: string;
@@ -72,8 +77,7 @@ export class MailWorker {
         sent++;
       } catch (err) {
         const giveUp = mail.attempts >= (this.options.maxAttempts ?? 50);
-        // Back off: 30 s, 1 min, 2 min… capped at an hour.
-        const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(mail.attempts - 1, 7));
+        const delaySeconds = retryDelaySeconds(mail.attempts);
         await this.dataSource.query(
           `UPDATE outbox_emails SET status = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1`,
           [mail.id, giveUp ? 'failed' : 'pending', String((err as Error).message).slice(0, 500), delaySeconds],

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ZaloConfig } from '../../config';
 import type { Logger } from '../../logger';
+import { retryDelaySeconds } from './mail-worker';
 import { enqueueEmail } from './outbox';
 import { sendZns, type ZnsOutcome, type ZnsRequest } from './zns-client';
 
@@ -82,8 +83,8 @@ export class ZaloWorker {
 
   private async retryLater(row: Claimed, outcome: Extract<ZnsOutcome, { kind: 'retry' }>): Promise<void> {
     const giveUp = row.attempts >= (this.options.maxAttempts ?? 12);
-    // Back off as mail does: 30 s, 1 min, 2 min… capped at an hour (quota answers wait with the rest).
-    const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(row.attempts - 1, 7));
+    // Back off as mail does (quota answers wait with the rest).
+    const delaySeconds = retryDelaySeconds(row.attempts);
     await this.dataSource.query(
       `UPDATE outbox_zalo SET status = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1 AND status = 'pending'`,
       [row.id, giveUp ? 'failed' : 'pending', outcome.error.slice(0, 500), delaySeconds],
