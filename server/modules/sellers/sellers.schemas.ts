@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isLaoCaiCommune } from '../../lib/admin-units';
 import { BANKS } from '../../lib/banks';
-import { parseVnd } from '../../lib/money';
 import { foldVietnamese } from '../../lib/text';
 import { TAX_WITHHOLDING_MODES } from '../tax';
 import { emailSchema, fullNameSchema, passwordSchema, phoneSchema } from '../accounts';
@@ -118,26 +117,3 @@ export const decisionBodySchema = z.object({ reason: z.string().trim().max(1000,
 export const statusFilterSchema = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'suspended']).optional().catch(undefined),
 });
-
-const vnd = (label: string) =>
-  z
-    .string({ error: `Vui lòng nhập ${label}.` })
-    .transform((v, ctx) => {
-      const parsed = parseVnd(v);
-      if (parsed === null) {
-        ctx.addIssue({ code: 'custom', message: `${label[0].toUpperCase()}${label.slice(1)} phải là số đồng nguyên, ví dụ 30000 hoặc 30.000.` });
-        return z.NEVER;
-      }
-      return parsed;
-    })
-    .pipe(z.number().max(10_000_000, `${label[0].toUpperCase()}${label.slice(1)} tối đa 10.000.000 ₫.`));
-
-export const shippingSchema = z
-  .object({
-    shippingFeeVnd: vnd('phí giao hàng'),
-    freeShippingThresholdVnd: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-      vnd('mức miễn phí giao hàng').pipe(z.number().min(1, 'Mức miễn phí giao hàng phải lớn hơn 0.')).optional(),
-    ),
-  })
-  .strict();
