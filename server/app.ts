@@ -76,7 +76,8 @@ export function createApp(container: Container): Express {
   app.use(languageMiddleware);
   // Catalogue, market-day, trace, read-API and SEO answers to a visitor without a session cookie:
   // public (a CDN may keep them for CATALOG_CACHE_SECONDS), with an ETag, and no cookie written.
-  app.use(publicCache({ sessionCookie: sessionCookieName(config), sMaxAgeSeconds: config.catalogCacheSeconds }));
+  // Each process also sends them again as rendered for PAGE_CACHE_SECONDS (a micro-cache).
+  app.use(publicCache({ sessionCookie: sessionCookieName(config), sMaxAgeSeconds: config.catalogCacheSeconds, pageCacheSeconds: config.pageCacheSeconds }));
   // A visitor with a session switches language after the session is loaded (their account remembers it).
   app.use(languageRoutes(config.isProduction, { defer: (req) => Boolean(req.cookies[sessionCookieName(config)]) }));
   app.use('/api/v1', catalogApiRoutes(container.catalog));

@@ -41,6 +41,7 @@ const envSchema = z.object({
   BANK_WEBHOOK_SECRET: optionalString,
   PUBLIC_URL: z.string().url().optional(),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).optional(),
   PHOTO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(32).default(2),
   PHOTO_MAX_WAITING: z.coerce.number().int().min(0).max(100).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -92,6 +93,8 @@ export interface Config {
   demo: boolean;
   /** How long listing counts and page anchors are reused (0: never; tests default to 0). */
   catalogCacheSeconds: number;
+  /** How long each process sends a public page again as rendered to visitors without a session (0: never; tests default to 0). */
+  pageCacheSeconds: number;
   /** Photo uploads decoded at once (a 40-megapixel photo takes ~160 MB) and allowed to wait; more get 503. */
   photoProcessing: { maxConcurrent: number; maxWaiting: number };
   /** Zalo ZNS notifications: on when ZALO_ZNS_ACCESS_TOKEN is set; an event without a template goes by email only. */
@@ -203,6 +206,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     paymentMethods: [...(stripe ? (['stripe'] as const) : []), ...(vietqr ? (['vietqr'] as const) : [])],
     demo,
     catalogCacheSeconds: env.CATALOG_CACHE_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 30),
+    pageCacheSeconds: env.PAGE_CACHE_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 5),
     photoProcessing: { maxConcurrent: env.PHOTO_MAX_CONCURRENT, maxWaiting: env.PHOTO_MAX_WAITING },
     zalo: env.ZALO_ZNS_ACCESS_TOKEN
       ? {
