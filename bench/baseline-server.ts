@@ -37,16 +37,19 @@ const csrfToken = () => {
   throw new Error('the anonymous /products page asked for a CSRF token');
 };
 
-/** Reference data the store caches too (the group tree for the filter, the listing's count), read once through the store's own service. */
+/**
+ * Reference data the store caches too (the group tree, the filter options that have products with their
+ * counts, the listing's count), read once through the store's own service.
+ */
 async function loadStatic() {
   const ds = createDataSource({ url, poolSize: 2, applicationName: 'cho-ocop-baseline' });
   await ds.initialize();
   try {
     const catalog = new CatalogService(ds, media, systemClock);
-    const [{ roots }, first] = await Promise.all([catalog.categories(), catalog.searchProducts(query)]);
+    const [{ roots }, first] = await Promise.all([catalog.categories(), catalog.searchProducts(query, { withFacets: true })]);
     return {
       count: { total: first.total, totalCapped: first.totalCapped },
-      filters: filterView(query, roots, first.sort),
+      filters: filterView(query, roots, first.sort, first.facets),
       canonical: listingHref(`${publicUrl}/products`, query, { page: undefined, sort: undefined }),
     };
   } finally {

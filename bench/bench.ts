@@ -223,6 +223,8 @@ interface Variant {
   label: string;
   execPath: string;
   workers?: number;
+  /** Extra environment (PAGE_CACHE_SECONDS=0: every page rendered, as the baselines do). */
+  env?: Record<string, string>;
 }
 
 /** The Node versions the store ran on, for the summary. */
@@ -243,6 +245,8 @@ function variants(): Variant[] {
       list.push({ label: `node ${major} · ${n} worker${n === 1 ? '' : 's'}${workers ? '' : ' (default)'}`, execPath: node.execPath, workers });
     }
   }
+  // The first variant again without the page cache: what rendering each page costs, against the baselines.
+  list.push({ ...list[0], label: `${list[0].label} · page cache off`, env: { PAGE_CACHE_SECONDS: '0' } });
   return list;
 }
 
@@ -466,6 +470,7 @@ async function startStore(
     PUBLIC_URL: at.storeUrl,
   };
   if (variant.workers) env.WEB_CONCURRENCY = String(variant.workers);
+  Object.assign(env, variant.env);
   const child = fork(path.join(projectRoot, 'dist/server/main.js'), [], {
     execPath: variant.execPath,
     execArgv: at.storeFlags,
