@@ -16,6 +16,7 @@ import { ShippingFees1764600000000 } from './1764600000000-ShippingFees';
 import { ZaloNotifications1764610000000 } from './1764610000000-ZaloNotifications';
 import { UserLanguage1764620000000 } from './1764620000000-UserLanguage';
 import { ColdSearch1764700000000 } from './1764700000000-ColdSearch';
+import { SearchWords1764810000000 } from './1764810000000-SearchWords';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   ZaloNotifications1764610000000,
   UserLanguage1764620000000,
   ColdSearch1764700000000,
+  SearchWords1764810000000,
 ];

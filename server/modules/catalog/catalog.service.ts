@@ -201,6 +201,15 @@ function trustedStars(row: CardRow, now: Date): number {
 }
 
 /**
+ * The word of a one-word query the name word index can answer (migration 1764810000000-SearchWords
+ * indexes the same words): 3 characters or more, only letters, marks and digits (no separator of a
+ * name falls inside it), not all digits. Null otherwise: the query is matched by LIKE alone.
+ */
+export function indexedWord(text: string): string | null {
+  return [...text].length >= 3 && /^[\p{L}\p{M}\p{N}]+$/u.test(text) && !/^[0-9]+$/.test(text) ? text : null;
+}
+
+/**
  * A search's ranking statement: the best COUNT_CAP + 1 ids. Without a rank (1–2 letters) the newest
  * matches come straight off the primary key. Either way the capped list is its own count: past
  * COUNT_CAP the page says "more than 1000".
@@ -483,16 +492,53 @@ export class CatalogService {
       // set read with room for the rows of the sets above it drops those afterwards. A common word
       // thus reads its newest rows off the primary key (walked backwards, stopping at the LIMIT),
       // a rare one its few rows from the trigram indexes; nothing ranks every match.
+      // A one-word query's two name sets start from the name word index when no other indexed word
+      // contains the query's word: every name that holds the query then holds it as a whole word, so a
+      // common word's newest matches come off that index instead of a walk through the products.
+      const exactWord = indexedWord(filter.q!.trim().toLowerCase());
+      const foldedWord = indexedWord(folded);
       ranking = (more) => {
         const from = `FROM products p JOIN sellers s ON s.id = p.seller_id WHERE ${filters}`;
         const exactLike = more.add(exact);
         const cap = COUNT_CAP + 1;
         // Each set is read only while every set above it found fewer than `cap` rows.
         const gate = (sets: string[]) => sets.map((set) => `(SELECT count(*) FROM ${set}) < ${cap}`).join(' AND ');
-        return `WITH exact AS MATERIALIZED (
-            SELECT p.id ${from} AND p.search_name LIKE ${like} AND lower(p.name) LIKE ${exactLike} ORDER BY p.id DESC LIMIT ${cap}
+        // The newest `limit` listed products whose name meets `match`, once `when` (one-time gates) holds:
+        // off the word index when the `whole` CTE says the word is whole, by the primary key or the
+        // trigram indexes otherwise. The word's products are checked one by one, newest first (OFFSET 0
+        // keeps that plan: the planner, misjudging LIKE's selectivity, would otherwise start from the
+        // trigram indexes and read every match), so a common word reads about `limit` of them.
+        const nameSet = (word: { value: string; folded: boolean; whole: string } | null, when: string[], match: string, limit: number) => {
+          const scan = (also: string[]) => `SELECT p.id ${from} AND ${[...also, ...when, match].join(' AND ')} ORDER BY p.id DESC LIMIT ${limit}`;
+          if (!word) return scan([]);
+          return `(SELECT w.product_id AS id FROM product_search_words w
+              CROSS JOIN LATERAL (SELECT 1 ${from} AND p.id = w.product_id AND ${match} OFFSET 0) listed
+              WHERE ${[`(SELECT whole FROM ${word.whole})`, ...when].join(' AND ')} AND w.folded = ${word.folded} AND w.word = ${more.add(word.value)}
+              ORDER BY w.product_id DESC LIMIT ${limit})
+            UNION ALL (${scan([`NOT (SELECT whole FROM ${word.whole})`])})`;
+        };
+        const wholeWord = (name: string, word: string | null) =>
+          word
+            ? `${name} AS MATERIALIZED (SELECT NOT EXISTS (
+                 SELECT 1 FROM product_search_vocab v WHERE v.word LIKE ${more.add(`%${escapeLike(word)}%`)} AND v.word <> ${more.add(word)}
+               ) AS whole), `
+            : '';
+        const exactSet = nameSet(
+          exactWord ? { value: exactWord, folded: false, whole: 'exact_word' } : null,
+          [],
+          `p.search_name LIKE ${like} AND lower(p.name) LIKE ${exactLike}`,
+          cap,
+        );
+        const namedSet = nameSet(
+          foldedWord ? { value: foldedWord, folded: true, whole: 'folded_word' } : null,
+          [gate(['exact'])],
+          `p.search_name LIKE ${like}`,
+          2 * cap,
+        );
+        return `WITH ${wholeWord('exact_word', exactWord)}${wholeWord('folded_word', foldedWord)}exact AS MATERIALIZED (
+            ${exactSet}
           ), named AS MATERIALIZED (
-            SELECT p.id ${from} AND ${gate(['exact'])} AND p.search_name LIKE ${like} ORDER BY p.id DESC LIMIT ${2 * cap}
+            ${namedSet}
           ), compact AS MATERIALIZED (
             SELECT p.id ${from} AND ${gate(['exact', 'named'])} AND p.search_compact LIKE ${compactLike} ORDER BY p.id DESC LIMIT ${2 * cap}
           ), near AS MATERIALIZED (
