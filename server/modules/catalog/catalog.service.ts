@@ -103,6 +103,9 @@ interface FacetTuple {
   n: number;
 }
 
+/** Filter choices whose facets are kept per facet summary (the rest are derived per request). */
+const DERIVED_PER_SUMMARY = 64;
+
 interface FacetSummary {
   tuples: FacetTuple[];
   complete: boolean;
@@ -377,6 +380,8 @@ export class CatalogService {
   private readonly facetSummaries?: LRUCache<string, FacetSummary, { load: () => Promise<FacetSummary> }>;
   /** A search's ranked ids: the costly part of a search, shared by its pages and by everyone searching the same words. */
   private readonly rankings?: LRUCache<string, Ranking, { sql: string; params: unknown[] }>;
+  /** deriveFacets' results per cached summary object and filter choice. */
+  private readonly derivedFacets = new WeakMap<FacetSummary, Map<string, Promise<{ facets: Facets; total: number }>>>();
   private readonly read: ReadQuery;
 
   constructor(
@@ -650,8 +655,26 @@ export class CatalogService {
     return (await this.facetSummaries.fetch(key, { context: { load } })) ?? load();
   }
 
-  /** Each facet under the other chosen filters, and the total under all of them. */
-  private async deriveFacets(summary: FacetSummary, filter: CatalogFilter): Promise<{ facets: Facets; total: number }> {
+  /**
+   * Each facet under the other chosen filters, and the total under all of them. A cached summary is one
+   * object for CATALOG_CACHE_SECONDS, so each choice of group, commune and stars is derived from it once
+   * (at most DERIVED_PER_SUMMARY choices kept per summary) instead of looping over its tuples per request.
+   */
+  private deriveFacets(summary: FacetSummary, filter: CatalogFilter): Promise<{ facets: Facets; total: number }> {
+    const key = `${filter.category ?? ''}\n${filter.commune ?? ''}\n${filter.stars ?? ''}`;
+    let choices = this.derivedFacets.get(summary);
+    if (!choices) this.derivedFacets.set(summary, (choices = new Map()));
+    const kept = choices.get(key);
+    if (kept) return kept;
+    const derived = this.computeFacets(summary, filter);
+    if (choices.size < DERIVED_PER_SUMMARY) {
+      choices.set(key, derived);
+      derived.catch(() => choices.delete(key));
+    }
+    return derived;
+  }
+
+  private async computeFacets(summary: FacetSummary, filter: CatalogFilter): Promise<{ facets: Facets; total: number }> {
     const groupIds = filter.category ? new Set(await this.categoryIds(filter.category)) : null;
     const facets: Facets = { complete: summary.complete, groups: new Map(), communes: new Map(), stars: new Map() };
     const add = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);

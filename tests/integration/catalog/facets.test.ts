@@ -133,4 +133,15 @@ describe('listing facets with the catalogue cache', () => {
     expect(queries.filter((q) => q.includes('count(*)'))).toEqual([]);
     expect(queries).toHaveLength(2);
   });
+
+  it('keeps each choice of group, commune and stars apart when derived once from the shared summary', async () => {
+    const choices = [{ commune: 'Xã Bắc Hà' }, { commune: 'Phường Sa Pa' }, {}, { commune: 'Phường Sa Pa', stars: '5' }];
+    const first = [];
+    for (const query of choices) first.push(texts((await request(ctx.app).get('/products').query(query).expect(200)).text, 'f-commune'));
+    expect(first[0]).toEqual(['Tất cả xã/phường', 'Xã Bắc Hà (1)']);
+    expect(first[1]).toEqual(['Tất cả xã/phường', 'Phường Sa Pa (0)', 'Xã Bắc Hà (1)']);
+    for (const [i, query] of [...choices.entries()].reverse()) {
+      expect(texts((await request(ctx.app).get('/products').query(query).expect(200)).text, 'f-commune')).toEqual(first[i]);
+    }
+  });
 });
