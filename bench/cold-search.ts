@@ -11,10 +11,14 @@ import { LocalDiskStorage } from '../server/storage/media-storage';
 import { generateCatalogue } from './catalogue-generator';
 
 /**
- * `node dist/bench/cold-search.js [products] [--rounds N]`: searches whose ranking is not cached.
- * Generates the bench catalogue in a database of its own, then sends distinct queries, never repeated,
- * through CatalogService as the listing page calls it (ranking, page rows and the filter form's facets),
- * with the catalogue cache off, one at a time, and prints p50/p99 per class of query.
+ * `node dist/bench/cold-search.js [products] [--concurrency N] [--rounds N] [--classes common] [--keep DIR]`: searches
+ * whose ranking is not cached. Generates the bench catalogue in a database of its own, then sends
+ * distinct queries, never repeated, through CatalogService as the listing page calls it (ranking, page
+ * rows and the filter form's facets), with the catalogue cache off, N at a time (default 1), and prints
+ * p50/p99 per class of query. `--rounds N` sends each class's queries N times (the cache is off, so
+ * each search still ranks: more samples for the p99). `--classes` keeps the classes whose name holds one of the given words
+ * (comma-separated); `--keep DIR` keeps the database in DIR and reuses it on the next run (generating
+ * 500,000 products takes minutes; a new migration is applied to it on reuse).
  */
 const KIND_WORDS = [
   'mật ong',
@@ -67,41 +71,64 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
-  const products = Number(process.argv[2] ?? 50_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cho-ocop-cold-search-'));
+  const products = Number(process.argv[2]?.startsWith('--') ? 50_000 : (process.argv[2] ?? 50_000));
+  const concurrency = Number(option('concurrency') ?? 1);
+  const classes = option('classes')?.split(',');
+  const rounds = Number(option('rounds') ?? 1);
+  const keep = option('keep');
+  const dir = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'cho-ocop-cold-search-'));
+  fs.mkdirSync(dir, { recursive: true });
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'db'), passwordFile: path.join(dir, 'pw') });
   await createDatabaseIfMissing(pg.url(), 'cold_search');
-  const ds = createDataSource({ url: pg.url('cold_search'), poolSize: 4 });
+  const ds = createDataSource({ url: pg.url('cold_search'), poolSize: Math.max(4, concurrency) });
   const log = (s: string) => process.stdout.write(`${s}\n`);
   try {
     await ds.initialize();
     await runMigrations(ds);
-    const t0 = Date.now();
-    await generateCatalogue(ds, products);
-    log(
-      `Generated ${products.toLocaleString('en')} products in ${((Date.now() - t0) / 1000).toFixed(1)} s (Node ${process.version}, ${os.availableParallelism()} CPUs)`,
-    );
+    const [{ n: existing }] = (await ds.query(`SELECT count(*)::int AS n FROM products`)) as { n: number }[];
+    if (existing === 0) {
+      const t0 = Date.now();
+      await generateCatalogue(ds, products);
+      log(
+        `Generated ${products.toLocaleString('en')} products in ${((Date.now() - t0) / 1000).toFixed(1)} s (Node ${process.version}, ${os.availableParallelism()} CPUs)`,
+      );
+    } else {
+      log(`Reusing ${existing.toLocaleString('en')} products in ${dir} (Node ${process.version}, ${os.availableParallelism()} CPUs)`);
+    }
     // The cache off: every search ranks its matches.
     const catalog = new CatalogService(ds, new LocalDiskStorage(dir), systemClock, { cacheSeconds: 0 });
     await catalog.categories();
     // Warm the connections and the buffer cache with queries outside the measured classes.
     for (const q of ['warm up', 'khan', 'banh chung']) await catalog.searchProducts({ q, page: 1 }, { withFacets: true });
 
-    log('\n| query class | queries | p50 | p99 | max | matches (median) | slowest |');
+    log(`\n${concurrency} at a time, ${rounds} round(s)\n\n| query class | queries | p50 | p99 | max | matches (median) | slowest |`);
     log('|---|---:|---:|---:|---:|---:|---|');
-    for (const { name, queries } of queryClasses()) {
+    for (const { name, queries: distinct } of queryClasses().filter((c) => !classes || classes.some((word) => c.name.includes(word)))) {
+      const queries = Array.from({ length: rounds }, () => distinct).flat();
       const times: number[] = [];
       const totals: number[] = [];
       const each: [string, number][] = [];
-      for (const q of queries) {
-        const started = process.hrtime.bigint();
-        const page = await catalog.searchProducts({ q, page: 1 }, { withFacets: true });
-        times.push(Number(process.hrtime.bigint() - started) / 1e6);
-        each.push([q, times[times.length - 1]]);
-        totals.push(page.totalCapped ? 1001 : page.total);
-      }
+      let next = 0;
+      // `concurrency` searches in flight, each taking the next query of the class.
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < queries.length) {
+            const q = queries[next++];
+            const started = process.hrtime.bigint();
+            const page = await catalog.searchProducts({ q, page: 1 }, { withFacets: true });
+            times.push(Number(process.hrtime.bigint() - started) / 1e6);
+            each.push([q, times[times.length - 1]]);
+            totals.push(page.totalCapped ? 1001 : page.total);
+          }
+        }),
+      );
       times.sort((a, b) => a - b);
       totals.sort((a, b) => a - b);
       const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -118,7 +145,7 @@ async function main(): Promise<void> {
   } finally {
     await ds.destroy();
     await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
