@@ -12,6 +12,7 @@ import { runMigrations } from '../server/db/migrate';
 import { projectRoot } from '../server/lib/paths';
 import { hashPassword } from '../server/modules/accounts/password';
 import { generateCatalogue, SEARCH_CLASSES } from './catalogue-generator';
+import { findNginx, runBehindNginx } from './nginx';
 
 /**
  * `npm run bench [-- --large] [-- --write] [-- --node 24] [-- --workers 1,2]`: the store against baselines
@@ -19,6 +20,8 @@ import { generateCatalogue, SEARCH_CLASSES } from './catalogue-generator';
  * of 3 runs. `--node 24` also runs every store scenario with the store on Node 24 (the `node` package from
  * npm, installed once under ~/.cache/cho-ocop-bench); `--workers 1,2` runs them with WEB_CONCURRENCY=1 and
  * 2. Without them the store runs on the bench's Node with production's default workers (one per CPU).
+ * `--nginx` also runs listing, product and search pages through nginx's cache configured as README.md
+ * shows (bench/nginx.ts), per store variant, if nginx is on PATH.
  * See bench/RESULTS.md.
  */
 const argv = process.argv.slice(2);
@@ -338,6 +341,8 @@ async function main(): Promise<void> {
 
     const notes: string[] = [];
     const burstLines: string[] = [];
+    const nginxRows: string[][] = [];
+    const nginxNotes: string[] = [];
     for (const variant of storeVariants) {
       log(`Store: ${variant.label}`);
       const store = await startStore(variant, { storePort, storeUrl, storeFlags, url, dir });
@@ -381,6 +386,80 @@ async function main(): Promise<void> {
         row('revalidation: /products with If-None-Match (vs page 1)', variant.label, figures.revalidate, figures.page1);
         notes.push(`${variant.label}: revalidation answered 304 to ${figures.notModified.count} of ${figures.notModified.of} requests (the origin's 304 rate)`);
         notes.push(`${variant.label}: peak RSS under load ${rssMb} MB (all its processes)`);
+
+        // Behind nginx's cache (--nginx): the same load() through the README's config, as browsers ask (gzip).
+        const nginx = args.has('--nginx') ? findNginx() : undefined;
+        if (nginx && 'skipped' in nginx) {
+          log(`Behind nginx: skipped, ${nginx.skipped}`);
+          nginxNotes.push(`${variant.label}: skipped, ${nginx.skipped}`);
+        } else if (nginx) {
+          // A signed-in visitor: nginx must pass every one of its requests to the store.
+          const visitor = new Buyer(storeUrl);
+          await visitor.refreshToken('/login');
+          await visitor.request('POST', '/login', { _csrf: visitor.token, email: 'buyer200@bench.cho-ocop.vn', password: 'Bench-buyer-password' });
+          const session = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+          const gzip = { 'accept-encoding': 'gzip' };
+          const queries = SEARCH_CLASSES.flatMap((c) => c.queries);
+          const results = await runBehindNginx(
+            nginx.bin,
+            storePort,
+            [
+              { name: 'catalogue /products page 1', connections: 50, path: () => '/products', headers: gzip, direct: figures.page1 },
+              {
+                name: 'catalogue deep pages 2–1000',
+                connections: 50,
+                path: () => `/products?page=${2 + Math.floor(Math.random() * 999)}`,
+                headers: gzip,
+                direct: figures.deep,
+              },
+              {
+                name: 'product page',
+                connections: 50,
+                path: () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`,
+                headers: gzip,
+                direct: figures.product,
+              },
+              {
+                name: `search: the ${queries.length} queries of every class (10 conn.)`,
+                connections: 10,
+                path: () => `/products?q=${encodeURIComponent(queries[Math.floor(Math.random() * queries.length)])}`,
+                headers: gzip,
+                direct: undefined,
+              },
+              {
+                name: '/products page 1 with a session cookie (bypass)',
+                connections: 50,
+                path: () => '/products',
+                headers: { ...gzip, cookie: session },
+                direct: figures.page1,
+              },
+            ],
+            (nginxUrl, s) => load(nginxUrl, s.connections, s.path, pid, { headers: s.headers }),
+            cpuMs,
+          );
+          for (const { scenario, figure: f, cache, nginxCpuMsPerReq } of results) {
+            nginxRows.push([
+              scenario.name,
+              variant.label,
+              f.reqPerSec.toFixed(0),
+              scenario.direct ? scenario.direct.reqPerSec.toFixed(0) : '—',
+              scenario.direct ? `${((f.reqPerSec / scenario.direct.reqPerSec) * 100).toFixed(0)} %` : '—',
+              `${f.p50} / ${f.p99} ms`,
+              cache.answered ? `${(((cache.byStatus.HIT ?? 0) / cache.answered) * 100).toFixed(1)} %` : '—',
+              `${cache.toStore} of ${cache.answered}`,
+              f.cpuMsPerReq.toFixed(3),
+              nginxCpuMsPerReq.toFixed(3),
+              (f.bytesPerReq / 1000).toFixed(1),
+              String(f.errors + f.non2xx),
+            ]);
+            const statuses = Object.entries(cache.byStatus)
+              .sort((a, b) => b[1] - a[1])
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', ');
+            const failed = Object.entries(cache.failed).map(([code, n]) => `HTTP ${code} × ${n}`);
+            nginxNotes.push(`${variant.label}, ${scenario.name}: ${[statuses, ...failed].join(', ')}`);
+          }
+        }
 
         if (!signedIn) {
           for (let i = 0; i < buyers.length; i += 20) {
@@ -431,6 +510,39 @@ async function main(): Promise<void> {
       table,
       '',
       ...burstLines,
+      ...(nginxRows.length || nginxNotes.length
+        ? [
+            '',
+            "Behind nginx's cache (`--nginx`): nginx with README.md's config (cache key, session and ship_to bypass, gzip; bench/nginx.ts) in front of the store, the scenarios in this order through one cache, requests with `Accept-Encoding: gzip`. HIT: answers from a fresh cached copy. Reached the store: requests nginx sent on (MISS, EXPIRED, BYPASS and background updates, from its access log) of the answers. Store CPU ms/req: the store's CPU per answer nginx gave.",
+            '',
+            ...(nginxRows.length
+              ? [
+                  [
+                    [
+                      'scenario behind nginx',
+                      'store',
+                      'req/s',
+                      'direct req/s',
+                      'ratio',
+                      'p50 / p99',
+                      'HIT',
+                      'reached the store',
+                      'store CPU ms/req',
+                      'nginx CPU ms/req',
+                      'KB/req',
+                      'errors',
+                    ],
+                    Array(12).fill('---'),
+                    ...nginxRows,
+                  ]
+                    .map((r) => `| ${r.join(' | ')} |`)
+                    .join('\n'),
+                  '',
+                ]
+              : []),
+            ...nginxNotes.map((n) => `- ${n}`),
+          ]
+        : []),
       `Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s`,
     ].join('\n');
     log(`\n${summary}\n`);
