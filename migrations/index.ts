@@ -17,6 +17,7 @@ import { ZaloNotifications1764610000000 } from './1764610000000-ZaloNotification
 import { UserLanguage1764620000000 } from './1764620000000-UserLanguage';
 import { ColdSearch1764700000000 } from './1764700000000-ColdSearch';
 import { SearchWords1764810000000 } from './1764810000000-SearchWords';
+import { SessionsEndedAt1764820000000 } from './1764820000000-SessionsEndedAt';
 
 /** Every migration, in order. Listed explicitly so compiled and ts-jest runs load the same classes. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   UserLanguage1764620000000,
   ColdSearch1764700000000,
   SearchWords1764810000000,
+  SessionsEndedAt1764820000000,
 ];

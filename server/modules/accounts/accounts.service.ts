@@ -89,13 +89,14 @@ export class AccountsService {
   }
 
   /**
-   * The user of a session signed in at `signedInAt` (epoch ms), or null when the password changed
-   * since. The rows of such sessions are deleted at the change; this also stops one that a request
-   * in flight wrote back after the delete.
+   * The user of a session signed in at `signedInAt` (epoch ms), or null when the password changed or
+   * the account signed out everywhere since. The rows of such sessions are deleted then; this also
+   * stops one that a request in flight wrote back after the delete.
    */
   async findSignedInUser(id: number, signedInAt: number): Promise<SessionUser | null> {
     const user = await this.findUser(id);
-    if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() > signedInAt)) return null;
+    const endedAfter = (at: Date | null) => at !== null && at.getTime() > signedInAt;
+    if (!user || endedAfter(user.passwordChangedAt) || endedAfter(user.sessionsEndedAt)) return null;
     return toSessionUser(user);
   }
 
@@ -118,7 +119,11 @@ export class AccountsService {
 
   /** "Sign out everywhere": ends every session of the account; the caller starts a new one for this device. */
   async endAllSessions(actor: Actor): Promise<void> {
-    await endSessionsOf(this.dataSource.manager, actor.id);
+    await this.dataSource.transaction(async (manager) => {
+      // The app's clock, as for password_changed_at: compared with signedInAt, which the app writes.
+      await manager.query(`UPDATE users SET sessions_ended_at = $2, updated_at = now() WHERE id = $1`, [actor.id, new Date()]);
+      await endSessionsOf(manager, actor.id);
+    });
   }
 
   /**

@@ -142,6 +142,28 @@ describe('sign out everywhere', () => {
     await signIn(ctx.app, account.email);
   });
 
+  it('a session that a request in flight writes back after the sign-out stays signed out', async () => {
+    const { account, a, b, before } = await twoDevices();
+    await b.get('/account').expect(200);
+    const bSid = before.find((sid) => sid !== before[0]) ?? before[0];
+    const rows = await ctx.ds.query(`SELECT sid, sess, expire FROM sessions WHERE sid = ANY($1::text[])`, [before]);
+    const page = await a.get('/account');
+    await a
+      .post('/account/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
+    // Each old session as a request that was still running on that device saves it, after the delete.
+    for (const row of rows) await ctx.ds.query(`INSERT INTO sessions (sid, sess, expire) VALUES ($1, $2, $3)`, [row.sid, row.sess, row.expire]);
+    expect(await sessionIds(account.id)).toEqual(expect.arrayContaining([bSid]));
+    const onB = await b.get('/account');
+    expect(onB.status).toBe(302);
+    expect(onB.headers.location).toBe('/login?next=%2Faccount');
+    // This device, under its new session, stays signed in; signing in again works.
+    expect((await a.get('/account')).status).toBe(200);
+    expect((await (await signIn(ctx.app, account.email)).get('/account')).status).toBe(200);
+  });
+
   it('needs the form token, and a signed-out visitor is sent to the login page', async () => {
     const { account, a, before } = await twoDevices();
     expect((await a.post('/account/sign-out-everywhere').type('form').send({})).status).toBe(403);
