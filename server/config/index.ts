@@ -149,6 +149,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   if (isProduction && !env.SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production');
   }
+  // Links in mail and on QR labels, Stripe's return address and the add-to-cart origin check use it.
+  if (isProduction && !env.PUBLIC_URL) {
+    throw new ConfigError('PUBLIC_URL is required when NODE_ENV=production (e.g. https://cho-ocop.example.vn)');
+  }
   if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
     throw new ConfigError('DATABASE_READ_URL is a replica of DATABASE_URL: set DATABASE_URL too');
   }

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '../../server/config';
 
+const PUBLIC_URL = 'https://cho-ocop.example.vn';
+
 describe('loadConfig: an empty variable is an unset one', () => {
   // Containers and .env files pass `NAME=` for "not set".
   const EVERY_VARIABLE = [
@@ -39,8 +41,21 @@ describe('loadConfig: an empty variable is an unset one', () => {
   });
 
   it('still asks for SESSION_SECRET in production when it is empty', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: '' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: '' })).toThrow('SESSION_SECRET is required when NODE_ENV=production');
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: '', PUBLIC_URL })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: '', PUBLIC_URL })).toThrow('SESSION_SECRET is required when NODE_ENV=production');
+  });
+
+  it('asks for PUBLIC_URL in production: links in mail and on labels, and the add-to-cart origin check, need the real address', () => {
+    const secret = 'a-long-production-secret-for-tests-0123456789';
+    for (const value of [undefined, '']) {
+      expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_URL: value })).toThrow(
+        'PUBLIC_URL is required when NODE_ENV=production',
+      );
+    }
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_URL: 'https://cho-ocop.example.vn/' }).publicUrl).toBe(
+      'https://cho-ocop.example.vn',
+    );
+    expect(loadConfig({ NODE_ENV: 'development' }).publicUrl).toBe('http://localhost:3000');
   });
 });
 
@@ -48,13 +63,13 @@ describe('loadConfig: demo data in production', () => {
   const SECRET = 'a-long-production-secret-for-tests-0123456789';
 
   it('the embedded store in production loads no demo data unasked', () => {
-    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET });
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, PUBLIC_URL });
     expect(config).toMatchObject({ seedDemo: false, demo: false, bankWebhookSecret: undefined, vietqr: null });
   });
 
   it('SEED_DEMO=1 in production loads the catalogue, never the demo logins or the demo bank', () => {
     for (const database of [{}, { DATABASE_URL: 'postgres://u:p@db.example/cho' }]) {
-      const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, SEED_DEMO: '1', ...database });
+      const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, PUBLIC_URL, SEED_DEMO: '1', ...database });
       expect(config).toMatchObject({ seedDemo: true, demo: false, bankWebhookSecret: undefined, vietqr: null });
     }
   });

@@ -4,10 +4,14 @@ import { ConfigError, loadConfig } from '../../server/config';
 
 describe('WEB_CONCURRENCY', () => {
   it('defaults to every CPU in production and to 1 in development and tests', () => {
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).workers).toBe(os.availableParallelism());
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://cho-ocop.example.vn' }).workers).toBe(
+      os.availableParallelism(),
+    );
     expect(loadConfig({ NODE_ENV: 'development' }).workers).toBe(1);
     expect(loadConfig({ NODE_ENV: 'test' }).workers).toBe(1);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), WEB_CONCURRENCY: '3' }).workers).toBe(3);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://cho-ocop.example.vn', WEB_CONCURRENCY: '3' }).workers,
+    ).toBe(3);
   });
 
   it('refuses a count that is not a positive whole number', () => {

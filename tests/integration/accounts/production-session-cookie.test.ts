@@ -9,7 +9,9 @@ import { ProxiedBrowser } from '../../helpers/behind-proxy';
 
 let prod: TestContext;
 beforeAll(async () => {
-  prod = await createTestContext({ env: { NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret-for-tests-0123456789' } });
+  prod = await createTestContext({
+    env: { NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret-for-tests-0123456789', PUBLIC_URL: 'https://cho-ocop.example.vn' },
+  });
 });
 afterAll(() => prod?.close());
 

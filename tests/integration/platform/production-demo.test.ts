@@ -41,7 +41,16 @@ function productionStoreFixture() {
       fs.rmSync(dir, { recursive: true, force: true });
     },
     config: (env: Record<string, string> = {}) =>
-      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATABASE_URL: url, PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', ...env }),
+      loadConfig({
+        NODE_ENV: 'production',
+        SESSION_SECRET: SECRET,
+        PUBLIC_URL: 'https://cho-ocop.example.vn',
+        DATABASE_URL: url,
+        PORT: '0',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        ...env,
+      }),
   };
 }
 

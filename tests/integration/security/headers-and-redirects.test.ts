@@ -9,7 +9,9 @@ let dev: TestContext;
 let prod: TestContext;
 beforeAll(async () => {
   dev = await createTestContext();
-  prod = await createTestContext({ env: { NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret-for-tests-0123456789' } });
+  prod = await createTestContext({
+    env: { NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret-for-tests-0123456789', PUBLIC_URL: 'https://cho-ocop.example.vn' },
+  });
 });
 afterAll(async () => {
   await dev?.close();
