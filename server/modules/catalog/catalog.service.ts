@@ -111,6 +111,9 @@ interface FacetSummary {
   complete: boolean;
 }
 
+/** A one-word search reads the product lists of at most this many indexed words containing its word (more: it scans, as other searches). */
+export const WORD_LISTS = 8;
+
 /** The lowest rank of a search (typos, description-only matches) is ordered by closeness among its newest this many rows. */
 export const TYPO_SAMPLE = 2000;
 
@@ -497,9 +500,10 @@ export class CatalogService {
       // set read with room for the rows of the sets above it drops those afterwards. A common word
       // thus reads its newest rows off the primary key (walked backwards, stopping at the LIMIT),
       // a rare one its few rows from the trigram indexes; nothing ranks every match.
-      // A one-word query's two name sets start from the name word index when no other indexed word
-      // contains the query's word: every name that holds the query then holds it as a whole word, so a
-      // common word's newest matches come off that index instead of a walk through the products.
+      // A one-word query's two name sets start from the name word index: every name that holds the
+      // query's word holds it inside one of its words, so its products are those of the (at most
+      // WORD_LISTS) indexed words containing it ("hương": hương, khương). A common word's newest
+      // matches then come off that index instead of a walk through the products.
       const exactWord = indexedWord(filter.q!.trim().toLowerCase());
       const foldedWord = indexedWord(folded);
       ranking = (more) => {
@@ -509,38 +513,40 @@ export class CatalogService {
         // Each set is read only while every set above it found fewer than `cap` rows.
         const gate = (sets: string[]) => sets.map((set) => `(SELECT count(*) FROM ${set}) < ${cap}`).join(' AND ');
         // The newest `limit` listed products whose name meets `match`, once `when` (one-time gates) holds:
-        // off the word index when the `whole` CTE says the word is whole, by the primary key or the
-        // trigram indexes otherwise. The word's products are checked one by one, newest first (OFFSET 0
-        // keeps that plan: the planner, misjudging LIKE's selectivity, would otherwise start from the
-        // trigram indexes and read every match), so a common word reads about `limit` of them.
-        const nameSet = (word: { value: string; folded: boolean; whole: string } | null, when: string[], match: string, limit: number) => {
+        // off the word index when the `words` CTE found few enough words containing the query's word,
+        // by the primary key or the trigram indexes otherwise. Each word's products are checked one by
+        // one, newest first, up to `limit` that match (OFFSET 0 keeps that plan: the planner, misjudging
+        // LIKE's selectivity, would otherwise start from the trigram indexes and read every match); the
+        // newest `limit` of all the words' matches are among those. A common word reads about `limit`.
+        const nameSet = (words: { folded: boolean; cte: string } | null, when: string[], match: string, limit: number) => {
           const scan = (also: string[]) => `SELECT p.id ${from} AND ${[...also, ...when, match].join(' AND ')} ORDER BY p.id DESC LIMIT ${limit}`;
-          if (!word) return scan([]);
-          return `(SELECT w.product_id AS id FROM product_search_words w
-              CROSS JOIN LATERAL (SELECT 1 ${from} AND p.id = w.product_id AND ${match} OFFSET 0) listed
-              WHERE ${[`(SELECT whole FROM ${word.whole})`, ...when].join(' AND ')} AND w.folded = ${word.folded} AND w.word = ${more.add(word.value)}
-              ORDER BY w.product_id DESC LIMIT ${limit})
-            UNION ALL (${scan([`NOT (SELECT whole FROM ${word.whole})`])})`;
+          if (!words) return scan([]);
+          return `(SELECT DISTINCT m.id FROM (SELECT unnest(list) AS word FROM ${words.cte}) l
+              CROSS JOIN LATERAL (
+                SELECT w.product_id AS id FROM product_search_words w
+                CROSS JOIN LATERAL (SELECT 1 ${from} AND p.id = w.product_id AND ${match} OFFSET 0) listed
+                WHERE w.folded = ${words.folded} AND w.word = l.word ORDER BY w.product_id DESC LIMIT ${limit}
+              ) m
+              WHERE ${[`(SELECT few FROM ${words.cte})`, ...when].join(' AND ')}
+              ORDER BY m.id DESC LIMIT ${limit})
+            UNION ALL (${scan([`NOT (SELECT few FROM ${words.cte})`])})`;
         };
-        const wholeWord = (name: string, word: string | null) =>
+        // The indexed words containing `word`, and whether they are few enough to merge.
+        const wordsCte = (name: string, word: string | null) =>
           word
-            ? `${name} AS MATERIALIZED (SELECT NOT EXISTS (
-                 SELECT 1 FROM product_search_vocab v WHERE v.word LIKE ${more.add(`%${escapeLike(word)}%`)} AND v.word <> ${more.add(word)}
-               ) AS whole), `
+            ? `${name} AS MATERIALIZED (
+                 SELECT array_agg(v.word) AS list, count(*) <= ${WORD_LISTS} AS few
+                 FROM (SELECT word FROM product_search_vocab WHERE word LIKE ${more.add(`%${escapeLike(word)}%`)} LIMIT ${WORD_LISTS + 1}) v
+               ), `
             : '';
         const exactSet = nameSet(
-          exactWord ? { value: exactWord, folded: false, whole: 'exact_word' } : null,
+          exactWord ? { folded: false, cte: 'exact_words' } : null,
           [],
           `p.search_name LIKE ${like} AND lower(p.name) LIKE ${exactLike}`,
           cap,
         );
-        const namedSet = nameSet(
-          foldedWord ? { value: foldedWord, folded: true, whole: 'folded_word' } : null,
-          [gate(['exact'])],
-          `p.search_name LIKE ${like}`,
-          2 * cap,
-        );
-        return `WITH ${wholeWord('exact_word', exactWord)}${wholeWord('folded_word', foldedWord)}exact AS MATERIALIZED (
+        const namedSet = nameSet(foldedWord ? { folded: true, cte: 'folded_words' } : null, [gate(['exact'])], `p.search_name LIKE ${like}`, 2 * cap);
+        return `WITH ${wordsCte('exact_words', exactWord)}${wordsCte('folded_words', foldedWord)}exact AS MATERIALIZED (
             ${exactSet}
           ), named AS MATERIALIZED (
             ${namedSet}

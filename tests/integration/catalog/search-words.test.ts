@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { WORD_LISTS } from '../../../server/modules/catalog/catalog.service';
 import { csrfFrom, signInAsSeller } from '../../helpers/auth';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
@@ -120,16 +121,24 @@ describe('a common word ranks from the name word index exactly as ranking every 
     storefront = (await ctx.ds.query(`SELECT slug FROM sellers WHERE id = $1`, [a.id]))[0].slug;
     otherSellerId = b.id;
     // 1,400 "Miến" products alternating between the two sellers and two groups (more than the ranking's
-    // 1,001), with the same letters without marks ("Mien") and a word that holds "chè" ("Chèo") among them.
+    // 1,001), with the same letters without marks ("Mien") and words that hold others ("Chèo", "Khương") among them.
     await ctx.ds.query(
       `INSERT INTO products (seller_id, category_id, name, slug, description, price_vnd, unit, stock, status, published_at)
        SELECT CASE WHEN g % 2 = 0 THEN $1::int ELSE $2::int END,
               (SELECT id FROM categories WHERE code = CASE WHEN g % 3 = 0 THEN 'I.2.b' ELSE 'I.1.a' END),
-              CASE WHEN g % 10 = 0 THEN 'Mien Lai Chau lô ' WHEN g % 7 = 0 THEN 'Chèo thuyền mây lô ' WHEN g % 5 = 0 THEN 'Chè xanh lô '
+              CASE WHEN g % 13 = 0 THEN 'Nấm hương Mường Khương lô ' WHEN g % 17 = 0 THEN 'Gạo Mường Khương lô '
+                   WHEN g % 10 = 0 THEN 'Mien Lai Chau lô ' WHEN g % 7 = 0 THEN 'Chèo thuyền mây lô ' WHEN g % 5 = 0 THEN 'Chè xanh lô '
                    ELSE 'Miến dong Bình Lư lô ' END || g,
               'mien-' || g, CASE WHEN g % 11 = 0 THEN 'Ăn kèm miến' ELSE '' END, 1000 * g, 'gói', 5, 'active', now()
        FROM generate_series(1, 1400) g`,
       [a.id, b.id],
+    );
+    // Nine words holding "dong": more than the index is read for, so "dong" is matched as before the index.
+    await ctx.ds.query(
+      `INSERT INTO products (seller_id, category_id, name, slug, description, price_vnd, unit, stock, status, published_at)
+       SELECT $1, (SELECT id FROM categories WHERE code = 'I.1.a'), 'Hoa dong' || chr(96 + g) || ' lô ' || g, 'hoa-dong-' || g, '', 1000, 'cành', 5, 'active', now()
+       FROM generate_series(1, $2) g`,
+      [a.id, WORD_LISTS + 1],
     );
     await ctx.ds.query('VACUUM ANALYZE products');
   });
@@ -138,9 +147,11 @@ describe('a common word ranks from the name word index exactly as ranking every 
     ['miến', 'mien'],
     ['mien', 'mien'],
     ['MIẾN', 'mien'],
-    ['dong', 'dong'],
-    // "Chèo" holds "chè": the index is not used, and the Chèo products are found as before.
+    // Words holding the query's word: "Khương" holds "hương" (a product may hold both), "Chèo" "chè".
+    ['hương', 'huong'],
+    ['huong', 'huong'],
     ['chè', 'che'],
+    ['dong', 'dong'],
     ['chèo', 'cheo'],
   ])('%j, page after page', async (q, folded) => {
     const expected = await referenceRanking(q, folded);
