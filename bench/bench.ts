@@ -397,6 +397,8 @@ async function main(): Promise<void> {
           const visitor = new Buyer(storeUrl);
           await visitor.refreshToken('/login');
           await visitor.request('POST', '/login', { _csrf: visitor.token, email: 'buyer200@bench.cho-ocop.vn', password: 'Bench-buyer-password' });
+          // The page after signing in: the browser then holds the new visitor id and form token too.
+          await visitor.refreshToken('/account');
           const session = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
           const gzip = { 'accept-encoding': 'gzip' };
           const queries = SEARCH_CLASSES.flatMap((c) => c.queries);

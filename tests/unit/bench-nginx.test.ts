@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { countCacheLog, nginxConfig, readmeNginx } from '../../bench/nginx';
+import { asIfTls, countCacheLog, nginxConfig, readmeNginx } from '../../bench/nginx';
 import { projectRoot } from '../../server/lib/paths';
 
 const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
@@ -11,14 +11,17 @@ describe("the bench's nginx config (npm run bench -- --nginx)", () => {
   const config = nginxConfig(example, site);
   const lines = config.split('\n').map((l) => l.trim());
 
-  it("carries every line of the README's cached location and maps unchanged", () => {
-    for (const line of [...example.location.split('\n'), ...example.http.split('\n').slice(1)].map((l) => l.trim()).filter(Boolean)) {
+  it("carries every line of the README's cached location and maps unchanged, but for the TLS it stands in for", () => {
+    for (const line of [...asIfTls(example.location).split('\n'), ...example.http.split('\n').slice(1)].map((l) => l.trim()).filter(Boolean)) {
       expect(lines).toContain(line);
     }
     expect(lines).toContain('proxy_cache_key "$scheme$host$request_uri|$cho_lang";');
     expect(lines).toContain('proxy_cache_bypass $cho_session $cho_ship_to_page;');
     expect(lines).toContain('gzip on;');
     expect(lines).toContain('add_header X-Cache-Status $upstream_cache_status always;');
+    expect(example.location).toContain('proxy_set_header X-Forwarded-Proto $scheme;');
+    expect(config).not.toContain('X-Forwarded-Proto $scheme');
+    expect(lines.filter((l) => l === 'proxy_set_header X-Forwarded-Proto https;')).toHaveLength(2);
   });
 
   it('keeps every file in its own folder and listens on loopback in front of the one store port', () => {
@@ -49,13 +52,14 @@ describe('countCacheLog', () => {
       'UPDATING 200 87 -',
       'BYPASS 200 140 127.0.0.1:3001',
       'MISS 502 87 127.0.0.1:3001, 127.0.0.1:3001', // retried once
+      'BYPASS 499 140 127.0.0.1:3001', // the client gave up: reached the store, answered nobody
       '',
     ].join('\n');
     expect(countCacheLog(log)).toEqual({
       answered: 8,
-      toStore: 6,
+      toStore: 7,
       byStatus: { '-': 1, MISS: 2, HIT: 2, STALE: 1, UPDATING: 1, BYPASS: 1 },
-      failed: { '502': 1 },
+      failed: { '502': 1, '499': 1 },
     });
   });
 });
