@@ -400,6 +400,7 @@ async function main(): Promise<void> {
           // The page after signing in: the browser then holds the new visitor id and form token too.
           await visitor.refreshToken('/account');
           const session = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+          if (!/cho\.sid=./.test(session)) throw new Error('the signed-in visitor of the nginx rows got no session cookie');
           const gzip = { 'accept-encoding': 'gzip' };
           const queries = SEARCH_CLASSES.flatMap((c) => c.queries);
           const results = await runBehindNginx(
