@@ -193,6 +193,18 @@ async function load(
   };
 }
 
+/** A page's ETag, on a fresh connection; tried three times (a fetch right after a load run has failed now and then). */
+async function etagOf(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await fetch(url, { headers: { connection: 'close' } })).headers.get('etag') ?? '';
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /** A minimal cookie-keeping client for the checkout burst (the store sits behind "TLS" via X-Forwarded-Proto). */
 class Buyer {
   cookies = new Map<string, string>();
@@ -373,7 +385,7 @@ async function main(): Promise<void> {
             pid,
           );
           // A CDN revalidating the listing: the store answers 304 without a body when the page is unchanged.
-          const etag = (await fetch(`${storeUrl}/products`)).headers.get('etag') ?? '';
+          const etag = await etagOf(`${storeUrl}/products`);
           const notModified = { count: 0, of: 0 };
           const revalidate = await load(storeUrl, 50, () => '/products', pid, { headers: { 'if-none-match': etag }, notModified });
           return { page1, deep, product, search, cold, revalidate, notModified };
