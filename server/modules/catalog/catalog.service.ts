@@ -510,7 +510,9 @@ export class CatalogService {
         const from = `FROM products p JOIN sellers s ON s.id = p.seller_id WHERE ${filters}`;
         const exactLike = more.add(exact);
         const cap = COUNT_CAP + 1;
-        // Each set is read only while every set above it found fewer than `cap` rows.
+        // Each set is read only while every set above it found fewer than `cap` rows, so those sets are
+        // complete; `cap` rows of a set are then enough: each row it shares with them is one the ranking
+        // already has, so its rows that are new are at least as many as the ranking still needs.
         const gate = (sets: string[]) => sets.map((set) => `(SELECT count(*) FROM ${set}) < ${cap}`).join(' AND ');
         // The newest `limit` listed products whose name meets `match`, once `when` (one-time gates) holds:
         // off the word index when the `words` CTE found few enough words containing the query's word,
@@ -545,13 +547,13 @@ export class CatalogService {
           `p.search_name LIKE ${like} AND lower(p.name) LIKE ${exactLike}`,
           cap,
         );
-        const namedSet = nameSet(foldedWord ? { folded: true, cte: 'folded_words' } : null, [gate(['exact'])], `p.search_name LIKE ${like}`, 2 * cap);
+        const namedSet = nameSet(foldedWord ? { folded: true, cte: 'folded_words' } : null, [gate(['exact'])], `p.search_name LIKE ${like}`, cap);
         return `WITH ${wordsCte('exact_words', exactWord)}${wordsCte('folded_words', foldedWord)}exact AS MATERIALIZED (
             ${exactSet}
           ), named AS MATERIALIZED (
             ${namedSet}
           ), compact AS MATERIALIZED (
-            SELECT p.id ${from} AND ${gate(['exact', 'named'])} AND p.search_compact LIKE ${compactLike} ORDER BY p.id DESC LIMIT ${2 * cap}
+            SELECT p.id ${from} AND ${gate(['exact', 'named'])} AND p.search_compact LIKE ${compactLike} ORDER BY p.id DESC LIMIT ${cap}
           ), near AS MATERIALIZED (
             SELECT c.id, word_similarity(${q}, c.search_name) AS r FROM (
               SELECT p.id, p.search_name ${from} AND ${gate(['exact', 'named', 'compact'])}

@@ -21,14 +21,14 @@ const apiNames = async (query: Record<string, string | number>) =>
   ((await request(ctx.app).get('/api/v1/products').query(query).expect(200)).body.items as { name: string }[]).map((i) => i.name);
 
 /** The ranking as one statement over every match (the rule the bounded candidate sets keep): rank, then newest. */
-async function referenceRanking(q: string, folded: string, extra = 'true', extraParams: unknown[] = []): Promise<string[]> {
+async function referenceRanking(q: string, folded: string, extra = 'true', extraParams: unknown[] = [], window = { offset: 0, limit: 72 }): Promise<string[]> {
   const rows = (await ctx.ds.query(
     `SELECT p.name FROM products p JOIN sellers s ON s.id = p.seller_id
      WHERE p.status = 'active' AND s.status = 'approved' AND ${extra}
        AND (p.search_doc LIKE $1 OR p.search_compact LIKE $2 OR $3 <% p.search_name)
      ORDER BY (CASE WHEN p.search_name LIKE $1 THEN 3 + CASE WHEN lower(p.name) LIKE $4 THEN 4 ELSE 0 END
                     WHEN p.search_compact LIKE $2 THEN 2 ELSE word_similarity($3, p.search_name) END) DESC, p.id DESC
-     LIMIT 72`,
+     LIMIT ${window.limit} OFFSET ${window.offset}`,
     [`%${folded}%`, `%${folded.replace(/ /g, '')}%`, folded, `%${q.toLowerCase()}%`, ...extraParams],
   )) as { name: string }[];
   return rows.map((r) => r.name);
@@ -178,5 +178,30 @@ describe('a common word ranks from the name word index exactly as ranking every 
     expect((await apiNames({ q: 'miến' })).slice(0, 2)).toEqual(['Miến dong Bình Lư lô 1399', 'Miến dong Bình Lư lô 1398']);
     await ctx.ds.query(`DELETE FROM product_search_words WHERE product_id = $1 AND word = 'miến'`, [id]);
     expect((await apiNames({ q: 'miến' })).slice(0, 2)).toEqual(['Miến dong Bình Lư lô 1399', 'Miến dong Bình Lư lô 1397']);
+  });
+});
+
+describe('a ranking of more than 1,000 matches, to its last page', () => {
+  beforeAll(async () => {
+    const seller = await ctx.factories.createSeller();
+    // The newest products hold the exact word: they take room in the newest rows of the next set too.
+    for (const [count, name] of [
+      [1100, 'Mát xa đá nóng'],
+      [30, 'Mật ong Mường Hum'],
+    ] as const) {
+      await ctx.ds.query(
+        `INSERT INTO products (seller_id, category_id, name, slug, description, price_vnd, unit, stock, status, published_at)
+         SELECT $1, (SELECT id FROM categories WHERE code = 'I.2.b'), $2 || ' lô ' || g, md5($2 || g), '', 100000, 'hộp', 5, 'active', now()
+         FROM generate_series(1, $3) g`,
+        [seller.id, name, count],
+      );
+    }
+    await ctx.ds.query('VACUUM ANALYZE products');
+  });
+
+  it.each([['mật'], ['mat']])('%j ends exactly as ranking every match would (page 42: its 985th to 1001st products, the last the ranking keeps)', async (q) => {
+    const expected = await referenceRanking(q, 'mat', 'true', [], { offset: 984, limit: 17 });
+    expect(expected).toHaveLength(17);
+    expect(await apiNames({ q, page: 42 })).toEqual(expected);
   });
 });
