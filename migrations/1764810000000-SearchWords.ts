@@ -13,9 +13,10 @@ const SEPARATORS = String.raw`[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+`;
  *   all digits, twice: as written in lower case (`folded = false`, for the exact-diacritics set) and
  *   folded by chocop_fold (`folded = true`, for the other name matches). Its primary key, walked
  *   backwards from (folded, word), gives a word's products newest first.
- * - `product_search_vocab`: every such word ever indexed, with a trigram index, so a query can check
- *   that no other word contains its word (then every name holding the query holds the word itself).
- *   Words are never removed from it: a stale word only sends a query to the slower, equally exact path.
+ * - `product_search_vocab`: every such word ever indexed, with a trigram index, so a query finds the
+ *   indexed words that contain its word (every name holding the query holds one of them); with few
+ *   enough of them their lists are read, otherwise the scan. Words are never removed from it: a stale
+ *   word only costs one empty list, or sends a query to the slower, equally exact path.
  *
  * Both are derived data kept by triggers on products, so the catalog module (ProductService) stays the
  * one writer of product rows and nothing in the application writes these tables.
