@@ -16,7 +16,8 @@ export function cartOwner(req: Request): CartOwner {
 
 /**
  * After sign-in the guest cart joins the account's; then the header's item count. Visitors with
- * no session cost nothing here.
+ * no session cost nothing here. A form post usually redirects (PRG) and shows no header: it counts
+ * the items only if it renders a page after all (a form with errors, an error page), at that moment.
  */
 export function cartMiddleware(cart: CartService): RequestHandler {
   return async (req, res, next) => {
@@ -24,7 +25,20 @@ export function cartMiddleware(cart: CartService): RequestHandler {
       await cart.mergeGuestCart(req.session.cartId, req.user.id);
       delete req.session.cartId;
     }
-    if (req.user || req.session?.cartId) res.locals.cartCount = await cart.itemCount(cartOwner(req));
+    if (!req.user && !req.session?.cartId) return next();
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      res.locals.cartCount = await cart.itemCount(cartOwner(req));
+      return next();
+    }
+    const render = res.render.bind(res) as (...args: unknown[]) => void;
+    res.render = ((...args: unknown[]) => {
+      // A count that cannot be read leaves the badge out; the page itself still renders.
+      void cart
+        .itemCount(cartOwner(req))
+        .then((n) => (res.locals.cartCount = n))
+        .catch(() => undefined)
+        .finally(() => render(...args));
+    }) as typeof res.render;
     next();
   };
 }
