@@ -167,10 +167,9 @@ export interface CardRow {
   rating_count: number | null;
 }
 
-/** The best COUNT_CAP + 1 matches of a search in rank order, and how many matched in all. */
+/** The best COUNT_CAP + 1 matches of a search in rank order: their number is the count (capped). */
 interface Ranking {
   ids: number[];
-  total: number;
 }
 
 interface SortSpec {
@@ -705,7 +704,8 @@ export class CatalogService {
    * withdrawals are always current. Pages past COUNT_CAP matches are empty: refine the search.
    */
   private async relevancePage(sql: string, params: unknown[], page: number, pageSize: number): Promise<{ result: ProductPage; ids: number[] }> {
-    const { ids, total } = await this.rankedIds(sql, params);
+    const { ids } = await this.rankedIds(sql, params);
+    const total = ids.length;
     const offset = (page - 1) * pageSize;
     const pageIds = ids.slice(offset, offset + pageSize);
     const rows = pageIds.length
@@ -740,8 +740,8 @@ export class CatalogService {
   }
 
   private async queryRanking(sql: string, params: unknown[]): Promise<Ranking> {
-    const rows = await this.read<{ id: number; total?: number }>(sql, params);
-    return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? rows.length };
+    const rows = await this.read<{ id: number }>(sql, params);
+    return { ids: rows.map((r) => r.id) };
   }
 
   private async countMatches(where: string[], params: unknown[]): Promise<number> {

@@ -226,7 +226,7 @@ describe('search uses the trigram indexes at every query length', () => {
       if (expectedTotal !== null) expect(res.text).toContain(`>${expectedTotal} sản phẩm<`);
     });
     // Relevance ranks a bounded candidate set of each rank, its length the count; the page's rows are then read by id,
-    // and the filter form's options (facets) from at most FACET_SAMPLE matches.
+    // and the filter form's options (facets) from the ranked ids (at most COUNT_CAP).
     const productQueries = queries.filter((r) => /FROM products p/.test(r.sql));
     const ranking = productQueries.filter((r) => r.sql.includes('UNION ALL'));
     expect(ranking).toHaveLength(1);
