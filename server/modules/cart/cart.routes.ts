@@ -16,8 +16,9 @@ export function cartOwner(req: Request): CartOwner {
 
 /**
  * After sign-in the guest cart joins the account's; then the header's item count. Visitors with
- * no session cost nothing here. A form post usually redirects (PRG) and shows no header: it counts
- * the items only if it renders a page after all (a form with errors, an error page), at that moment.
+ * no session cost nothing here. The items are counted only when a page renders (a post that
+ * redirects shows no header), and not at all by a page that shows the cart and passes its
+ * `cartCount` (cart, checkout, a checkout refused: they just read it).
  */
 export function cartMiddleware(cart: CartService): RequestHandler {
   return async (req, res, next) => {
@@ -26,12 +27,10 @@ export function cartMiddleware(cart: CartService): RequestHandler {
       delete req.session.cartId;
     }
     if (!req.user && !req.session?.cartId) return next();
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      res.locals.cartCount = await cart.itemCount(cartOwner(req));
-      return next();
-    }
     const render = res.render.bind(res) as (...args: unknown[]) => void;
     res.render = ((...args: unknown[]) => {
+      const options = args[1];
+      if (typeof options === 'object' && options !== null && 'cartCount' in options) return render(...args);
       // A count that cannot be read leaves the badge out; the page itself still renders.
       void cart
         .itemCount(cartOwner(req))
@@ -53,6 +52,7 @@ export function cartRoutes(cart: CartService): Router {
     res.render('cart/cart', {
       title: translate(requestLanguage(res), 'cart.title'),
       cart: view,
+      cartCount: view.itemCount,
       shipTo: shipTo?.name,
       notice: takeFlash(req),
       hideStickyCart: true,

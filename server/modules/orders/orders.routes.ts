@@ -29,24 +29,27 @@ export function orderRoutes(deps: {
   const router = express.Router();
   const renderOrder = buyerOrderPage(orders, deps.itemExtras);
 
-  const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => ({
-    title: translate(requestLanguage(req.res), 'checkout.pageTitle'),
-    hideStickyCart: true,
+  const checkoutLocals = async (req: Request, values: Record<string, unknown>, cartView?: CartView) => {
     // Each parcel's fee to the address on the form (Lào Cai until the buyer picks another province).
-    cart: withParcelWeights(
-      cartView ?? (await cart.view(cartOwner(req), { province: String(values.province ?? LAO_CAI), commune: String(values.commune ?? '') })),
-    ),
-    shipToProvince: String(values.province ?? LAO_CAI),
-    values,
-    provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
-    laoCaiCommunes,
-    paymentOptions: paymentMethods.map((m, i) => ({
-      value: m,
-      label: translate(requestLanguage(req.res), PAYMENT_LABELS[m]),
-      checked: values.paymentMethod ? values.paymentMethod === m : i === 0,
-    })),
-    noPaymentMethod: paymentMethods.length === 0,
-  });
+    const view = cartView ?? (await cart.view(cartOwner(req), { province: String(values.province ?? LAO_CAI), commune: String(values.commune ?? '') }));
+    return {
+      title: translate(requestLanguage(req.res), 'checkout.pageTitle'),
+      hideStickyCart: true,
+      cart: withParcelWeights(view),
+      // The header's badge: the cart just read (a sold-out cart's view is the one the refused checkout read).
+      cartCount: view.itemCount,
+      shipToProvince: String(values.province ?? LAO_CAI),
+      values,
+      provinceOptions: provinces.map((name) => ({ name, selected: (values.province ?? LAO_CAI) === name })),
+      laoCaiCommunes,
+      paymentOptions: paymentMethods.map((m, i) => ({
+        value: m,
+        label: translate(requestLanguage(req.res), PAYMENT_LABELS[m]),
+        checked: values.paymentMethod ? values.paymentMethod === m : i === 0,
+      })),
+      noPaymentMethod: paymentMethods.length === 0,
+    };
+  };
 
   router.get('/checkout', requireSignedIn, async (req, res) => {
     // The province the buyer chose on a product page (its cookie), else Lào Cai.

@@ -45,4 +45,46 @@ describe('the cart badge', () => {
     expect(badge(res.text)).toBe('4');
     expect(await ctx.ds.query(`SELECT 1 FROM orders WHERE buyer_user_id = $1`, [buyer.userId])).toEqual([]);
   });
+
+  it('a checkout refused because the cart sold out shows the count of the cart it just read, without counting again', async () => {
+    const tea = await ctx.factories.createProduct({ stock: 3 });
+    const buyer = await buyerWithCart(ctx, [{ productId: tea.id, quantity: 3 }]);
+    // Another buyer takes the last units first.
+    await ctx.ds.query(`UPDATE products SET stock = 0 WHERE id = $1`, [tea.id]);
+    const token = await pageToken(buyer.agent);
+    let res!: Awaited<ReturnType<typeof checkout>>;
+    const queries = await countQueries(ctx.ds, async () => {
+      res = await buyer.agent
+        .post('/checkout')
+        .type('form')
+        .send({
+          _csrf: token,
+          recipientName: 'Người mua thử',
+          phone: '0912345678',
+          province: 'Lào Cai',
+          commune: 'Phường Sa Pa',
+          street: '1 Cầu Mây',
+          paymentMethod: 'vietqr',
+        });
+    });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('hết hàng');
+    expect(badge(res.text)).toBe('3');
+    expect(queries.filter((q) => COUNT.test(q))).toEqual([]);
+  });
+
+  it('the cart and checkout pages show the count of the cart they show, without counting again', async () => {
+    const tea = await ctx.factories.createProduct({ stock: 10 });
+    const buyer = await buyerWithCart(ctx, [{ productId: tea.id, quantity: 2 }]);
+    for (const path of ['/cart', '/checkout']) {
+      let text = '';
+      const queries = await countQueries(ctx.ds, async () => {
+        const res = await buyer.agent.get(path);
+        expect(res.status).toBe(200);
+        text = res.text;
+      });
+      expect(badge(text)).toBe('2');
+      expect(queries.filter((q) => COUNT.test(q))).toEqual([]);
+    }
+  });
 });
