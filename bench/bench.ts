@@ -20,6 +20,7 @@ import { findNginx, runBehindNginx } from './nginx';
  * of 3 runs. `--node 24` also runs every store scenario with the store on Node 24 (the `node` package from
  * npm, installed once under ~/.cache/cho-ocop-bench); `--workers 1,2` runs them with WEB_CONCURRENCY=1 and
  * 2. Without them the store runs on the bench's Node with production's default workers (one per CPU).
+ * `--burst-only` runs the checkout burst alone (no baselines, no page scenarios, no page-cache-off variant).
  * `--nginx` also runs listing, product and search pages through nginx's cache configured as README.md
  * shows (bench/nginx.ts), per store variant, if nginx is on PATH.
  * See bench/RESULTS.md.
@@ -34,6 +35,8 @@ const PRODUCTS = args.has('--large') ? 500_000 : 50_000;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = 3;
 const BURSTS = Number(process.env.BENCH_BURSTS ?? 20);
+/** `--burst-only`: the checkout burst alone (no baselines, no page scenarios), to measure a change to checkout quickly. */
+const BURST_ONLY = args.has('--burst-only');
 
 /** `bytesPerReq`: response bytes on the wire, headers included. `cpuMsPerReq`: the server's CPU (all its processes) per response. */
 interface Figure {
@@ -261,7 +264,7 @@ function variants(): Variant[] {
     }
   }
   // The first variant again without the page cache: what rendering each page costs, against the baselines.
-  list.push({ ...list[0], label: `${list[0].label} · page cache off`, env: { PAGE_CACHE_SECONDS: '0' } });
+  if (!BURST_ONLY) list.push({ ...list[0], label: `${list[0].label} · page cache off`, env: { PAGE_CACHE_SECONDS: '0' } });
   return list;
 }
 
@@ -305,19 +308,10 @@ async function main(): Promise<void> {
     // ---- the baselines, then the store in each variant, as in production ----
     const storePort = await freePort();
     const storeUrl = `http://127.0.0.1:${storePort}`;
-    const storeFlags = startFlags();
+    // BENCH_NODE_FLAGS: extra Node options for the store (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile its workers).
+    const storeFlags = [...startFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
     // The baselines render the store's page, canonical link included.
     const baselineEnv = { ...process.env, PUBLIC_URL: storeUrl };
-    const httpPort = await freePort();
-    const expressPort = await freePort();
-    const baselineScript = path.join(projectRoot, 'dist/bench/baseline-server.js');
-    const httpBaseline = await startChild(baselineScript, ['http', String(httpPort), url], baselineEnv);
-    children.push(httpBaseline);
-    const expressBaseline = await startChild(baselineScript, ['express', String(expressPort), url], baselineEnv);
-    children.push(expressBaseline);
-    const httpUrl = `http://127.0.0.1:${httpPort}`;
-    const expressUrl = `http://127.0.0.1:${expressPort}`;
-
     const rows: string[][] = [];
     const row = (scenario: string, store: string, f: Figure, base?: Figure) =>
       rows.push([
@@ -331,15 +325,28 @@ async function main(): Promise<void> {
         (f.bytesPerReq / 1000).toFixed(1),
         String(f.errors + f.non2xx),
       ]);
-    const sameHttp = await load(httpUrl, 50, () => '/products', httpBaseline.pid!);
-    const sameExpress = await load(expressUrl, 50, () => '/products', expressBaseline.pid!);
-    const bareHttp = await load(httpUrl, 50, () => '/bare', httpBaseline.pid!);
-    // A search page is a listing page: the same page from the bare baseline at 10 connections is the floor for its p99.
-    const sameHttp10 = await load(httpUrl, 10, () => '/products', httpBaseline.pid!);
-    row("baseline: node:http, same page (1 query + the store's templates)", '—', sameHttp);
-    row('baseline: Express 5, same page', '—', sameExpress);
-    row('reference: node:http bare list of the same 24 products', '—', bareHttp);
-    row('reference: node:http same page, 10 conn. (floor for a search page)', '—', sameHttp10);
+    let sameExpress: Figure | undefined;
+    if (!BURST_ONLY) {
+      const httpPort = await freePort();
+      const expressPort = await freePort();
+      const baselineScript = path.join(projectRoot, 'dist/bench/baseline-server.js');
+      const httpBaseline = await startChild(baselineScript, ['http', String(httpPort), url], baselineEnv);
+      children.push(httpBaseline);
+      const expressBaseline = await startChild(baselineScript, ['express', String(expressPort), url], baselineEnv);
+      children.push(expressBaseline);
+      const httpUrl = `http://127.0.0.1:${httpPort}`;
+      const expressUrl = `http://127.0.0.1:${expressPort}`;
+
+      const sameHttp = await load(httpUrl, 50, () => '/products', httpBaseline.pid!);
+      sameExpress = await load(expressUrl, 50, () => '/products', expressBaseline.pid!);
+      const bareHttp = await load(httpUrl, 50, () => '/bare', httpBaseline.pid!);
+      // A search page is a listing page: the same page from the bare baseline at 10 connections is the floor for its p99.
+      const sameHttp10 = await load(httpUrl, 10, () => '/products', httpBaseline.pid!);
+      row("baseline: node:http, same page (1 query + the store's templates)", '—', sameHttp);
+      row('baseline: Express 5, same page', '—', sameExpress);
+      row('reference: node:http bare list of the same 24 products', '—', bareHttp);
+      row('reference: node:http same page, 10 conn. (floor for a search page)', '—', sameHttp10);
+    }
 
     // ---- checkout burst set-up: 200 signed-in buyers (sessions live in PostgreSQL: they outlast a store restart) ----
     const [{ id: productId }] = (await ds.query(`SELECT id FROM products ORDER BY id LIMIT 1`)) as { id: number }[];
@@ -360,122 +367,125 @@ async function main(): Promise<void> {
       const store = await startStore(variant, { storePort, storeUrl, storeFlags, url, dir });
       try {
         const pid = store.child.pid!;
-        // Warm-up: templates compiled, pools opened, category tree cached (in every worker).
-        await load(storeUrl, 10, () => '/products', pid).catch(() => undefined);
-        const { result: figures, rssMb } = await peakRss(pid, async () => {
-          const page1 = await load(storeUrl, 50, () => '/products', pid);
-          const maxPage = 1000;
-          const deep = await load(storeUrl, 50, () => `/products?page=${2 + Math.floor(Math.random() * (maxPage - 1))}`, pid);
-          const product = await load(storeUrl, 50, () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`, pid);
-          const search: [string, Figure][] = [];
-          for (const cls of SEARCH_CLASSES) {
-            search.push([
-              cls.name,
-              await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`, pid),
-            ]);
-          }
-          // Cold search: a common word, never the same request twice (a price bound nobody notices makes
-          // each one a new ranking and facet summary), so no search is answered from the catalogue cache.
-          const coldWords = SEARCH_CLASSES.filter((c) => c.name.startsWith('one word')).flatMap((c) => c.queries);
-          let coldN = 0;
-          const cold = await load(
-            storeUrl,
-            10,
-            () => `/products?q=${encodeURIComponent(coldWords[coldN % coldWords.length])}&maxPrice=${900_000_000 + coldN++}`,
-            pid,
+        if (!BURST_ONLY) {
+          // Warm-up: templates compiled, pools opened, category tree cached (in every worker).
+          await load(storeUrl, 10, () => '/products', pid).catch(() => undefined);
+          const { result: figures, rssMb } = await peakRss(pid, async () => {
+            const page1 = await load(storeUrl, 50, () => '/products', pid);
+            const maxPage = 1000;
+            const deep = await load(storeUrl, 50, () => `/products?page=${2 + Math.floor(Math.random() * (maxPage - 1))}`, pid);
+            const product = await load(storeUrl, 50, () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`, pid);
+            const search: [string, Figure][] = [];
+            for (const cls of SEARCH_CLASSES) {
+              search.push([
+                cls.name,
+                await load(storeUrl, 10, () => `/products?q=${encodeURIComponent(cls.queries[Math.floor(Math.random() * cls.queries.length)])}`, pid),
+              ]);
+            }
+            // Cold search: a common word, never the same request twice (a price bound nobody notices makes
+            // each one a new ranking and facet summary), so no search is answered from the catalogue cache.
+            const coldWords = SEARCH_CLASSES.filter((c) => c.name.startsWith('one word')).flatMap((c) => c.queries);
+            let coldN = 0;
+            const cold = await load(
+              storeUrl,
+              10,
+              () => `/products?q=${encodeURIComponent(coldWords[coldN % coldWords.length])}&maxPrice=${900_000_000 + coldN++}`,
+              pid,
+            );
+            // A CDN revalidating the listing: the store answers 304 without a body when the page is unchanged.
+            const etag = await etagOf(`${storeUrl}/products`);
+            const notModified = { count: 0, of: 0 };
+            const revalidate = await load(storeUrl, 50, () => '/products', pid, { headers: { 'if-none-match': etag }, notModified });
+            return { page1, deep, product, search, cold, revalidate, notModified };
+          });
+          row('catalogue /products page 1 (vs Express)', variant.label, figures.page1, sameExpress);
+          row('catalogue deep pages 2–1000 (vs page 1)', variant.label, figures.deep, figures.page1);
+          row('product page (vs Express)', variant.label, figures.product, sameExpress);
+          for (const [name, f] of figures.search) row(`search: ${name} (10 conn.)`, variant.label, f);
+          row('cold search: common word, never repeated (10 conn.)', variant.label, figures.cold);
+          row('revalidation: /products with If-None-Match (vs page 1)', variant.label, figures.revalidate, figures.page1);
+          notes.push(
+            `${variant.label}: revalidation answered 304 to ${figures.notModified.count} of ${figures.notModified.of} requests (the origin's 304 rate)`,
           );
-          // A CDN revalidating the listing: the store answers 304 without a body when the page is unchanged.
-          const etag = await etagOf(`${storeUrl}/products`);
-          const notModified = { count: 0, of: 0 };
-          const revalidate = await load(storeUrl, 50, () => '/products', pid, { headers: { 'if-none-match': etag }, notModified });
-          return { page1, deep, product, search, cold, revalidate, notModified };
-        });
-        row('catalogue /products page 1 (vs Express)', variant.label, figures.page1, sameExpress);
-        row('catalogue deep pages 2–1000 (vs page 1)', variant.label, figures.deep, figures.page1);
-        row('product page (vs Express)', variant.label, figures.product, sameExpress);
-        for (const [name, f] of figures.search) row(`search: ${name} (10 conn.)`, variant.label, f);
-        row('cold search: common word, never repeated (10 conn.)', variant.label, figures.cold);
-        row('revalidation: /products with If-None-Match (vs page 1)', variant.label, figures.revalidate, figures.page1);
-        notes.push(`${variant.label}: revalidation answered 304 to ${figures.notModified.count} of ${figures.notModified.of} requests (the origin's 304 rate)`);
-        notes.push(`${variant.label}: peak RSS under load ${rssMb} MB (all its processes)`);
+          notes.push(`${variant.label}: peak RSS under load ${rssMb} MB (all its processes)`);
 
-        // Behind nginx's cache (--nginx): the same load() through the README's config, as browsers ask (gzip).
-        const nginx = args.has('--nginx') ? findNginx() : undefined;
-        if (nginx && 'skipped' in nginx) {
-          log(`Behind nginx: skipped, ${nginx.skipped}`);
-          nginxNotes.push(`${variant.label}: skipped, ${nginx.skipped}`);
-        } else if (nginx) {
-          // A signed-in visitor: nginx must pass every one of its requests to the store.
-          const visitor = new Buyer(storeUrl);
-          await visitor.refreshToken('/login');
-          await visitor.request('POST', '/login', { _csrf: visitor.token, email: 'buyer200@bench.cho-ocop.vn', password: 'Bench-buyer-password' });
-          // The page after signing in: the browser then holds the new visitor id and form token too.
-          await visitor.refreshToken('/account');
-          const session = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-          if (!/cho\.sid=./.test(session)) throw new Error('the signed-in visitor of the nginx rows got no session cookie');
-          const gzip = { 'accept-encoding': 'gzip' };
-          const queries = SEARCH_CLASSES.flatMap((c) => c.queries);
-          const results = await runBehindNginx(
-            nginx.bin,
-            storePort,
-            [
-              { name: 'catalogue /products page 1', connections: 50, path: () => '/products', headers: gzip, direct: figures.page1 },
-              {
-                name: 'catalogue deep pages 2–1000',
-                connections: 50,
-                path: () => `/products?page=${2 + Math.floor(Math.random() * 999)}`,
-                headers: gzip,
-                direct: figures.deep,
-              },
-              {
-                name: 'product page',
-                connections: 50,
-                path: () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`,
-                headers: gzip,
-                direct: figures.product,
-              },
-              {
-                name: `search: the ${queries.length} queries of every class (10 conn.)`,
-                connections: 10,
-                path: () => `/products?q=${encodeURIComponent(queries[Math.floor(Math.random() * queries.length)])}`,
-                headers: gzip,
-                direct: undefined,
-              },
-              {
-                name: '/products page 1 with a session cookie (bypass)',
-                connections: 50,
-                path: () => '/products',
-                headers: { ...gzip, cookie: session },
-                direct: figures.page1,
-              },
-            ],
-            (nginxUrl, s) => load(nginxUrl, s.connections, s.path, pid, { headers: s.headers }),
-            cpuMs,
-          );
-          for (const { scenario, figure: f, cache, nginxCpuMsPerReq } of results) {
-            nginxRows.push([
-              scenario.name,
-              variant.label,
-              f.reqPerSec.toFixed(0),
-              scenario.direct ? scenario.direct.reqPerSec.toFixed(0) : '—',
-              scenario.direct ? `${((f.reqPerSec / scenario.direct.reqPerSec) * 100).toFixed(0)} %` : '—',
-              `${f.p50} / ${f.p99} ms`,
-              cache.answered ? `${(((cache.byStatus.HIT ?? 0) / cache.answered) * 100).toFixed(1)} %` : '—',
-              `${cache.toStore} of ${cache.answered}`,
-              f.cpuMsPerReq.toFixed(3),
-              nginxCpuMsPerReq.toFixed(3),
-              (f.bytesPerReq / 1000).toFixed(1),
-              String(f.errors + f.non2xx),
-            ]);
-            const statuses = Object.entries(cache.byStatus)
-              .sort((a, b) => b[1] - a[1])
-              .map(([k, n]) => `${k} ${n}`)
-              .join(', ');
-            const failed = Object.entries(cache.failed).map(([code, n]) => `HTTP ${code} × ${n}`);
-            nginxNotes.push(`${variant.label}, ${scenario.name}: ${[statuses, ...failed].join(', ')}`);
+          // Behind nginx's cache (--nginx): the same load() through the README's config, as browsers ask (gzip).
+          const nginx = args.has('--nginx') ? findNginx() : undefined;
+          if (nginx && 'skipped' in nginx) {
+            log(`Behind nginx: skipped, ${nginx.skipped}`);
+            nginxNotes.push(`${variant.label}: skipped, ${nginx.skipped}`);
+          } else if (nginx) {
+            // A signed-in visitor: nginx must pass every one of its requests to the store.
+            const visitor = new Buyer(storeUrl);
+            await visitor.refreshToken('/login');
+            await visitor.request('POST', '/login', { _csrf: visitor.token, email: 'buyer200@bench.cho-ocop.vn', password: 'Bench-buyer-password' });
+            // The page after signing in: the browser then holds the new visitor id and form token too.
+            await visitor.refreshToken('/account');
+            const session = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+            if (!/cho\.sid=./.test(session)) throw new Error('the signed-in visitor of the nginx rows got no session cookie');
+            const gzip = { 'accept-encoding': 'gzip' };
+            const queries = SEARCH_CLASSES.flatMap((c) => c.queries);
+            const results = await runBehindNginx(
+              nginx.bin,
+              storePort,
+              [
+                { name: 'catalogue /products page 1', connections: 50, path: () => '/products', headers: gzip, direct: figures.page1 },
+                {
+                  name: 'catalogue deep pages 2–1000',
+                  connections: 50,
+                  path: () => `/products?page=${2 + Math.floor(Math.random() * 999)}`,
+                  headers: gzip,
+                  direct: figures.deep,
+                },
+                {
+                  name: 'product page',
+                  connections: 50,
+                  path: () => `/products/${slugs[Math.floor(Math.random() * slugs.length)]}`,
+                  headers: gzip,
+                  direct: figures.product,
+                },
+                {
+                  name: `search: the ${queries.length} queries of every class (10 conn.)`,
+                  connections: 10,
+                  path: () => `/products?q=${encodeURIComponent(queries[Math.floor(Math.random() * queries.length)])}`,
+                  headers: gzip,
+                  direct: undefined,
+                },
+                {
+                  name: '/products page 1 with a session cookie (bypass)',
+                  connections: 50,
+                  path: () => '/products',
+                  headers: { ...gzip, cookie: session },
+                  direct: figures.page1,
+                },
+              ],
+              (nginxUrl, s) => load(nginxUrl, s.connections, s.path, pid, { headers: s.headers }),
+              cpuMs,
+            );
+            for (const { scenario, figure: f, cache, nginxCpuMsPerReq } of results) {
+              nginxRows.push([
+                scenario.name,
+                variant.label,
+                f.reqPerSec.toFixed(0),
+                scenario.direct ? scenario.direct.reqPerSec.toFixed(0) : '—',
+                scenario.direct ? `${((f.reqPerSec / scenario.direct.reqPerSec) * 100).toFixed(0)} %` : '—',
+                `${f.p50} / ${f.p99} ms`,
+                cache.answered ? `${(((cache.byStatus.HIT ?? 0) / cache.answered) * 100).toFixed(1)} %` : '—',
+                `${cache.toStore} of ${cache.answered}`,
+                f.cpuMsPerReq.toFixed(3),
+                nginxCpuMsPerReq.toFixed(3),
+                (f.bytesPerReq / 1000).toFixed(1),
+                String(f.errors + f.non2xx),
+              ]);
+              const statuses = Object.entries(cache.byStatus)
+                .sort((a, b) => b[1] - a[1])
+                .map(([k, n]) => `${k} ${n}`)
+                .join(', ');
+              const failed = Object.entries(cache.failed).map(([code, n]) => `HTTP ${code} × ${n}`);
+              nginxNotes.push(`${variant.label}, ${scenario.name}: ${[statuses, ...failed].join(', ')}`);
+            }
           }
         }
-
         if (!signedIn) {
           for (let i = 0; i < buyers.length; i += 20) {
             await Promise.all(
@@ -717,7 +727,7 @@ async function checkoutBursts(
           perAttempt: total / attempts,
           top: [...calls]
             .sort((a, b) => b[1] - a[1])
-            .slice(0, 8)
+            .slice(0, BURST_ONLY ? 40 : 8)
             .map(([q, n]) => [q, n / attempts]),
         }
       : undefined,
