@@ -115,24 +115,42 @@ export interface ZaloConfig {
   accessToken: string;
   /** ZALO_ZNS_API_BASE, without a trailing slash (unset: Zalo's business API). */
   apiBase: string;
+  /** `<event>=<id>`: each event's default template, the Vietnamese one (the only one for any other language). */
   templates: Partial<Record<ZaloEvent, string>>;
+  /** `<event>.en=<id>`: the template an English reader (users.language = 'en') gets instead; none = the default. */
+  englishTemplates: Partial<Record<ZaloEvent, string>>;
 }
 
-/** `order_placed=123,order_paid=456`: each known event at most once, each with an id. */
-function parseZaloTemplates(spec: string | undefined): Partial<Record<ZaloEvent, string>> {
+/**
+ * `order_placed=123,order_placed.en=223,order_paid=456`: each known event at most once, each with an
+ * id, and an English template only beside its event's default (a Vietnamese reader would otherwise get
+ * nothing for it by Zalo, surely not what was meant).
+ */
+function parseZaloTemplates(spec: string | undefined): Pick<ZaloConfig, 'templates' | 'englishTemplates'> {
   const templates: Partial<Record<ZaloEvent, string>> = {};
+  const englishTemplates: Partial<Record<ZaloEvent, string>> = {};
   const pairs = (spec ?? '')
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
   for (const pair of pairs) {
-    const [event, id, ...rest] = pair.split('=').map((p) => p.trim());
-    if (!(ZALO_EVENTS as readonly string[]).includes(event) || !id || rest.length > 0 || templates[event as ZaloEvent]) {
-      throw new ConfigError(`ZALO_ZNS_TEMPLATES: "${pair}" is not <event>=<template id> with an event among ${ZALO_EVENTS.join(', ')}`);
+    const [key, id, ...rest] = pair.split('=').map((p) => p.trim());
+    const [event, language, ...more] = key.split('.');
+    if (!(ZALO_EVENTS as readonly string[]).includes(event) || (language !== undefined && language !== 'en') || more.length > 0 || !id || rest.length > 0) {
+      throw new ConfigError(
+        `ZALO_ZNS_TEMPLATES: "${pair}" is not <event>=<template id> or <event>.en=<template id> with an event among ${ZALO_EVENTS.join(', ')}`,
+      );
     }
-    templates[event as ZaloEvent] = id;
+    const target = language === 'en' ? englishTemplates : templates;
+    if (target[event as ZaloEvent]) throw new ConfigError(`ZALO_ZNS_TEMPLATES: "${pair}" repeats ${key}`);
+    target[event as ZaloEvent] = id;
   }
-  return templates;
+  for (const event of Object.keys(englishTemplates) as ZaloEvent[]) {
+    if (!templates[event]) {
+      throw new ConfigError(`ZALO_ZNS_TEMPLATES: ${event}.en=${englishTemplates[event]} has no default template: add ${event}=<template id>`);
+    }
+  }
+  return { templates, englishTemplates };
 }
 
 export class ConfigError extends Error {}
@@ -216,7 +234,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       ? {
           accessToken: env.ZALO_ZNS_ACCESS_TOKEN,
           apiBase: (env.ZALO_ZNS_API_BASE ?? 'https://business.openapi.zalo.me').replace(/\/$/, ''),
-          templates: parseZaloTemplates(env.ZALO_ZNS_TEMPLATES),
+          ...parseZaloTemplates(env.ZALO_ZNS_TEMPLATES),
         }
       : null,
     workers: env.WEB_CONCURRENCY ?? (isProduction ? os.availableParallelism() : 1),

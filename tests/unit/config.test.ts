@@ -78,3 +78,31 @@ describe('loadConfig: demo data in production', () => {
     expect(loadConfig({})).toMatchObject({ seedDemo: true, demo: true });
   });
 });
+
+describe('loadConfig: ZALO_ZNS_TEMPLATES', () => {
+  const zaloWith = (templates: string) => loadConfig({ NODE_ENV: 'test', ZALO_ZNS_ACCESS_TOKEN: 't', ZALO_ZNS_TEMPLATES: templates }).zalo;
+
+  it('reads one default template per event and, beside it, an optional `.en` one for English readers', () => {
+    expect(zaloWith(' order_placed=111, order_placed.en=211 ,order_paid=112,seller_new_order.en = 213,seller_new_order=113')).toMatchObject({
+      templates: { order_placed: '111', order_paid: '112', seller_new_order: '113' },
+      englishTemplates: { order_placed: '211', seller_new_order: '213' },
+    });
+    expect(zaloWith('order_shipped=114')).toMatchObject({ templates: { order_shipped: '114' }, englishTemplates: {} });
+  });
+
+  it('stops the boot with the reason for an unknown event or language, a repeated key, a missing id or an English template without its default', () => {
+    const cases: [string, RegExp][] = [
+      ['order_lost=1', /"order_lost=1" is not <event>=<template id> or <event>.en=<template id>/],
+      ['order_placed.fr=1', /"order_placed.fr=1" is not <event>=<template id> or <event>.en=<template id>/],
+      ['order_placed=1,order_placed=2', /"order_placed=2" repeats order_placed/],
+      ['order_placed=1,order_placed.en=2,order_placed.en=3', /"order_placed.en=3" repeats order_placed.en/],
+      ['order_placed.en=', /"order_placed.en=" is not/],
+      ['order_placed=1=2', /"order_placed=1=2" is not/],
+      ['order_paid=1,order_placed.en=2', /order_placed.en=2 has no default template: add order_placed=<template id>/],
+    ];
+    for (const [spec, reason] of cases) {
+      expect(() => zaloWith(spec)).toThrow(ConfigError);
+      expect(() => zaloWith(spec)).toThrow(reason);
+    }
+  });
+});

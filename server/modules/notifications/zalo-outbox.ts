@@ -54,7 +54,7 @@ export async function enqueueZalo(manager: EntityManager, message: OutgoingZalo)
 interface Person {
   userId: number;
   notifyZalo: boolean;
-  /** users.language: the fallback mail is written in it. */
+  /** users.language: the template (`<event>.en` for English) and the fallback mail follow it. */
   language: Language;
   phone: string | null;
 }
@@ -184,7 +184,11 @@ export class ZaloNotifier {
     mailKey: string,
     content: { data: Record<string, string | number>; mail: Record<string, string> },
   ): Promise<void> {
-    const templateId = this.zalo?.templates[event];
+    // The reader's language is read here, at queue time, as the channel choice and the fallback mail's
+    // words are: the row then holds one message in one language, so a retry, or a switch of language
+    // before the worker runs, never sends a template whose fallback mail reads in the other language.
+    // No template_data value is a word to translate (codes, names as written, amounts, dd/mm/yyyy dates).
+    const templateId = (person.language === 'en' ? this.zalo?.englishTemplates[event] : undefined) ?? this.zalo?.templates[event];
     // CASE: no template approved for this event, Zalo turned off, or no mobile number: email only.
     if (!templateId || !person.notifyZalo || !person.phone) return;
     await enqueueZalo(manager, {

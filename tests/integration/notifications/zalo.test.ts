@@ -12,7 +12,9 @@ import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
  * quota answers, falls back to email for a phone without Zalo, and respects each account's choices.
  */
 
-const TEMPLATES = 'order_placed=1001,order_paid=1002,seller_new_order=1003,order_shipped=1004,stall_sale_paid=1005';
+// English templates for three events; order_shipped and stall_sale_paid have only the default (Vietnamese) one.
+const TEMPLATES =
+  'order_placed=1001,order_placed.en=2001,order_paid=1002,order_paid.en=2002,seller_new_order=1003,seller_new_order.en=2003,order_shipped=1004,stall_sale_paid=1005';
 
 let zalo: FakeZalo;
 let ctx: TestContext;
@@ -259,6 +261,72 @@ describe('Zalo ZNS notifications', () => {
     expect(mail.text_body).toContain(`The customer transferred ${formatVnd(250_000)} for stall sale ${code}.`);
   });
 
+  it("an English reader gets the event's `.en` template (the default one where there is none), a Vietnamese reader the default", async () => {
+    const seller = await sellerWithPhone('0911 222 333', 'HTX Chè Shan tuyết');
+    // Both switch the interface to English while signed in, which is what records users.language.
+    await seller.agent.get('/lang/en').expect(303);
+    const buyer = await buyerWithCart(ctx, [{ productId: seller.product.id, quantity: 2 }]);
+    await buyer.agent.get('/lang/en').expect(303);
+    const code = orderCodeFrom(await checkout(buyer.agent));
+    const order = await orderOf(code);
+    await ctx.container.orders.markPaid(order.id);
+    const page = await seller.agent.get(`/seller/orders/${code}`);
+    await seller.agent
+      .post(`/seller/orders/${code}/status`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), status: 'shipped', trackingNo: 'VNPOST-777' })
+      .expect(303);
+    expect(await drain()).toBe(4);
+    const rows = await zaloRows(order.id);
+    const [part] = await ctx.ds.query(`SELECT total_vnd FROM seller_orders WHERE order_id = $1`, [order.id]);
+    expect(zalo.requests.map((r) => r.body)).toEqual([
+      {
+        phone: '84912345678',
+        template_id: '2001',
+        template_data: {
+          order_code: code,
+          customer_name: 'Người mua thử',
+          amount: Number(order.total_vnd),
+          order_date: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/),
+        },
+        tracking_id: String(rows[0].id),
+      },
+      {
+        phone: '84912345678',
+        template_id: '2002',
+        template_data: { order_code: code, customer_name: 'Người mua thử', amount: Number(order.total_vnd) },
+        tracking_id: String(rows[1].id),
+      },
+      {
+        phone: '84911222333',
+        template_id: '2003',
+        template_data: { order_code: code, shop_name: 'HTX Chè Shan tuyết', amount: Number(part.total_vnd), item_count: 2 },
+        tracking_id: String(rows[2].id),
+      },
+      // CASE: no order_shipped.en is configured: the English buyer still hears, on the default template.
+      {
+        phone: '84912345678',
+        template_id: '1004',
+        template_data: { order_code: code, customer_name: 'Người mua thử', shop_name: 'HTX Chè Shan tuyết', tracking_no: 'VNPOST-777' },
+        tracking_id: String(rows[3].id),
+      },
+    ]);
+
+    // A Vietnamese buyer of the same cooperative gets the default template.
+    const vietnamese = await placeOrder(seller.product.id, 1);
+    await drain();
+    expect(zalo.requests.slice(4).map((r) => r.body.template_id)).toEqual(['1001']);
+
+    // The language is read when the message is queued, as its fallback mail's is: a queued message keeps
+    // the template of the language it was written in, so a message and its fallback never disagree.
+    await ctx.container.orders.markPaid(vietnamese.id);
+    await vietnamese.buyer.agent.get('/lang/en').expect(303);
+    await drain();
+    const paid = await ctx.ds.query(`SELECT template_id, fallback_subject FROM outbox_zalo WHERE order_id = $1 AND event = 'order_paid'`, [vietnamese.id]);
+    expect(paid).toEqual([{ template_id: '1002', fallback_subject: `[Chợ OCOP] Đã nhận thanh toán ${vietnamese.code}` }]);
+    expect(zalo.requests.at(-2)!.body.template_id).toBe('1002');
+  });
+
   it('opt-outs: no Zalo row when Zalo is off, no mail when email is off (the fallback included)', async () => {
     const seller = await sellerWithPhone('0988 111 222');
     // Zalo off: mail only.
@@ -341,6 +409,7 @@ describe('Zalo configuration', () => {
       accessToken: 't',
       apiBase: 'https://business.openapi.zalo.me',
       templates: {},
+      englishTemplates: {},
     });
     expect(() => loadConfig({ NODE_ENV: 'test', ZALO_ZNS_ACCESS_TOKEN: 't', ZALO_ZNS_TEMPLATES: 'order_lost=1' })).toThrow(/ZALO_ZNS_TEMPLATES/);
   });
