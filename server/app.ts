@@ -21,7 +21,7 @@ import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
 import { marketDayAdminRoutes, marketDayPublicRoutes, marketDaySellerRoutes } from './modules/market';
 import { notificationsAdminRoutes } from './modules/notifications';
 import { actingRoutes, loadActingContext, teamAdminRoutes, teamMemberRoutes } from './modules/teams';
-import { buyerOrderPage, orderRoutes, sellerOrderRoutes } from './modules/orders';
+import { buyerOrderPage, latestDeliveryProvince, orderRoutes, sellerOrderRoutes } from './modules/orders';
 import { payRoutes, paymentStart, webhookRoutes } from './modules/payments';
 import { posRoutes, receiptRoutes } from './modules/pos';
 import { productImportRoutes } from './modules/product-import';
@@ -29,7 +29,7 @@ import { payoutRoutes } from './modules/payouts';
 import { reportRoutes } from './modules/reports';
 import { orderItemReviews, productReviews, reviewRoutes } from './modules/reviews';
 import { sellerApplicationRoutes, sellerAreaRoutes, sellerProductRoutes } from './modules/sellers';
-import { productShipping, sellerShippingRoutes, shippingPublicRoutes } from './modules/shipping';
+import { accountShipTo, productShipping, sellerShippingRoutes, shippingPublicRoutes } from './modules/shipping';
 import { taxRoutes } from './modules/tax';
 import { sellerBatchRoutes, traceRoutes } from './modules/traceability';
 import { setupViews } from './rendering/view-engine';
@@ -93,7 +93,7 @@ export function createApp(container: Container): Express {
   const csrf = createCsrf(config);
   // The home page also shows the running or next market day (one indexed read).
   // A product page with reviews also reads its histogram and newest reviews (reviews module), and,
-  // once the visitor chose a province, the fee to it (shipping module).
+  // once the visitor's province is known (chosen, or a signed-in buyer's), the fee to it (shipping module).
   const reviewsBlock = productReviews(container.reviews);
   const shippingLine = productShipping(container.shipping);
   const catalog = catalogRoutes(
@@ -130,6 +130,8 @@ export function createApp(container: Container): Express {
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
   app.use(sessionMiddleware(config, pool));
   app.use(loadCurrentUser(container.accounts));
+  // A signed-in buyer's province for fees (that of the latest online order), read only by a page that shows one.
+  app.use(accountShipTo(latestDeliveryProvince(container.dataSource)));
   app.use(loadActingContext(container.teams));
   app.use(cartMiddleware(container.cart));
   app.use(

@@ -47,7 +47,7 @@ export function cartRoutes(cart: CartService): Router {
 
   router.get('/cart', async (req, res) => {
     // Fees to the province chosen on a product page (its cookie), as an estimate; checkout settles them.
-    const shipTo = shipToProvince(req);
+    const shipTo = await shipToProvince(req);
     const view = await cart.view(cartOwner(req), shipTo ? { province: shipTo.name } : null);
     res.render('cart/cart', {
       title: translate(requestLanguage(res), 'cart.title'),

@@ -13,3 +13,4 @@ export { OrderLifecycle, type Move, type MoveBy, type Moved, type PaidHook } fro
 export { orderRoutes, sellerOrderRoutes, buyerOrderPage, type OrderItemExtras } from './orders.routes';
 export * from './order-state';
 export { ORDER_CODE_PATTERN, STALL_SALE_CODE_PATTERN } from './order-code';
+export { latestDeliveryProvince } from './delivery-province';

@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { formBody, formValues, renderFormError } from '../../http/forms';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { parseInput } from '../../http/validate';
@@ -14,6 +14,13 @@ const langOf = (res: Response) => (res.locals.lang ?? 'vi') as Language;
 
 /** The cookie that keeps the province a visitor chose on a product page (its 2025 code): not a session. */
 export const SHIP_TO_COOKIE = 'ship_to';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** A signed-in visitor's province on record (see accountShipTo): read only when asked, at most once. */
+    accountProvince?: () => Promise<Province | null>;
+  }
+}
 
 /** The form's values from what is stored: the table when there is one, else the flat fee in every zone as a start. */
 function storedValues(shipping: SellerShipping): Record<string, string> {
@@ -110,20 +117,40 @@ export function shippingPublicRoutes(shipping: ShippingService, secureCookies: b
   return router;
 }
 
-/** The province the visitor chose on a product page (the ship_to cookie), if any. */
-export function shipToProvince(req: Request): Province | null {
+/**
+ * For a signed-in visitor, how to find the account's province (`lookup` by user id: the orders module
+ * knows it). Nothing is read here: only a page that shows a fee asks, once per request.
+ */
+export function accountShipTo(lookup: (userId: number) => Promise<string | null>): RequestHandler {
+  return (req, _res, next) => {
+    const userId = req.user?.id;
+    if (userId !== undefined) {
+      let found: Promise<Province | null> | undefined;
+      req.accountProvince = () => (found ??= lookup(userId).then((name) => (name ? findProvince(name) : null)));
+    }
+    next();
+  };
+}
+
+/**
+ * The province fees are shown to: the one the visitor chose on a product page (the ship_to cookie),
+ * else a signed-in buyer's on record; a visitor without a session reads nothing.
+ */
+export async function shipToProvince(req: Request): Promise<Province | null> {
   const cookie: unknown = req.cookies?.[SHIP_TO_COOKIE];
-  return typeof cookie === 'string' ? findProvince(cookie) : null;
+  const chosen = typeof cookie === 'string' ? findProvince(cookie) : null;
+  return chosen ?? (req.accountProvince ? await req.accountProvince() : null);
 }
 
 /**
  * The product page's shipping line (catalog's ProductExtras): "Phí giao đến Cà Mau: 35.000 ₫" once the
- * visitor chose a province (the ship_to cookie); a small GET form to choose one. The seller's table
- * is read only when a province is known, so a first visit costs no extra statement.
+ * visitor's province is known (the ship_to cookie, or a signed-in buyer's on record); a small GET form
+ * to choose one. The seller's table is read only when a province is known, so a first visit without a
+ * session costs no extra statement.
  */
 export function productShipping(shipping: ShippingService) {
   return async (product: { id: number; slug: string }, _query: unknown, req?: Request): Promise<{ locals: Record<string, unknown>; jsonLdReviews: [] }> => {
-    const province = req ? shipToProvince(req) : null;
+    const province = req ? await shipToProvince(req) : null;
     const quote = province ? await shipping.quoteProduct(product.id, 1, { province }) : null;
     return {
       locals: {
