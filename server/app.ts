@@ -14,7 +14,7 @@ import { languageMiddleware, languageRoutes } from './http/language';
 import { refuseNulInBody, refuseNulInUrl } from './http/refuse-nul';
 import { sessionCookieName, sessionMiddleware } from './http/session';
 import { publicDir } from './lib/paths';
-import { accountsRoutes, loadCurrentUser, notificationChoicesRoutes } from './modules/accounts';
+import { SESSION_USER, accountsRoutes, loadCurrentUser, notificationChoicesRoutes } from './modules/accounts';
 import { adminOrderRoutes, adminRoutes } from './modules/admin';
 import { cartMiddleware, cartRoutes } from './modules/cart';
 import { catalogApiRoutes, catalogRoutes, seoRoutes } from './modules/catalog';
@@ -128,7 +128,7 @@ export function createApp(container: Container): Express {
     next();
   });
   const pool = (container.dataSource.driver as PostgresDriver).master as Pool;
-  app.use(sessionMiddleware(config, pool));
+  app.use(sessionMiddleware(config, pool, SESSION_USER));
   app.use(loadCurrentUser(container.accounts));
   // A signed-in buyer's province for fees (that of the latest online order), read only by a page that shows one.
   app.use(accountShipTo(latestDeliveryProvince(container.dataSource)));

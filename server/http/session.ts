@@ -8,6 +8,13 @@ import { isDatabaseUnavailable } from '../db/errors';
 import { localize } from '../rendering/i18n';
 import { requestLanguage } from './language';
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The companion row read with this request's session (see SessionCompanion); absent without a stored session. */
+    sessionCompanion?: Record<string, unknown>;
+  }
+}
+
 declare module 'express-session' {
   interface SessionData {
     userId: number;
@@ -42,11 +49,22 @@ export const ABSOLUTE_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
 export const TOUCH_EVERY_MS = 10 * 60 * 1000;
 
 /**
+ * Rows another module wants with every session, read in the same statement: `join` is a LEFT JOIN
+ * (LATERAL) aliased `c` on the sessions row `s`, whose columns arrive as `req.sessionCompanion`.
+ * Accounts uses it for the signed-in user, so a signed-in page costs one statement, not two.
+ */
+export interface SessionCompanion {
+  join: string;
+}
+
+const COMPANION = Symbol('session companion');
+
+/**
  * connect-pg-simple with a lazier touch: `get` also reads the stored deadline, and `touch` writes
  * only when the new deadline is TOUCH_EVERY_MS past it. The deadline is read with the session on
  * every request, so this holds across instances.
  */
-function sessionStore(pool: Pool, pruneSessionInterval: number | false) {
+function sessionStore(pool: Pool, pruneSessionInterval: number | false, companion?: SessionCompanion) {
   const PgStore = connectPgSimple(session);
   return new (class extends PgStore {
     /** Stored deadlines of the sessions read or saved by requests in flight, until their touch. */
@@ -55,15 +73,33 @@ function sessionStore(pool: Pool, pruneSessionInterval: number | false) {
     override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
       // The callback runs outside the promise (as connect-pg-simple does): a throw in the request that follows is not a rejection of ours.
       pool
-        .query<{ sess: SessionData; expire: Date }>(`SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid])
+        .query<{ sess: SessionData; expire: Date }>(
+          companion
+            ? `SELECT s.sess, s.expire, c.* FROM sessions s ${companion.join} WHERE s.sid = $1 AND s.expire >= now()`
+            : `SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`,
+          [sid],
+        )
         .then(({ rows: [row] }) => {
-          if (row) this.deadlines.set(sid, row.expire.getTime());
-          return row?.sess ?? null;
+          if (!row) return null;
+          this.deadlines.set(sid, row.expire.getTime());
+          const { sess, expire: _expire, ...columns } = row;
+          // Under a symbol: express-session copies only the session's own string keys.
+          return companion ? { ...sess, [COMPANION]: columns } : sess;
         })
         .then(
           (sess) => process.nextTick(callback, null, sess),
           (err: unknown) => process.nextTick(callback, err),
         );
+    }
+
+    /** express-session builds req.session here from what `get` returned: the companion row goes on the request. */
+    override createSession(req: Request, data: SessionData): session.Session & SessionData {
+      const withCompanion = data as SessionData & { [COMPANION]?: Record<string, unknown> };
+      if (withCompanion[COMPANION]) {
+        req.sessionCompanion = withCompanion[COMPANION];
+        delete withCompanion[COMPANION];
+      }
+      return super.createSession(req, data);
     }
 
     override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
@@ -88,7 +124,7 @@ function sessionStore(pool: Pool, pruneSessionInterval: number | false) {
  * Sessions live in PostgreSQL (shared by every instance). saveUninitialized=false: a visitor who
  * only browses never gets a session row or cookie.
  */
-export function sessionMiddleware(config: Readonly<Config>, pool: Pool): RequestHandler {
+export function sessionMiddleware(config: Readonly<Config>, pool: Pool, companion?: SessionCompanion): RequestHandler {
   const handler = session({
     name: sessionCookieName(config),
     secret: config.sessionSecret,
@@ -96,7 +132,7 @@ export function sessionMiddleware(config: Readonly<Config>, pool: Pool): Request
     saveUninitialized: false,
     rolling: true,
     // Tests open and close many apps; a pruning timer would outlive them.
-    store: sessionStore(pool, config.env === 'test' ? false : 15 * 60),
+    store: sessionStore(pool, config.env === 'test' ? false : 15 * 60, companion),
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: IDLE_TIMEOUT_MS },
   });
   return (req, res, next) => {

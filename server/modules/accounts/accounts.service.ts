@@ -91,10 +91,11 @@ export class AccountsService {
   /**
    * The user of a session signed in at `signedInAt` (epoch ms), or null when the password changed or
    * the account signed out everywhere since. The rows of such sessions are deleted then; this also
-   * stops one that a request in flight wrote back after the delete.
+   * stops one that a request in flight wrote back after the delete. `readWithSession`: the account as
+   * the session's own statement read it (null: gone), so no second read.
    */
-  async findSignedInUser(id: number, signedInAt: number): Promise<SessionUser | null> {
-    const user = await this.findUser(id);
+  async findSignedInUser(id: number, signedInAt: number, readWithSession?: User | null): Promise<SessionUser | null> {
+    const user = readWithSession === undefined ? await this.findUser(id) : readWithSession;
     const endedAfter = (at: Date | null) => at !== null && at.getTime() > signedInAt;
     if (!user || endedAfter(user.passwordChangedAt) || endedAfter(user.sessionsEndedAt)) return null;
     return toSessionUser(user);

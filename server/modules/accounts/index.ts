@@ -1,7 +1,7 @@
 export { AccountsService, LoginFailedError } from './accounts.service';
 export { accountsRoutes, homeFor } from './accounts.routes';
 export { notificationChoicesRoutes } from './notification-choices.routes';
-export { loadCurrentUser, requireRole, requireSignedIn } from './auth.middleware';
+export { SESSION_USER, loadCurrentUser, requireRole, requireSignedIn } from './auth.middleware';
 export { signUpHandler } from './sign-in';
 export { LoginThrottle, TooManyAttemptsError } from './login-throttle';
 export type { User, UserRole } from './user.entity';

@@ -1,5 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 import { createAccount, signIn } from '../../helpers/auth';
+import { countQueries } from '../../helpers/queries';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -53,6 +54,37 @@ describe('session lifetime', () => {
     const agent = await signIn(ctx.app, account.email);
     await ctx.ds.query(`DELETE FROM sessions WHERE (sess->>'userId')::int = $1`, [account.id]);
     expect((await agent.get('/account')).status).toBe(302);
+  });
+});
+
+describe('the signed-in user arrives with the session', () => {
+  it('a page reads the account in the same statement as the session, and still sees a change made a moment ago', async () => {
+    const account = await createAccount(ctx.ds, { fullName: 'Lý Thị Mai' });
+    const agent = await signIn(ctx.app, account.email);
+    let html = '';
+    const sql = await countQueries(ctx.ds, async () => {
+      const res = await agent.get('/account');
+      expect(res.status).toBe(200);
+      html = res.text;
+    });
+    expect(html).toContain('Lý Thị Mai');
+    expect(sql.filter((q) => /"fullName".* FROM users WHERE id = \$1/.test(q))).toEqual([]);
+    // Read on every request, not remembered: a rename and a role change show on the next page.
+    await ctx.ds.query(`UPDATE users SET full_name = 'Lý Thị Hoa', role = 'admin' WHERE id = $1`, [account.id]);
+    const next = await agent.get('/admin');
+    expect(next.status).toBe(200);
+    expect(next.text).toContain('Lý Thị Hoa');
+  });
+
+  it('a session whose account no longer exists is ended', async () => {
+    const account = await createAccount(ctx.ds);
+    const agent = await signIn(ctx.app, account.email);
+    await ctx.ds.query(`UPDATE sessions SET sess = jsonb_set(sess::jsonb, '{userId}', to_jsonb(2147483000))::json WHERE (sess->>'userId')::int = $1`, [
+      account.id,
+    ]);
+    const res = await agent.get('/account');
+    expect(res.status).toBe(302);
+    expect(await ctx.ds.query(`SELECT 1 FROM sessions WHERE (sess->>'userId')::int = 2147483000`)).toEqual([]);
   });
 });
 
