@@ -91,6 +91,7 @@ describe('the product spreadsheet parser', () => {
       ocopCertificateNo: '-12/QĐ',
       ocopDecisionDate: '2026-11-26',
       sku: 'MO-1',
+      weightGrams: 650,
     };
     const csv = productsCsv([product]);
     expect(csv).toContain(`"'=HYPERLINK(""http://x"";""y"")"`);
@@ -111,6 +112,7 @@ describe('the product spreadsheet parser', () => {
       ocopCertificateNo: '-12/QĐ',
       ocopDecisionDate: '2026-11-26',
       sku: 'MO-1',
+      weightGrams: 650,
       categoryLabel: 'I.2.b …',
     };
     const plan = planImport(rows, [existing], new Map([[7, 'I.2.b …']]));
@@ -119,6 +121,25 @@ describe('the product spreadsheet parser', () => {
     expect(changed.rows[0]).toMatchObject({ kind: 'update', stockDelta: 3, detailsChanged: false });
     expect(changed.fingerprint).toBe(planImport(rows, [{ ...existing, stock: 1 }], new Map([[7, 'I.2.b …']])).fingerprint);
     expect(changed.fingerprint).not.toBe(planImport(rows, [{ ...existing, stock: 2 }], new Map([[7, 'I.2.b …']])).fingerprint);
+  });
+
+  it('reads the weight as whole grams (500, 1.200, 650 g), optional as a column; refuses decimals and 0 or more than 50.000', () => {
+    const weights = rowsOf(`${HEADER},khối lượng (g)\nA1,I.2.b,,1,h,1,,,,,500\nA2,I.2.b,,1,h,1,,,,,1.200\nA3,I.2.b,,1,h,1,,,,,650 g\nA4,I.2.b,,1,h,1,,,,,\n`);
+    expect(weights.map((r) => [r.values.weightGrams, r.errors])).toEqual([
+      [500, []],
+      [1200, []],
+      [650, []],
+      [null, []],
+    ]);
+    for (const bad of ['"1,5"', '0', '50001', '1 kg', '-3']) {
+      const [row] = rowsOf(`${HEADER},Khoi luong\nA1,I.2.b,,1,h,1,,,,,${bad}\n`);
+      expect(row.errors).toEqual([{ line: 2, column: 'weight', key: 'import.error.weight', params: { min: '1', max: '50.000' } }]);
+    }
+    // An older file without the column: read, every weight null (kept on update, asked for on a new row).
+    const [old] = rowsOf(`${HEADER}\nA1,I.2.b,,1,h,1,,,,\n`);
+    expect(old).toMatchObject({ values: { weightGrams: null }, errors: [] });
+    const plan = planImport([old], [], new Map());
+    expect(plan.rows[0]).toMatchObject({ kind: 'error', errors: [{ line: 2, column: 'weight', key: 'import.error.weightRequired' }] });
   });
 
   it('reads 2,000 rows quickly and refuses the 2,001st', () => {

@@ -3,15 +3,20 @@ import { formatDate, isCalendarDay } from '../../lib/dates';
 import { toCsv, type CsvCell } from '../../lib/csv';
 import { SKU_MAX_LENGTH, SKU_PATTERN } from '../../lib/sku';
 import { foldVietnamese } from '../../lib/text';
+import { WEIGHT_GRAMS_MAX, WEIGHT_GRAMS_MIN } from '../../lib/weight';
 import type { MessageKey } from '../../rendering/i18n';
 
 /**
  * The seller's product spreadsheet (issue 20): the export, the template and the import read and write
- * the same ten columns, so export → edit in Excel → import works. Parsing here is pure (no database):
+ * the same eleven columns, so export → edit in Excel → import works. Parsing here is pure (no database):
  * file-level problems refuse the upload, cell problems become row errors the preview lists.
+ * The weight (issue 21) is last: rows copied from an older ten-column file into a new template land
+ * under the same headers (after `đơn vị` they would shift stock into weight, stars into stock).
  */
-export const IMPORT_COLUMNS = ['name', 'category', 'description', 'price', 'unit', 'stock', 'stars', 'certificateNo', 'decisionDate', 'sku'] as const;
+export const IMPORT_COLUMNS = ['name', 'category', 'description', 'price', 'unit', 'stock', 'stars', 'certificateNo', 'decisionDate', 'sku', 'weight'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+/** CASE: a file exported before the weight column is still read; its rows leave weights as they are. */
+const OPTIONAL_COLUMNS: readonly ImportColumn[] = ['weight'];
 
 /** The headers exactly as exported (the file format is Vietnamese whatever the page's language). */
 export const IMPORT_HEADERS: Record<ImportColumn, string> = {
@@ -25,12 +30,15 @@ export const IMPORT_HEADERS: Record<ImportColumn, string> = {
   certificateNo: 'số giấy chứng nhận',
   decisionDate: 'ngày quyết định',
   sku: 'mã sản phẩm (SKU)',
+  weight: 'khối lượng (g)',
 };
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 2000;
 export const MAX_PRICE_VND = 100_000_000;
 export const MAX_STOCK = 1_000_000;
+/** The weight messages' placeholders (1 and 50.000, as the form writes them). */
+export const WEIGHT_RANGE = { min: WEIGHT_GRAMS_MIN.toLocaleString('vi-VN'), max: WEIGHT_GRAMS_MAX.toLocaleString('vi-VN') };
 
 /** A header folded: no accents, case, spaces or punctuation ("Mã sản phẩm (SKU)" → "masanphamsku"). */
 const headerKey = (header: string) => foldVietnamese(header).replace(/[^a-z0-9]/g, '');
@@ -38,6 +46,10 @@ const HEADER_KEYS = new Map<string, ImportColumn>([
   ...IMPORT_COLUMNS.map((c) => [headerKey(IMPORT_HEADERS[c]), c] as [string, ImportColumn]),
   ['masanpham', 'sku'],
   ['sku', 'sku'],
+  ['khoiluong', 'weight'],
+  ['khoiluonggam', 'weight'],
+  ['khoiluongdonggoig', 'weight'],
+  ['khoiluongdonggoigam', 'weight'],
 ]);
 
 /** A message for the page: a key of the locale files and its placeholders. */
@@ -73,6 +85,8 @@ export interface ParsedRow {
     ocopCertificateNo: string | null;
     ocopDecisionDate: string | null;
     sku: string | null;
+    /** Null when blank or the file has no weight column: required for a new product, "unchanged" for an update. */
+    weightGrams: number | null;
   };
   errors: RowError[];
 }
@@ -186,8 +200,8 @@ export function parseImport(text: string, categories: ImportCategory[]): ParsedF
     else if (positions.has(column)) return fail('import.file.duplicateColumn', { column: IMPORT_HEADERS[column] });
     else positions.set(column, index);
   }
-  const missing = IMPORT_COLUMNS.filter((c) => !positions.has(c));
-  if (missing.length === IMPORT_COLUMNS.length) return fail('import.file.noHeader');
+  if (positions.size === 0) return fail('import.file.noHeader');
+  const missing = IMPORT_COLUMNS.filter((c) => !positions.has(c) && !OPTIONAL_COLUMNS.includes(c));
   if (missing.length > 0) return fail('import.file.missingColumns', { columns: missing.map((c) => IMPORT_HEADERS[c]).join(', ') });
 
   const groups = indexCategories(categories);
@@ -197,7 +211,10 @@ export function parseImport(text: string, categories: ImportCategory[]): ParsedF
     // CASE: Excel writes an emptied row as ;;;;;;;;; and a blank line at the end: not rows.
     if (record.every((c) => c.trim() === '')) continue;
     if (rows.length === MAX_IMPORT_ROWS) return fail('import.file.tooManyRows', { max: MAX_IMPORT_ROWS });
-    const cells = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, unneutralise(record[positions.get(c)!] ?? '')])) as Record<ImportColumn, string>;
+    const cells = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, unneutralise(positions.has(c) ? (record[positions.get(c)!] ?? '') : '')])) as Record<
+      ImportColumn,
+      string
+    >;
     rows.push(parseRow(index + 1, cells, groups));
   }
   if (rows.length === 0) return fail('import.file.noRows');
@@ -278,9 +295,20 @@ function parseRow(line: number, cells: Record<ImportColumn, string>, groups: Cat
   const sku = optional('sku');
   if (sku && (sku.length > SKU_MAX_LENGTH || !SKU_PATTERN.test(sku))) err('sku', 'import.error.sku', { max: SKU_MAX_LENGTH });
 
+  // Whole grams as on the product form (500, 1.200, 1 200, "650 g"); whether a blank is allowed depends
+  // on the row being a new product, which only the plan knows.
+  let weightGrams: number | null = null;
+  if (text('weight') !== '') {
+    weightGrams = parseWholeNumber(text('weight').replace(/\s*(g|gam|gram)$/i, ''), false);
+    if (weightGrams === null || weightGrams < WEIGHT_GRAMS_MIN || weightGrams > WEIGHT_GRAMS_MAX) {
+      err('weight', 'import.error.weight', WEIGHT_RANGE);
+      weightGrams = null;
+    }
+  }
+
   return {
     line,
-    values: { name, categoryId, description, priceVnd, unit, stock, ocopStars, ocopCertificateNo, ocopDecisionDate, sku },
+    values: { name, categoryId, description, priceVnd, unit, stock, ocopStars, ocopCertificateNo, ocopDecisionDate, sku, weightGrams },
     errors,
   };
 }
@@ -298,6 +326,7 @@ export interface ExportedProduct {
   ocopCertificateNo: string | null;
   ocopDecisionDate: string | null;
   sku: string | null;
+  weightGrams: number;
 }
 
 const exportRow = (p: ExportedProduct): CsvCell[] => [
@@ -311,6 +340,7 @@ const exportRow = (p: ExportedProduct): CsvCell[] => [
   p.ocopCertificateNo,
   p.ocopDecisionDate ? formatDate(p.ocopDecisionDate) : '',
   p.sku,
+  p.weightGrams,
 ];
 
 /** UTF-8 with BOM, formula-looking text neutralised (toCsv): what Excel opens and the import reads back. */

@@ -3,7 +3,7 @@ import { formatDate } from '../../lib/dates';
 import { formatVnd } from '../../lib/money';
 import { skuKey } from '../../lib/sku';
 import type { Product } from '../catalog';
-import type { ImportColumn, ParsedRow, RowError } from './product-import.csv';
+import { WEIGHT_RANGE, type ImportColumn, type ParsedRow, type RowError } from './product-import.csv';
 
 /** What a row does to the seller's products: the preview shows it, the confirmation applies it. */
 export type RowKind = 'new' | 'update' | 'unchanged' | 'error';
@@ -22,7 +22,7 @@ export interface PlannedRow {
   /** The product an update or unchanged row is; null for a new one. */
   product: Pick<Product, 'id' | 'version' | 'stock'> | null;
   row: ParsedRow['values'];
-  /** Name, group, description, price, unit, claim or SKU differ: a save through ProductService. */
+  /** Name, group, description, price, unit, claim, SKU or weight differ: a save through ProductService. */
   detailsChanged: boolean;
   /** The file's stock minus the product's: one ledger row (reason 'import') when not 0. */
   stockDelta: number;
@@ -46,7 +46,19 @@ export interface ImportPlan {
 /** The product fields a row compares, as the seller's products are read for the plan. */
 export type PlannedProduct = Pick<
   Product,
-  'id' | 'version' | 'stock' | 'name' | 'categoryId' | 'description' | 'priceVnd' | 'unit' | 'ocopStars' | 'ocopCertificateNo' | 'ocopDecisionDate' | 'sku'
+  | 'id'
+  | 'version'
+  | 'stock'
+  | 'name'
+  | 'categoryId'
+  | 'description'
+  | 'priceVnd'
+  | 'unit'
+  | 'ocopStars'
+  | 'ocopCertificateNo'
+  | 'ocopDecisionDate'
+  | 'sku'
+  | 'weightGrams'
 > & { categoryLabel: string };
 
 /** Names compared for the fallback match: case and runs of spaces aside, accents count (Mật ≠ Mất). */
@@ -83,12 +95,18 @@ export function planImport(rows: ParsedRow[], products: PlannedProduct[], catego
     }
 
     let product: PlannedProduct | null = values.sku ? (bySku.get(skuKey(values.sku)) ?? null) : null;
+    let unmatched = false;
     if (!product && values.name) {
       const sameName = byName.get(nameKey(values.name)) ?? [];
       const withoutSku = sameName.filter((p) => !p.sku);
       if (withoutSku.length === 1) product = withoutSku[0];
       else if (withoutSku.length > 1) rowError('name', 'import.error.nameAmbiguous', { count: withoutSku.length });
       else if (!values.sku && sameName.length > 0) rowError('sku', 'import.error.nameHasSku', { sku: sameName[0].sku ?? '' });
+      unmatched = withoutSku.length > 1 || (!values.sku && sameName.length > 0);
+    }
+    // A new listing needs its weight (as on the form); a row that may yet be an existing product is told that first.
+    if (!product && !unmatched && values.weightGrams === null && !errors.some((e) => e.column === 'weight')) {
+      rowError('weight', 'import.error.weightRequired', WEIGHT_RANGE);
     }
     if (product) {
       const first = claimedBy.get(product.id);
@@ -117,6 +135,8 @@ export function planImport(rows: ParsedRow[], products: PlannedProduct[], catego
     compare('decisionDate', product.ocopDecisionDate === values.ocopDecisionDate, formatDate(product.ocopDecisionDate), formatDate(values.ocopDecisionDate));
     // A row without SKU matched by name keeps the product's (absent) SKU; one with a SKU sets it as written.
     if (values.sku) compare('sku', product.sku === values.sku, claimText(product.sku), values.sku);
+    // A blank weight (or an older file without the column) keeps the product's.
+    if (values.weightGrams !== null) compare('weight', product.weightGrams === values.weightGrams, String(product.weightGrams), String(values.weightGrams));
     const detailsChanged = changes.length > 0;
     const stockDelta = values.stock! - product.stock;
     compare('stock', stockDelta === 0, String(product.stock), String(values.stock));

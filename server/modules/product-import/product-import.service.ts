@@ -86,7 +86,7 @@ export class ProductImportService {
     return manager.query(
       `SELECT p.id, p.version, p.stock, p.name, p.category_id AS "categoryId", p.description, p.price_vnd AS "priceVnd", p.unit,
               p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate", p.sku,
-              c.code || ' ' || c.name_vi AS "categoryLabel"
+              p.weight_grams AS "weightGrams", c.code || ' ' || c.name_vi AS "categoryLabel"
        FROM products p JOIN categories c ON c.id = p.category_id
        WHERE p.seller_id = $1 ORDER BY p.id${lock ? ' FOR UPDATE OF p' : ''}`,
       [sellerId],
@@ -98,7 +98,8 @@ export class ProductImportService {
     const seller = await this.sellers.activeSeller(actor);
     const rows = (await this.dataSource.query(
       `SELECT p.name, c.code AS "categoryCode", c.name_vi AS "categoryName", p.description, p.price_vnd AS "priceVnd", p.unit, p.stock,
-              p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate", p.sku
+              p.ocop_stars AS "ocopStars", p.ocop_certificate_no AS "ocopCertificateNo", p.ocop_decision_date AS "ocopDecisionDate", p.sku,
+              p.weight_grams AS "weightGrams"
        FROM products p JOIN categories c ON c.id = p.category_id WHERE p.seller_id = $1 ORDER BY p.id`,
       [seller.id],
     )) as ExportedProduct[];
@@ -120,6 +121,7 @@ export class ProductImportService {
         ocopCertificateNo: '1234/QĐ-UBND',
         ocopDecisionDate: '2025-11-26',
         sku: 'MO-500',
+        weightGrams: 650,
       },
     ]);
   }
@@ -222,6 +224,8 @@ export class ProductImportService {
         ocopStars: v.ocopStars,
         ocopCertificateNo: v.ocopCertificateNo,
         ocopDecisionDate: v.ocopDecisionDate,
+        // Null (blank, or no such column) only on an update: ProductService keeps the weight then.
+        weightGrams: v.weightGrams ?? undefined,
       };
       let productId: number;
       if (r.kind === 'new') {

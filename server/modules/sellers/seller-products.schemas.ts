@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isCalendarDay } from '../../lib/dates';
 import { parseVnd } from '../../lib/money';
 import { SKU_MAX_LENGTH, SKU_PATTERN } from '../../lib/sku';
+import { WEIGHT_GRAMS_MAX, WEIGHT_GRAMS_MIN } from '../../lib/weight';
 import { msg, type MessageKey } from '../../rendering/i18n';
 import { ADJUSTMENT_REASONS } from '../inventory';
 
@@ -97,7 +98,7 @@ function ocopClaimComplete(v: { ocopStars?: number; ocopCertificateNo?: string; 
 }
 
 /** One unit's packed weight in grams, for the shipping fee: required for a new listing, kept when an edit leaves it blank. */
-const weightGrams = wholeNumber('khối lượng đóng gói (gam)', 1, 50_000, 'weight');
+const weightGrams = wholeNumber('khối lượng đóng gói (gam)', WEIGHT_GRAMS_MIN, WEIGHT_GRAMS_MAX, 'weight');
 
 export const newProductSchema = z
   .object({ ...productFields, stock: z.preprocess((v) => blankToUndefined(v) ?? '0', wholeNumber('số lượng tồn kho', 0, 1_000_000, 'stock')), weightGrams })

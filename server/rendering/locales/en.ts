@@ -753,6 +753,8 @@ export const en: Record<keyof typeof vi, string> = {
     'Optional. Decision date as 26/11/2025 (2025-11-26 also works). Stars, certificate number and decision date come all three or none.',
   'import.column.sku':
     'Optional but recommended. Your own product code (plain letters, digits and . _ / -), unique among your products; rows are matched to products by it.',
+  'import.column.weight':
+    'Required for a new product. The packed weight of one selling unit, in whole grams from 1 to 50.000 (used for the shipping fee), e.g. 650. For an existing product, a blank cell (or an older file without this column) keeps its weight.',
   'import.rules.title': 'How the file is read',
   'import.rules.match':
     'Each row is matched to your products by SKU (any case). A row without a SKU, or with a new one, whose name is exactly that of one product without a SKU updates that product (and gives it the SKU). To update products reliably, give each one a SKU.',
@@ -768,7 +770,7 @@ export const en: Record<keyof typeof vi, string> = {
   'import.rules.formulas':
     'Cells starting with = + - @ are stored as text, never as formulas; the apostrophe (’) the export puts before such cells is removed again on import.',
   'import.rules.headers':
-    'Column names ignore case, accents and spaces; “mã sản phẩm (SKU)” may also be “SKU”. Unknown columns (your notes, say) are ignored and listed on the preview; a file missing any of the ten columns is refused.',
+    'Column names ignore case, accents and spaces; “mã sản phẩm (SKU)” may also be “SKU”. Unknown columns (your notes, say) are ignored and listed on the preview; a file missing any of the columns above is refused, except “khối lượng (g)” (files exported before it existed still import).',
   'import.rules.preview':
     'The preview says whether each row is new, an update or unchanged, and lists every error with its row and column. Only a file without errors can be confirmed; confirming applies all rows at once or none. Importing the same file again changes nothing.',
   'import.file.missing': 'Please choose a CSV file in the “CSV file” field.',
@@ -802,6 +804,9 @@ export const en: Record<keyof typeof vi, string> = {
   'import.error.nameHasSku': 'a product of this name has the SKU {sku}: write that SKU to update it, or another SKU if this is a new product',
   'import.error.sameProduct': 'this row and row {line} are the same product',
   'import.error.stockBelowReserved': 'the stock cannot go below what is already reserved by orders',
+  'import.error.weight': 'must be whole grams from {min} to {max}, e.g. 650',
+  'import.error.weightRequired':
+    'a new product needs its packed weight, in whole grams from {min} to {max} (add the “khối lượng (g)” column if the file has none)',
   'import.kind.new': 'New',
   'import.kind.update': 'Update',
   'import.kind.unchanged': 'Unchanged',

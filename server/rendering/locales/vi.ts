@@ -750,6 +750,8 @@ export const vi = {
     'Không bắt buộc. Ngày quyết định dạng 26/11/2025 (cũng nhận 2025-11-26). Hạng sao, số giấy chứng nhận và ngày quyết định phải điền đủ cả ba hoặc để trống cả ba.',
   'import.column.sku':
     'Không bắt buộc nhưng nên có. Mã sản phẩm riêng của bạn (chữ không dấu, số và . _ / -), không trùng giữa các sản phẩm; dùng để tìm sản phẩm cần cập nhật.',
+  'import.column.weight':
+    'Bắt buộc với sản phẩm mới. Khối lượng đóng gói của một đơn vị bán, số gam nguyên từ 1 đến 50.000 (dùng để tính phí giao). Ví dụ: 650. Với sản phẩm đã có, ô trống (hoặc tệp cũ chưa có cột này) giữ nguyên khối lượng.',
   'import.rules.title': 'Cách tệp được đọc',
   'import.rules.match':
     'Mỗi dòng được so với sản phẩm của bạn theo mã SKU (không phân biệt hoa thường). Dòng không có SKU, hoặc có SKU mới, nhưng trùng đúng tên với một sản phẩm chưa có SKU thì cập nhật sản phẩm đó (và gán SKU cho nó). Để cập nhật sản phẩm chắc chắn, hãy điền SKU cho từng sản phẩm.',
@@ -765,7 +767,7 @@ export const vi = {
   'import.rules.formulas':
     'Ô bắt đầu bằng = + - @ được lưu nguyên văn như chữ, không bao giờ là công thức; dấu nháy đơn (’) mà tệp xuất thêm vào trước các ô như vậy được bỏ đi khi nhập lại.',
   'import.rules.headers':
-    'Tên cột không phân biệt hoa thường, dấu và khoảng trắng; cột “mã sản phẩm (SKU)” cũng có thể đặt là “SKU”. Cột lạ (ví dụ ghi chú của bạn) được bỏ qua và liệt kê ở trang xem trước; thiếu cột nào trong mười cột trên thì tệp bị từ chối.',
+    'Tên cột không phân biệt hoa thường, dấu và khoảng trắng; cột “mã sản phẩm (SKU)” cũng có thể đặt là “SKU”. Cột lạ (ví dụ ghi chú của bạn) được bỏ qua và liệt kê ở trang xem trước; thiếu cột nào trong các cột trên thì tệp bị từ chối, trừ cột “khối lượng (g)” (tệp xuất trước khi có cột này vẫn nhập được).',
   'import.rules.preview':
     'Trang xem trước cho biết mỗi dòng là sản phẩm mới, cập nhật hay không đổi, và mọi lỗi kèm số dòng và tên cột. Chỉ khi không còn lỗi mới có thể xác nhận; khi xác nhận, mọi dòng được áp dụng cùng lúc hoặc không dòng nào. Nhập lại cùng một tệp lần nữa không thay đổi gì.',
   'import.file.missing': 'Vui lòng chọn một tệp CSV trong ô “Tệp CSV”.',
@@ -798,6 +800,8 @@ export const vi = {
   'import.error.nameHasSku': 'đã có sản phẩm tên này với SKU {sku}: ghi SKU đó để cập nhật, hoặc đặt SKU khác nếu đây là sản phẩm mới',
   'import.error.sameProduct': 'dòng này và dòng {line} cùng là một sản phẩm',
   'import.error.stockBelowReserved': 'không thể giảm tồn kho xuống dưới số hàng đã được đặt',
+  'import.error.weight': 'phải là số gam nguyên từ {min} đến {max}, ví dụ 650',
+  'import.error.weightRequired': 'sản phẩm mới cần khối lượng đóng gói, số gam nguyên từ {min} đến {max} (thêm cột “khối lượng (g)” nếu tệp chưa có)',
   'import.kind.new': 'Mới',
   'import.kind.update': 'Cập nhật',
   'import.kind.unchanged': 'Không đổi',

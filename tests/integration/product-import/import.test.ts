@@ -8,7 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const HEADERS = 'tên,nhóm OCOP,mô tả,giá,đơn vị,tồn kho,số sao,số giấy chứng nhận,ngày quyết định,mã sản phẩm (SKU)';
+const HEADERS = 'tên,nhóm OCOP,mô tả,giá,đơn vị,tồn kho,số sao,số giấy chứng nhận,ngày quyết định,mã sản phẩm (SKU),khối lượng (g)';
+/** A file exported before the weight column (issue 21): still read; its rows keep the products' weights. */
+const OLD_HEADERS = 'tên,nhóm OCOP,mô tả,giá,đơn vị,tồn kho,số sao,số giấy chứng nhận,ngày quyết định,mã sản phẩm (SKU)';
 const BOM = '\uFEFF';
 
 type Seller = Awaited<ReturnType<typeof signInAsSeller>>;
@@ -76,11 +78,14 @@ describe('the product spreadsheet: template and export', () => {
     const lines = template.text.trimEnd().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe(
-      'Mật ong hoa rừng Bảo Hà,"I.2.b Mật ong, mật khác và nông sản thực phẩm khác","Mật ong hoa rừng nguyên chất, thu hoạch tháng 4.",125000,chai 500ml,20,4,1234/QĐ-UBND,26/11/2025,MO-500',
+      'Mật ong hoa rừng Bảo Hà,"I.2.b Mật ong, mật khác và nông sản thực phẩm khác","Mật ong hoa rừng nguyên chất, thu hoạch tháng 4.",125000,chai 500ml,20,4,1234/QĐ-UBND,26/11/2025,MO-500,650',
     );
     // The template itself imports: one new product.
-    const { preview } = await uploadAndPreview(seller.agent, template.text);
+    const { id, preview } = await uploadAndPreview(seller.agent, template.text);
     expect(preview.text).toContain('1 sản phẩm mới, 0 cập nhật, 0 không đổi, 0 dòng lỗi.');
+    expect((await confirm(seller.agent, id, preview.text)).status).toBe(303);
+    const [created] = await ctx.ds.query(`SELECT weight_grams FROM products WHERE seller_id = $1 AND sku = 'MO-500'`, [seller.sellerId]);
+    expect(created.weight_grams).toBe(650);
   });
 
   it('the export lists every product (with and without SKU) under the same headers, price in whole đồng, dates as 26/11/2026', async () => {
@@ -88,14 +93,15 @@ describe('the product spreadsheet: template and export', () => {
     await ctx.ds.query(`UPDATE products SET sku = 'TRA-01', ocop_stars = 4, ocop_certificate_no = '12/QĐ', ocop_decision_date = '2026-11-26' WHERE id = $1`, [
       a.id,
     ]);
-    await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Miến dong', priceVnd: 45000, stock: 0, categoryCode: 'I.3.b' });
+    const b = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Miến dong', priceVnd: 45000, stock: 0, categoryCode: 'I.3.b' });
+    await ctx.ds.query(`UPDATE products SET weight_grams = 1200 WHERE id = $1`, [b.id]);
     const res = await seller.agent.get('/seller/products.csv').expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toContain(`san-pham-${seller.slug}.csv`);
     const lines = res.text.split('\r\n');
     expect(lines[0]).toBe(`${BOM}${HEADERS}`);
-    expect(lines).toContain('Trà Shan tuyết,"I.5.a Chè tươi, chè chế biến",,250000,hộp,7,4,12/QĐ,26/11/2026,TRA-01');
-    expect(lines).toContain('Miến dong,"I.3.b Chế biến từ gạo, ngũ cốc",,45000,hộp,0,,,,');
+    expect(lines).toContain('Trà Shan tuyết,"I.5.a Chè tươi, chè chế biến",,250000,hộp,7,4,12/QĐ,26/11/2026,TRA-01,500');
+    expect(lines).toContain('Miến dong,"I.3.b Chế biến từ gạo, ngũ cốc",,45000,hộp,0,,,,,1200');
   });
 });
 
@@ -113,13 +119,13 @@ describe('uploading, previewing and confirming', () => {
     const [claim] = await ctx.ds.query(`SELECT ocop_certificate_no, ocop_decision_date FROM products WHERE id = $1`, [honeyId]);
     const decided = claim.ocop_decision_date.split('-').reverse().join('/');
     const file = [
-      'Tên;Nhom OCOP;Mô tả;Giá;Đơn vị;Tồn kho;Số sao;Số giấy chứng nhận;Ngày quyết định;SKU;Ghi chú',
-      // The existing product: new price and more stock; claim as it is (stays verified).
-      `Mật ong rừng;I.2.b;;135.000 ₫;hộp;25;4;${claim.ocop_certificate_no};${decided};mo-500;giá mới`,
+      'Tên;Nhom OCOP;Mô tả;Giá;Đơn vị;Tồn kho;Số sao;Số giấy chứng nhận;Ngày quyết định;SKU;Khối lượng (g);Ghi chú',
+      // The existing product: new price and more stock; claim as it is (stays verified); weight left blank (kept).
+      `Mật ong rừng;I.2.b;;135.000 ₫;hộp;25;4;${claim.ocop_certificate_no};${decided};mo-500;;giá mới`,
       // A new one, with a multi-line description and a formula-looking name.
-      `"=HYPERLINK(""http://evil.example"";""bấm"")";mật ong, mật khác và nông sản thực phẩm khác;"Dòng 1\nDòng 2";45 000;gói;12;;;;TEST-2;`,
-      ';;;;;;;;;;',
-      `Trà hoa vàng <script>alert(1)</script>;i.5.a chè tươi, chè chế biến;;1.250.000;hộp;0;5;88/QĐ-UBND;2026-01-05;;`,
+      `"=HYPERLINK(""http://evil.example"";""bấm"")";mật ong, mật khác và nông sản thực phẩm khác;"Dòng 1\nDòng 2";45 000;gói;12;;;;TEST-2;250;`,
+      ';;;;;;;;;;;',
+      `Trà hoa vàng <script>alert(1)</script>;i.5.a chè tươi, chè chế biến;;1.250.000;hộp;0;5;88/QĐ-UBND;2026-01-05;;1.200 g;`,
       '',
       '',
     ].join('\r\n');
@@ -144,11 +150,11 @@ describe('uploading, previewing and confirming', () => {
     expect(summaryPage.text).toContain('Đã tạo 2 sản phẩm mới (bản nháp), cập nhật 1, 0 không đổi; 2 thay đổi tồn kho');
 
     const products = await ctx.ds.query(
-      `SELECT id, name, description, price_vnd, unit, stock, status, sku, ocop_stars, ocop_verified, ocop_decision_date FROM products WHERE seller_id = $1 ORDER BY id`,
+      `SELECT id, name, description, price_vnd, unit, stock, status, sku, ocop_stars, ocop_verified, ocop_decision_date, weight_grams FROM products WHERE seller_id = $1 ORDER BY id`,
       [seller.sellerId],
     );
     expect(products).toHaveLength(3);
-    expect(products[0]).toMatchObject({ id: honeyId, price_vnd: 135000, stock: 25, sku: 'mo-500', status: 'active', ocop_verified: true });
+    expect(products[0]).toMatchObject({ id: honeyId, price_vnd: 135000, stock: 25, sku: 'mo-500', status: 'active', ocop_verified: true, weight_grams: 500 });
     expect(products[1]).toMatchObject({
       name: '=HYPERLINK("http://evil.example";"bấm")',
       description: 'Dòng 1\nDòng 2',
@@ -157,6 +163,7 @@ describe('uploading, previewing and confirming', () => {
       stock: 12,
       status: 'draft',
       sku: 'TEST-2',
+      weight_grams: 250,
     });
     expect(products[2]).toMatchObject({
       name: 'Trà hoa vàng <script>alert(1)</script>',
@@ -166,6 +173,7 @@ describe('uploading, previewing and confirming', () => {
       sku: null,
       ocop_stars: 5,
       ocop_verified: false,
+      weight_grams: 1200,
     });
     expect(products[2].ocop_decision_date).toBe('2026-01-05');
     const ledger = await ctx.ds.query(
@@ -271,7 +279,7 @@ describe('uploading, previewing and confirming', () => {
 
   it('a suspended cooperative may neither upload nor confirm: 403 before the body is read, nothing written', async () => {
     const other = await signInAsSeller(ctx.app, ctx.ds);
-    const { id, preview } = await uploadAndPreview(other.agent, `${HEADERS}\nBánh giầy,I.3.b,,20000,cái,5,,,,BG-1\n`);
+    const { id, preview } = await uploadAndPreview(other.agent, `${HEADERS}\nBánh giầy,I.3.b,,20000,cái,5,,,,BG-1,150\n`);
     const token = await tokenOf(other.agent, '/seller/products/import');
     await ctx.ds.query(`UPDATE sellers SET status = 'suspended' WHERE id = $1`, [other.sellerId]);
     const up = await other.agent
@@ -288,7 +296,7 @@ describe('uploading, previewing and confirming', () => {
   });
 
   it('another seller’s import is not found, to preview or to confirm', async () => {
-    const { id, preview } = await uploadAndPreview(seller.agent, `${HEADERS}\nBánh chưng,I.3.b,,80000,cái,5,,,,BC-1\n`);
+    const { id, preview } = await uploadAndPreview(seller.agent, `${HEADERS}\nBánh chưng,I.3.b,,80000,cái,5,,,,BC-1,1500\n`);
     const other = await signInAsSeller(ctx.app, ctx.ds);
     await other.agent.get(`/seller/products/import/${id}`).expect(404);
     const fingerprint = /name="fingerprint" value="([0-9a-f]{32})"/.exec(preview.text)![1];
@@ -305,9 +313,12 @@ describe('all or nothing', () => {
     const seller = await signInAsSeller(ctx.app, ctx.ds);
     const existing = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Gạo Séng Cù', stock: 4 });
     await ctx.ds.query(`UPDATE products SET sku = 'GAO-1' WHERE id = $1`, [existing.id]);
-    const file = [HEADERS, 'Gạo Séng Cù,I.2.a,,30000,kg,40,,,,GAO-1', 'Nấm hương,I.2.b,,150000,gói,9,,,,NAM-1', 'Nấm hương rừng,I.2.b,,160000,gói,3,,,,'].join(
-      '\n',
-    );
+    const file = [
+      HEADERS,
+      'Gạo Séng Cù,I.2.a,,30000,kg,40,,,,GAO-1',
+      'Nấm hương,I.2.b,,150000,gói,9,,,,NAM-1,200',
+      'Nấm hương rừng,I.2.b,,160000,gói,3,,,,,200',
+    ].join('\n');
     const { id, preview } = await uploadAndPreview(seller.agent, file);
     expect(preview.text).toContain('2 sản phẩm mới, 1 cập nhật');
     // Meanwhile the seller names another product "Nấm hương rừng" with a SKU: row 4 (no SKU) now needs one.
@@ -345,7 +356,7 @@ describe('all or nothing', () => {
 
   it('two confirmations at once apply the file once', async () => {
     const seller = await signInAsSeller(ctx.app, ctx.ds);
-    const { id, preview } = await uploadAndPreview(seller.agent, `${HEADERS}\nChè Shan,I.5.a,,90000,gói,6,,,,CS-1\n`);
+    const { id, preview } = await uploadAndPreview(seller.agent, `${HEADERS}\nChè Shan,I.5.a,,90000,gói,6,,,,CS-1,100\n`);
     const results = await Promise.all([confirm(seller.agent, id, preview.text), confirm(seller.agent, id, preview.text)]);
     expect(results.map((r) => r.status)).toEqual([303, 303]);
     const [{ n }] = await ctx.ds.query(`SELECT count(*)::int AS n FROM products WHERE seller_id = $1`, [seller.sellerId]);
@@ -450,7 +461,7 @@ describe('changing an OCOP claim through the file, SKUs on the form, acting for 
     const act = await member.post(`/team/households/${household.sellerId}/act`).type('form').send({ _csrf: teamToken });
     expect(act.status).toBe(303);
 
-    const { id, preview } = await uploadAndPreview(member, `${HEADERS}\nKhoai môn,I.1.a,,30000,kg,8,,,,KM-1\n`);
+    const { id, preview } = await uploadAndPreview(member, `${HEADERS}\nKhoai môn,I.1.a,,30000,kg,8,,,,KM-1,1000\n`);
     expect((await confirm(member, id, preview.text)).status).toBe(303);
     const [product] = await ctx.ds.query(`SELECT id, seller_id, status FROM products WHERE sku = 'KM-1'`);
     expect(product).toMatchObject({ seller_id: household.sellerId, status: 'draft' });
@@ -464,6 +475,90 @@ describe('changing an OCOP claim through the file, SKUs on the form, acting for 
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_user_id: account.id, target_id: String(household.sellerId) });
     // The household's own export lists it.
-    expect(await exportOf(household.agent)).toContain('Khoai môn,"I.1.a Rau, củ, quả, hạt tươi",,30000,kg,8,,,,KM-1');
+    expect(await exportOf(household.agent)).toContain('Khoai môn,"I.1.a Rau, củ, quả, hạt tươi",,30000,kg,8,,,,KM-1,1000\r\n');
+  });
+});
+
+describe('the weight column (issue 21: a packed weight in grams, required for new listings)', () => {
+  const weightOf = async (id: number) => (await ctx.ds.query(`SELECT weight_grams FROM products WHERE id = $1`, [id]))[0].weight_grams as number;
+
+  it('a new row without a weight, or with one that is not whole grams from 1 to 50.000, is a row error and nothing is written', async () => {
+    const seller = await signInAsSeller(ctx.app, ctx.ds);
+    const file = [
+      HEADERS,
+      'Mật ong rừng,I.2.b,,125000,chai,3,,,,MR-1,',
+      'Mật ong bạc hà,I.2.b,,125000,chai,3,,,,MB-1,"1,5"',
+      'Mật ong hoa cà phê,I.2.b,,125000,chai,3,,,,MC-1,0',
+      'Mật ong hoa nhãn,I.2.b,,125000,chai,3,,,,MN-1,50001',
+      'Mật ong hoa vải,I.2.b,,125000,chai,3,,,,MV-1,650',
+    ].join('\n');
+    const before = await writes(seller.sellerId);
+    const { id, preview } = await uploadAndPreview(seller.agent, file);
+    expect(preview.text).toContain('1 sản phẩm mới, 0 cập nhật, 0 không đổi, 4 dòng lỗi.');
+    expect(preview.text).toContain('Dòng 2, cột khối lượng (g): sản phẩm mới cần khối lượng đóng gói, số gam nguyên từ 1 đến 50.000');
+    for (const line of [3, 4, 5]) expect(preview.text).toContain(`Dòng ${line}, cột khối lượng (g): phải là số gam nguyên từ 1 đến 50.000, ví dụ 650`);
+    expect(preview.text).not.toContain('name="fingerprint"');
+    expect(await writes(seller.sellerId)).toEqual(before);
+
+    // The same page in English says it in English.
+    const english = await seller.agent.get(`/seller/products/import/${id}`).set('Cookie', 'lang=en').expect(200);
+    expect(english.text).toContain('Row 2, column khối lượng (g): a new product needs its packed weight, in whole grams from 1 to 50.000');
+  });
+
+  it('a new row with a weight creates the product with it; an update changes it (counted as an update), blank keeps it, the same is unchanged', async () => {
+    const seller = await signInAsSeller(ctx.app, ctx.ds);
+    const kept = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Chè Shan tuyết', stock: 5 });
+    const same = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Miến dong', stock: 5 });
+    const heavier = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Gạo Séng Cù', stock: 5 });
+    await ctx.ds.query(`UPDATE products SET weight_grams = 800, sku = 'CST' WHERE id = $1`, [kept.id]);
+    await ctx.ds.query(`UPDATE products SET weight_grams = 300, sku = 'MD' WHERE id = $1`, [same.id]);
+    await ctx.ds.query(`UPDATE products SET sku = 'GAO' WHERE id = $1`, [heavier.id]);
+    const exported = await exportOf(seller.agent);
+    const rows = exported
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    const file = [rows[0], rows[1].replace(/,800$/, ','), rows[2], rows[3].replace(/,500$/, ',5.000'), 'Nấm hương rừng,I.2.b,,160000,gói,3,,,,NHR,250 g'].join(
+      '\r\n',
+    );
+    const { id, preview } = await uploadAndPreview(seller.agent, file);
+    expect(preview.text).toContain('1 sản phẩm mới, 1 cập nhật, 2 không đổi, 0 dòng lỗi.');
+    expect(preview.text).toContain('<del>500</del> → 5000');
+    expect((await confirm(seller.agent, id, preview.text)).status).toBe(303);
+    expect(await weightOf(kept.id)).toBe(800);
+    expect(await weightOf(same.id)).toBe(300);
+    expect(await weightOf(heavier.id)).toBe(5000);
+    const [created] = await ctx.ds.query(`SELECT weight_grams, status FROM products WHERE seller_id = $1 AND sku = 'NHR'`, [seller.sellerId]);
+    expect(created).toEqual({ weight_grams: 250, status: 'draft' });
+    const [applied] = await ctx.ds.query(`SELECT summary FROM product_imports WHERE id = $1`, [id]);
+    expect(applied.summary).toEqual({ created: 1, updated: 1, unchanged: 2, stockMovements: 1 });
+
+    // Export → import: the weights come back as they are, every row unchanged, nothing written.
+    const again = await exportOf(seller.agent);
+    expect(again).toContain(',CST,800\r\n');
+    expect(again).toContain(',GAO,5000\r\n');
+    const before = await writes(seller.sellerId);
+    const roundTrip = await uploadAndPreview(seller.agent, again);
+    expect(roundTrip.preview.text).toContain('0 sản phẩm mới, 0 cập nhật, 4 không đổi, 0 dòng lỗi.');
+    expect(await writes(seller.sellerId)).toEqual(before);
+  });
+
+  it('a file without the weight column (an older export) still imports: updates keep the weights, a new row is asked for one', async () => {
+    const seller = await signInAsSeller(ctx.app, ctx.ds);
+    const p = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Táo mèo', priceVnd: 90000, stock: 4 });
+    await ctx.ds.query(`UPDATE products SET weight_grams = 1500, sku = 'TM' WHERE id = $1`, [p.id]);
+    const { id, preview } = await uploadAndPreview(seller.agent, `${OLD_HEADERS}\nTáo mèo,I.2.b,,95000,hộp,4,,,,TM\n`);
+    expect(preview.text).toContain('0 sản phẩm mới, 1 cập nhật, 0 không đổi, 0 dòng lỗi.');
+    expect(preview.text).not.toContain('Các cột sau không được nhận dạng');
+    expect((await confirm(seller.agent, id, preview.text)).status).toBe(303);
+    const [after] = await ctx.ds.query(`SELECT price_vnd, weight_grams FROM products WHERE id = $1`, [p.id]);
+    expect(after).toEqual({ price_vnd: 95000, weight_grams: 1500 });
+
+    const before = await writes(seller.sellerId);
+    const withNew = await uploadAndPreview(seller.agent, `${OLD_HEADERS}\nTáo mèo,I.2.b,,95000,hộp,4,,,,TM\nBánh gio,I.3.b,,20000,cái,10,,,,BG\n`);
+    expect(withNew.preview.text).toContain('0 sản phẩm mới, 0 cập nhật, 1 không đổi, 1 dòng lỗi.');
+    expect(withNew.preview.text).toContain('Dòng 3, cột khối lượng (g): sản phẩm mới cần khối lượng đóng gói');
+    expect(withNew.preview.text).not.toContain('name="fingerprint"');
+    expect(await writes(seller.sellerId)).toEqual(before);
   });
 });
