@@ -1,4 +1,5 @@
 import { ForbiddenError } from '../../lib/errors';
+import { msg } from '../../rendering/i18n';
 import type { UserRole } from './user.entity';
 
 /** Who is acting: every service method that changes something takes one and checks it. */
@@ -23,8 +24,7 @@ export interface SessionUser extends Actor {
 }
 
 /** What a team member acting for a household may never do: bank details, tax identification, password, phone, payouts. */
-export const ACTING_LIMIT_MESSAGE =
-  'Khi đang hỗ trợ một hộ, bạn không thể thay đổi tài khoản ngân hàng, mã số thuế, mật khẩu, số điện thoại hay yêu cầu chi trả của hộ.';
+export const ACTING_LIMIT_MESSAGE = msg('teams.acting.limited');
 
 /** The service-level check behind every admin route (the route guard is only the first line). */
 export function assertAdmin(actor: Actor): void {

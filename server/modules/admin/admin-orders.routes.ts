@@ -79,6 +79,7 @@ export function adminOrderRoutes(deps: { adminOrders: AdminOrdersService; intake
       reviewReason: reviewReasonText(requestLanguage(res), detail.reviewReason),
       payments: detail.payments.map((p: { flagReason: string | null }) => ({ ...p, flagReason: reviewReasonText(requestLanguage(res), p.flagReason) })),
       refunds: detail.refunds.map((r: { reason: string | null }) => ({ ...r, reason: reviewReasonText(requestLanguage(res), r.reason) })),
+      history: detail.history.map((h: { note: string | null }) => ({ ...h, note: reviewReasonText(requestLanguage(res), h.note) })),
       canMarkPaid: canMoveOrder(order.status, 'paid'),
       canRefund: canMoveOrder(order.status, 'refunded') && detail.paidAmountVnd > detail.refundedAmountVnd,
       canCancel: canMoveOrder(order.status, 'cancelled'),

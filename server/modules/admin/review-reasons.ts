@@ -1,13 +1,26 @@
-import { translate, type Language } from '../../rendering/i18n';
+import { translate, type Language, type MessageKey } from '../../rendering/i18n';
+import { vi } from '../../rendering/locales/vi';
 
 /*
- * Why an order needs review or a payment was flagged: the payments and orders modules store the
- * reason as Vietnamese text (the audit trail and the orders CSV keep it as written). The admin's
- * pages show the reasons they recognise in the reader's language; anything else (an admin's own
- * words) as it is. Several reasons on one order are joined by "; ".
+ * Why an order needs review or a payment was flagged, why a refund was made, what the system noted
+ * in an order's history: the payments and orders modules store these as Vietnamese text (the audit
+ * trail and the orders CSV keep it as written). The admin's pages show the ones they recognise in the
+ * reader's language; anything else (an admin's own words) as it is. Several reasons on one order are
+ * joined by "; ".
  */
 
 const CURRENCY = /^tiền tệ (\S+)$/;
+
+/** Texts stored as a key's Vietnamese wording (a refund's reason, an order-history note), read back as that key. */
+const STORED_AS_VIETNAMESE: MessageKey[] = ['admin.reason.adminRefund', 'admin.reason.partCancelled', 'order.note.sellerSuspended'];
+const storedPatterns = STORED_AS_VIETNAMESE.map((key) => {
+  const names: string[] = [];
+  const source = vi[key].replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '(.+)';
+  });
+  return { key, names, pattern: new RegExp(`^${source}$`) };
+});
 
 function oneReason(lang: Language, reason: string): string {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, unknown>) => translate(lang, key, params);
@@ -33,6 +46,10 @@ function oneReason(lang: Language, reason: string): string {
           ? t('admin.reason.over')
           : what;
     return t('admin.reason.mismatch', { kind, received, total });
+  }
+  for (const { key, names, pattern } of storedPatterns) {
+    const match = pattern.exec(reason);
+    if (match) return t(key, Object.fromEntries(names.map((name, i) => [name, match[i + 1]])));
   }
   const suspended = /^Hợp tác xã “(.+)” bị tạm ngừng \((.*)\) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần$/.exec(reason);
   if (suspended) return t('admin.reason.sellerSuspended', { name: suspended[1], reason: suspended[2] });

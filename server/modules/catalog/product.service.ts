@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { uniqueSlug } from '../../db/unique-slug';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
+import { msg } from '../../rendering/i18n';
 import { PRODUCT_COLUMNS, type Product } from './product.entity';
 import { OCOP_CLAIM_COLUMNS, PRODUCT_TRANSITIONS, canMoveProduct, ocopClaimWhere, productsMovableBy, restoredStatus } from './product-state';
 
@@ -23,7 +24,7 @@ export interface ProductDetails {
 }
 
 /** A SKU another product of the seller already has: refused before writing (the unique index backs it). */
-export const DUPLICATE_SKU_MESSAGE = 'Mã sản phẩm (SKU) này đã dùng cho một sản phẩm khác của bạn. Hãy chọn mã khác.';
+export const DUPLICATE_SKU_MESSAGE = msg('catalog.error.duplicateSku');
 
 /** The claim as the admin verified it, for the audit row. */
 export interface VerifiedClaim {
@@ -126,11 +127,13 @@ export class ProductService {
   async publish(manager: EntityManager, product: Product): Promise<void> {
     if (product.status === PRODUCT_TRANSITIONS.publish.to) return;
     if (!canMoveProduct('publish', product.status)) {
-      throw new ConflictError(`Sản phẩm đang bị quản trị viên ẩn${product.hiddenReason ? `: ${product.hiddenReason}` : ''}.`);
+      throw new ConflictError(
+        product.hiddenReason ? msg('catalog.error.hiddenByAdminReason', { reason: product.hiddenReason }) : msg('catalog.error.hiddenByAdmin'),
+      );
     }
-    if (product.priceVnd <= 0) throw new ConflictError('Chưa thể đăng bán: sản phẩm chưa có giá.');
+    if (product.priceVnd <= 0) throw new ConflictError(msg('catalog.error.publishNoPrice'));
     const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM product_images WHERE product_id = $1`, [product.id])) as { n: number }[];
-    if (n === 0) throw new ConflictError('Chưa thể đăng bán: hãy thêm ít nhất một ảnh sản phẩm.');
+    if (n === 0) throw new ConflictError(msg('catalog.error.publishNoPhoto'));
     await manager.query(
       `UPDATE products SET status = $2, published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1 AND status = ANY($3)`,
       [product.id, PRODUCT_TRANSITIONS.publish.to, productsMovableBy('publish')],
@@ -154,7 +157,7 @@ export class ProductService {
        WHERE id = $1 AND status = ANY($4) RETURNING id`,
       [productId, reason, PRODUCT_TRANSITIONS.hide.to, productsMovableBy('hide')],
     )) as [unknown[], number];
-    if (rows.length === 0) await this.explainMiss(manager, productId, 'Sản phẩm này đang bị ẩn.');
+    if (rows.length === 0) await this.explainMiss(manager, productId, msg('catalog.error.alreadyHidden'));
   }
 
   async restore(manager: EntityManager, productId: number): Promise<void> {
@@ -163,7 +166,7 @@ export class ProductService {
        WHERE id = $1 AND status = ANY($3) RETURNING id`,
       [productId, restoredStatus(null), productsMovableBy('restore')],
     )) as [unknown[], number];
-    if (rows.length === 0) await this.explainMiss(manager, productId, 'Sản phẩm này không bị ẩn.');
+    if (rows.length === 0) await this.explainMiss(manager, productId, msg('catalog.error.notHidden'));
   }
 
   /**
@@ -184,14 +187,11 @@ export class ProductService {
       ocop_verified: boolean;
       ocop_claim_version: number;
     }[];
-    if (!current) throw new NotFoundError('Không tìm thấy sản phẩm này.');
+    if (!current) throw new NotFoundError(msg('catalog.error.productNotFound'));
     if (current.ocop_claim_version !== claimVersion) {
-      throw new ConflictError(
-        'Hợp tác xã vừa sửa thông tin chứng nhận OCOP của sản phẩm này (tên, nhóm, hạng sao, số giấy chứng nhận hoặc ngày quyết định) sau khi bạn mở trang. Chưa xác minh: hãy xem lại thông tin mới bên dưới rồi xác minh lại.',
-        'stale_claim',
-      );
+      throw new ConflictError(msg('catalog.error.staleClaim'), 'stale_claim');
     }
-    throw new ConflictError(current.ocop_verified ? 'Chứng nhận OCOP này đã được xác minh.' : 'Sản phẩm chưa khai báo đủ chứng nhận OCOP để xác minh.');
+    throw new ConflictError(msg(current.ocop_verified ? 'catalog.error.claimAlreadyVerified' : 'catalog.error.claimIncomplete'));
   }
 
   /**
@@ -210,7 +210,7 @@ export class ProductService {
 
   private async explainMiss(manager: EntityManager, productId: number, conflict: string): Promise<never> {
     const [exists] = (await manager.query(`SELECT 1 FROM products WHERE id = $1`, [productId])) as unknown[];
-    if (!exists) throw new NotFoundError('Không tìm thấy sản phẩm này.');
+    if (!exists) throw new NotFoundError(msg('catalog.error.productNotFound'));
     throw new ConflictError(conflict);
   }
 }

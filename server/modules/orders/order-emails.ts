@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { formatVnd } from '../../lib/money';
-import { translate, type Language } from '../../rendering/i18n';
+import { localize, translate, type Language } from '../../rendering/i18n';
 import { enqueueEmail } from '../notifications';
 
 export type OrderEvent = 'placed' | 'paid' | 'shipped' | 'cancelled' | 'expired';
@@ -19,7 +19,8 @@ interface OrderFacts {
 
 /**
  * Queues the buyer's mail and, for placed/paid/cancelled, one to each cooperative of the order. A
- * stall sale queues none: it has no buyer, and its seller is watching the till's screen.
+ * stall sale queues none: it has no buyer, and its seller is watching the till's screen. `extra.reason`
+ * (a message token, or someone's own words) is added to the buyer's mail in the buyer's language.
  */
 export async function queueOrderEmails(
   manager: EntityManager,
@@ -42,7 +43,7 @@ export async function queueOrderEmails(
     dedupeKey: `order:${order.id}:${event}:buyer${extra.sellerOrderId ? `:${extra.sellerOrderId}` : ''}`,
     to: order.buyerEmail,
     subject: `[Chợ OCOP] ${t(`email.subject.${event}`)} ${order.code}`,
-    text: `${t('email.greeting', { name: order.buyerName })}\n\n${t(`email.buyer.${event}`)}${extra.reason ? `\n${extra.reason}` : ''}${tracking}\n\n${t('email.orderCode', { code: order.code })}\n${t('email.total', { total: formatVnd(order.totalVnd) })}\n${t('email.viewOrder', { link })}\n\nChợ OCOP`,
+    text: `${t('email.greeting', { name: order.buyerName })}\n\n${t(`email.buyer.${event}`)}${extra.reason ? `\n${localize(lang, extra.reason)}` : ''}${tracking}\n\n${t('email.orderCode', { code: order.code })}\n${t('email.total', { total: formatVnd(order.totalVnd) })}\n${t('email.viewOrder', { link })}\n\nChợ OCOP`,
   });
   if (event === 'shipped') return;
   const parts = (await manager.query(

@@ -4,7 +4,7 @@ import type { StockService } from '../inventory';
 import { queueOrderEmails, type OrderEvent } from './order-emails';
 import type { DeliveryLedger } from './orders.service';
 import { ordersMovableTo, sellerOrdersMovableTo, type OrderStatus, type SellerOrderStatus } from './order-state';
-import { msg } from '../../rendering/i18n';
+import { msg, translate } from '../../rendering/i18n';
 
 /**
  * A status move: one order, one seller order (a cooperative's part), or every part of an order at
@@ -308,10 +308,13 @@ export class OrderLifecycle {
        ORDER BY o.id FOR UPDATE`,
       [seller.id, ordersMovableTo('cancelled')],
     )) as { id: number; code: string }[];
-    const forBuyer = `Hợp tác xã “${seller.name}” đã bị tạm ngừng bán hàng trên Chợ OCOP nên đơn chưa thanh toán này được huỷ. Bạn có thể đặt lại các sản phẩm của hợp tác xã khác.`;
+    // The buyer's mail gets the token (written in the buyer's language); the history keeps the Vietnamese
+    // sentence, which the back office shows in its reader's language (admin/review-reasons.ts).
+    const forBuyer = msg('order.note.sellerSuspended', { name: seller.name });
+    const note = translate('vi', 'order.note.sellerSuspended', { name: seller.name });
     const cancelled: string[] = [];
     for (const order of unpaid) {
-      if (await this.cancelUnpaid(manager, order.id, actorId, forBuyer, forBuyer)) cancelled.push(order.code);
+      if (await this.cancelUnpaid(manager, order.id, actorId, note, forBuyer)) cancelled.push(order.code);
     }
     const [flagged] = (await manager.query(
       `UPDATE orders o SET needs_review = true, review_reason = concat_ws('; ', CASE WHEN o.needs_review THEN o.review_reason END, $3::text), updated_at = now()

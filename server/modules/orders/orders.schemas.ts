@@ -29,13 +29,13 @@ export const orderCodeParams = z.object({ code: z.string().regex(ORDER_CODE_PATT
 
 export const sellerOrderStatusSchema = z
   .object({
-    status: z.enum(['shipped', 'delivered', 'cancelled'], { error: 'Trạng thái không hợp lệ.' }),
-    trackingNo: z.string().trim().max(60, 'Mã vận đơn tối đa 60 ký tự.').optional(),
-    note: z.string().trim().max(500, 'Ghi chú tối đa 500 ký tự.').optional(),
+    status: z.enum(['shipped', 'delivered', 'cancelled'], { error: 'seller.v.status.invalid' }),
+    trackingNo: z.string().trim().max(60, 'seller.v.trackingNo.max').optional(),
+    note: z.string().trim().max(500, 'seller.v.note.max').optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.status === 'shipped' && !v.trackingNo) ctx.addIssue({ code: 'custom', path: ['trackingNo'], message: 'Vui lòng nhập mã vận đơn khi gửi hàng.' });
+    if (v.status === 'shipped' && !v.trackingNo) ctx.addIssue({ code: 'custom', path: ['trackingNo'], message: 'seller.v.trackingNo.required' });
   });
 
 const BATCH_FIELD = /^batch_(\d{1,10})$/;
@@ -54,7 +54,7 @@ export function takeBatchPicks(body: Record<string, unknown>): { rest: Record<st
       continue;
     }
     if (value !== '' && (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647)) {
-      throw new ValidationError({ [key]: 'Lô hàng được chọn không hợp lệ.' });
+      throw new ValidationError({ [key]: 'seller.v.batch.invalid' });
     }
     batches.set(Number(field[1]), value === '' ? null : Number(value));
   }

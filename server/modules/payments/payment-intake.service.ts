@@ -213,7 +213,7 @@ export class PaymentIntakeService {
   async simulateStallTransfer(code: string): Promise<string> {
     if (!this.config.demo || !this.config.vietqr) throw new NotFoundError();
     const order = await findPayableOrder(this.dataSource.manager, code);
-    if (!order || !code.startsWith('QUAY-')) throw new NotFoundError('Không tìm thấy đơn bán tại quầy này.');
+    if (!order || !code.startsWith('QUAY-')) throw new NotFoundError('pos.error.saleNotFound');
     return this.simulateTransferFor(order);
   }
 
@@ -238,8 +238,8 @@ export class PaymentIntakeService {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const order = await findPayableOrder(manager, code);
-      if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
-      if (!canMoveOrder(order.status, 'paid')) throw new ConflictError('Đơn hàng này không chờ thanh toán.');
+      if (!order) throw new NotFoundError('order.error.notFound');
+      if (!canMoveOrder(order.status, 'paid')) throw new ConflictError('admin.order.notAwaitingPayment');
       const outcome = await this.applyPayment(manager, {
         provider: 'manual',
         ref: reference,
@@ -248,7 +248,7 @@ export class PaymentIntakeService {
         currency: 'vnd',
         actorUserId: actor.id,
       });
-      if (outcome === 'duplicate') throw new ConflictError('Mã giao dịch này đã được ghi nhận.');
+      if (outcome === 'duplicate') throw new ConflictError('admin.order.referenceRecorded');
       await this.audit.record(manager, {
         actorUserId: actor.id,
         action: 'order.mark-paid',

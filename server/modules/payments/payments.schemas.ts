@@ -111,10 +111,10 @@ export function parseStripeEvent(event: Stripe.Event): StripeNotice {
 }
 
 export const markPaidSchema = z
-  .object({ reference: z.string({ error: 'Vui lòng nhập mã giao dịch ngân hàng.' }).trim().min(3, 'Vui lòng nhập mã giao dịch ngân hàng.').max(100) })
+  .object({ reference: z.string({ error: 'admin.order.v.reference' }).trim().min(3, 'admin.order.v.reference').max(100) })
   .strict();
 
 /** The pay form: the card button posts nothing else; the VietQR page's “Trả bằng thẻ” adds switchTo=stripe. */
-export const payFormSchema = z.object({ switchTo: z.literal('stripe', { error: 'Cách thanh toán không hợp lệ.' }).optional() }).strict();
+export const payFormSchema = z.object({ switchTo: z.literal('stripe', { error: 'pay.v.switchTo.invalid' }).optional() }).strict();
 
 export const refundSchema = z.object({ reason: z.string().trim().max(500).default('') }).strict();

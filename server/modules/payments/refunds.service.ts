@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import type { Logger } from '../../logger';
+import { translate } from '../../rendering/i18n';
 import { assertAdmin, type Actor } from '../accounts';
 import type { AuditService } from '../audit';
 import { canMoveOrder, type OrderLifecycle, type PartRefunds } from '../orders';
@@ -46,10 +47,10 @@ export class RefundsService implements PartRefunds {
     assertAdmin(actor);
     await this.dataSource.transaction(async (manager) => {
       const order = await findPayableOrder(manager, code, true);
-      if (!order) throw new NotFoundError('Không tìm thấy đơn hàng này.');
-      if (!canMoveOrder(order.status, 'refunded')) throw new ConflictError('Chỉ hoàn tiền được đơn đã thanh toán.');
+      if (!order) throw new NotFoundError('order.error.notFound');
+      if (!canMoveOrder(order.status, 'refunded')) throw new ConflictError('admin.order.refundPaidOnly');
       const amount = order.paid_amount_vnd - order.refunded_amount_vnd;
-      if (amount <= 0) throw new ConflictError('Đơn hàng này đã được hoàn đủ tiền.');
+      if (amount <= 0) throw new ConflictError('admin.order.fullyRefunded');
       await this.lifecycle.cancelPartsToShip(manager, order.id, actor.id);
       // Parts already delivered were credited to their cooperative: the refund comes off its balance.
       const delivered = (await manager.query(`SELECT id, total_vnd FROM seller_orders WHERE order_id = $1 AND status = 'delivered'`, [order.id])) as {
@@ -68,7 +69,7 @@ export class RefundsService implements PartRefunds {
         orderId: order.id,
         sellerOrderId: null,
         amountVnd: amount,
-        reason: reason || 'Quản trị viên hoàn tiền toàn bộ đơn',
+        reason: reason || translate('vi', 'admin.reason.adminRefund'),
         actorUserId: actor.id,
       });
       await this.lifecycle.markRefunded(manager, order.id, { actorId: actor.id, note: reason || null });
@@ -97,7 +98,7 @@ export class RefundsService implements PartRefunds {
       orderId: part.order_id,
       sellerOrderId,
       amountVnd: amount,
-      reason: 'Hợp tác xã huỷ phần đơn đã thanh toán',
+      reason: translate('vi', 'admin.reason.partCancelled'),
       actorUserId,
     });
     await this.tax.partRefunded(manager, sellerOrderId, amount);

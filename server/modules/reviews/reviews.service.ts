@@ -149,7 +149,7 @@ export class ReviewsService {
       [orderItemId, actor.id, this.clock.now(), EDIT_WINDOW_DAYS],
     )) as { id: number; productId: number; rating: number; hiddenAt: Date | null; editable: boolean }[];
     if (!old) throw new NotFoundError('order.review.error.notInOrder');
-    if (!old.editable) throw new ConflictError(`Đánh giá chỉ sửa được trong ${EDIT_WINDOW_DAYS} ngày sau khi viết; đã quá hạn.`, 'review_edit_closed');
+    if (!old.editable) throw new ConflictError(msg('order.review.error.editClosed', { days: EDIT_WINDOW_DAYS }), 'review_edit_closed');
     await manager.query(`UPDATE reviews SET rating = $2, comment = $3, updated_at = now() WHERE id = $1`, [old.id, input.rating, input.comment]);
     // A hidden review is not in the aggregate: its new stars stay out too.
     if (!old.hiddenAt && old.rating !== input.rating) await this.moveInAggregate(manager, old.productId, old.rating, input.rating);

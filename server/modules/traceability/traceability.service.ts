@@ -207,7 +207,7 @@ export class TraceabilityService {
       province: string;
       sellerListed: boolean;
     })[];
-    if (!row) throw new NotFoundError('Không tìm thấy lô hàng với mã truy xuất này. Hãy kiểm tra lại mã in trên tem.');
+    if (!row) throw new NotFoundError('public.error.traceNotFound');
     const now = this.clock.now();
     const claim = { ocopStars: row.ocopStars, ocopVerified: row.ocopVerified, ocopValidUntil: row.ocopValidUntil };
     const badge = hasValidOcopBadge(claim, now);

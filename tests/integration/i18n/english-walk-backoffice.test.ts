@@ -379,6 +379,47 @@ describe('in English: a cooperative (seller area)', () => {
     ]).toEqual([]);
   });
 
+  it('a refused shipment, a refused publish and a SKU already in use answer in English', async () => {
+    const { seller, paidCode } = state;
+    const ship = (body: Record<string, string>) => postForm(seller.agent, `/seller/orders/${paidCode}`, `/seller/orders/${paidCode}/status`, body);
+    const noTracking = await ship({ status: 'shipped', trackingNo: '' });
+    expect(noTracking.text).toContain('Please enter the tracking number when shipping.');
+    const problems = [
+      ...check('POST ship without a tracking number', noTracking, 422),
+      ...check('POST ship with a long tracking number', await ship({ status: 'shipped', trackingNo: 'X'.repeat(61) }), 422),
+      ...check('POST an unknown status', await ship({ status: 'lost' }), 422),
+      ...check('POST ship with a batch that is no number', await ship({ status: 'shipped', trackingNo: 'VN999', batch_1: 'abc' }), 422),
+      ...check('POST with a long note', await ship({ status: 'delivered', note: 'x'.repeat(501) }), 422),
+    ];
+    // The draft has a price but no photo: it cannot go on sale yet.
+    const [{ id: draftId }] = await ctx.ds.query(`SELECT id FROM products WHERE seller_id = $1 AND status = 'draft'`, [seller.sellerId]);
+    const publish = await postForm(seller.agent, `/seller/products/${draftId}`, `/seller/products/${draftId}/publish`, {});
+    expect(publish.text).toContain('add at least one product photo');
+    problems.push(...check('POST publish without a photo', publish, 409));
+    await ctx.ds.query(`UPDATE products SET price_vnd = 0 WHERE id = $1`, [draftId]);
+    problems.push(
+      ...check('POST publish without a price', await postForm(seller.agent, `/seller/products/${draftId}`, `/seller/products/${draftId}/publish`, {}), 409),
+    );
+    await ctx.ds.query(`UPDATE products SET price_vnd = 100000 WHERE id = $1`, [draftId]);
+    const [{ id: categoryId }] = await ctx.ds.query(`SELECT id FROM categories WHERE code = 'I.5.a'`);
+    const product = {
+      name: 'Chè búp Shan tuyết',
+      categoryId: String(categoryId),
+      description: 'x',
+      priceVnd: '90000',
+      unit: 'gói',
+      stock: '2',
+      lowStockThreshold: '1',
+      weightGrams: '300',
+    };
+    data.push('Chè búp Shan tuyết', 'Chè búp Shan tuyết 2');
+    expect((await postForm(seller.agent, '/seller/products/new', '/seller/products/new', { ...product, sku: 'WALK-1' })).status).toBe(303);
+    const duplicate = await postForm(seller.agent, '/seller/products/new', '/seller/products/new', { ...product, name: 'Chè búp Shan tuyết 2', sku: 'walk-1' });
+    problems.push(...check('POST a product with a SKU in use', duplicate, 422));
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
   it('a CSV import: a preview with row errors, a clean preview and its result are in English', async () => {
     const { seller } = state;
     const upload = async (content: string) => {
@@ -463,6 +504,8 @@ describe('in English: a digital-team member', () => {
         '/seller/market-days',
         '/seller/reviews',
         '/seller/products/import',
+        // The household's money pages are closed to a helper: the 403 says why, in English.
+        { path: '/seller/payouts', status: 403 },
       ])),
     );
     expect(problems).toEqual([]);
@@ -590,5 +633,78 @@ describe('in English: an administrator', () => {
     problems.push(...check('the products list after hiding (notice)', await admin.get(hidden.headers.location).set('Cookie', 'lang=en'), 200));
     expect(problems).toEqual([]);
     void seller;
+  });
+});
+
+describe('in English: refused order and product actions of the back office', () => {
+  it('a mark-paid without a reference or for an order not waiting, a reference used twice and a refund of an unpaid order', async () => {
+    const { admin, seller } = state;
+    // A product of its own: the walk's first one is hidden by an earlier step.
+    const { id: productId } = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Mật ong rừng Bát Xát', stock: 10 });
+    data.push('Mật ong rừng Bát Xát');
+    const unpaid = await placeOrder(ctx, [{ productId, quantity: 1 }]);
+    const other = await placeOrder(ctx, [{ productId, quantity: 1 }]);
+    const act = (code: string, action: string, body: Record<string, string>) =>
+      postForm(admin, `/admin/orders/${code}`, `/admin/orders/${code}/${action}`, body);
+    const noReference = await act(unpaid.code, 'mark-paid', { reference: '' });
+    expect(noReference.text).toContain('Please enter the bank transaction reference.');
+    const refund = await act(unpaid.code, 'refund', { reason: '' });
+    expect(refund.text).toContain('Only a paid order can be refunded.');
+    const problems = [
+      ...check('POST mark-paid without a reference', noReference, 422),
+      ...check('POST refund of an unpaid order', refund, 409),
+      ...check('POST mark-paid of a paid order', await act(state.paidCode, 'mark-paid', { reference: 'FT2611999' }), 409),
+    ];
+    expect((await act(unpaid.code, 'mark-paid', { reference: 'FT2611777' })).status).toBe(303);
+    problems.push(...check('POST mark-paid with a reference already recorded', await act(other.code, 'mark-paid', { reference: 'FT2611777' }), 409));
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('hiding a hidden product, restoring a visible one and verifying a claim twice, stale or missing say why in English', async () => {
+    const { admin, seller } = state;
+    const { id: productId } = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Miến dong Bình Lư', ocopStars: 3, stock: 10 });
+    data.push('Miến dong Bình Lư');
+    const [{ id: draftId }] = await ctx.ds.query(`SELECT id FROM products WHERE seller_id = $1 AND status = 'draft' ORDER BY id LIMIT 1`, [seller.sellerId]);
+    const [{ version }] = await ctx.ds.query(`SELECT ocop_claim_version AS version FROM products WHERE id = $1`, [productId]);
+    const action = async (id: number, name: string, body: Record<string, string> = {}) => {
+      const res = await postForm(admin, '/admin/products', `/admin/products/${id}/${name}`, body);
+      return res.status === 303 ? admin.get(res.headers.location).set('Cookie', 'lang=en') : res;
+    };
+    const problems = [
+      ...check('restore a product that is not hidden (notice)', await action(productId, 'restore'), 200),
+      ...check('verify a claim already verified (notice)', await action(productId, 'verify-ocop', { claimVersion: String(version) }), 200),
+      ...check('verify a product without a claim (notice)', await action(draftId, 'verify-ocop', { claimVersion: '1' }), 200),
+      ...check('verify a claim changed meanwhile', await action(productId, 'verify-ocop', { claimVersion: String(Number(version) + 5) }), 409),
+    ];
+    await action(draftId, 'hide', { reason: 'Ảnh mờ' });
+    data.push('Ảnh mờ');
+    problems.push(...check('hide a hidden product (notice)', await action(draftId, 'hide', { reason: 'Ảnh mờ' }), 200));
+    await action(draftId, 'restore');
+    expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+});
+
+describe('in English: a buyer whose cooperative is suspended', () => {
+  it('the cancellation mail is English for an English buyer, and the order’s history reads in English', async () => {
+    const { admin } = state;
+    const cooperative = await signInAsSeller(ctx.app, ctx.ds, { name: 'HTX Gạo Séng Cù Mường Khương' });
+    const rice = await ctx.factories.createProduct({ sellerId: cooperative.sellerId, name: 'Gạo Séng Cù túi 2 kg', stock: 10 });
+    const unpaid = await placeOrder(ctx, [{ productId: rice.id, quantity: 1 }]);
+    await ctx.ds.query(`UPDATE users SET language = 'en' WHERE id = (SELECT buyer_user_id FROM orders WHERE id = $1)`, [unpaid.id]);
+    const suspended = await postForm(admin, `/admin/sellers/${cooperative.sellerId}`, `/admin/sellers/${cooperative.sellerId}/suspend`, {
+      reason: 'Hết hạn giấy chứng nhận',
+    });
+    expect(suspended.status).toBe(303);
+    await namesAreData();
+    data.push('Hết hạn giấy chứng nhận');
+    const [mail] = await ctx.ds.query(`SELECT subject, text_body FROM outbox_emails WHERE dedupe_key = $1`, [`order:${unpaid.id}:cancelled:buyer`]);
+    expect(mail.text_body).toContain('has been suspended from selling');
+    let text = `${mail.subject}\n${mail.text_body}`;
+    for (const known of [...data].sort((a, b) => b.length - a.length)) text = text.split(known).join(' ');
+    expect(tellTaleIn(text.split('Chợ OCOP').join(' '))).toEqual([]);
+    expect(check('the cancelled order in the back office', await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=en'), 200)).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
   });
 });

@@ -232,6 +232,9 @@ describe('in English: an anonymous visitor', () => {
       '/cart',
       { path: '/no-such-page', status: 404 },
       { path: '/products/no-such-product', status: 404 },
+      { path: '/trace/NO-SUCH-CODE-1', status: 404 },
+      // A NUL character is refused before any route reads the request.
+      { path: '/products?q=%00', status: 400 },
     ]);
     expect(problems).toEqual([]);
     expect([...missingKeys]).toEqual([]);
@@ -324,6 +327,21 @@ describe('in English: a buyer', () => {
     expect(cancelled.status).toBe(303);
     problems.push(...check('the order page after cancelling (flash)', await state.buyer.get(`/orders/${state.unpaidCode}`), 200));
     expect(problems).toEqual([]);
+    expect([...missingKeys]).toEqual([]);
+  });
+
+  it('a review edit after its window has closed is refused in English', async () => {
+    const order = await deliveredOrder(ctx, {
+      id: state.productId,
+      sellerId: (await ctx.ds.query(`SELECT seller_id FROM products WHERE id = $1`, [state.productId]))[0].seller_id,
+    });
+    const agent = await englishAgent(order.agent);
+    expect((await postReview(agent, order.code, order.itemId, { rating: '5', comment: 'Ngon' })).status).toBe(303);
+    data.push('Ngon');
+    await ctx.ds.query(`UPDATE reviews SET created_at = now() - interval '31 days' WHERE order_item_id = $1`, [order.itemId]);
+    const late = await postReview(agent, order.code, order.itemId, { rating: '4', comment: 'Ngon' });
+    expect(check('POST review after the edit window', late, 409)).toEqual([]);
+    expect(decodeHtml(late.text)).toContain('30 days');
     expect([...missingKeys]).toEqual([]);
   });
 
