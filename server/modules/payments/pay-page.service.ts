@@ -10,7 +10,7 @@ import type { OrderLifecycle } from '../orders';
 import { buyersPayableOrder, type PayableOrder } from './payable-order';
 import type { StripeGateway } from './stripe-gateway';
 import { vietQrPayload } from './vietqr';
-import { msg } from '../../rendering/i18n';
+import { msg, translate, type Language } from '../../rendering/i18n';
 
 /**
  * Card sessions per order: room for a declined card, another card and a change of mind, not for
@@ -150,11 +150,12 @@ export class PayPageService {
       `SELECT product_name AS name, unit_price_vnd AS "unitAmountVnd", quantity FROM order_items WHERE order_id = $1 ORDER BY id`,
       [order.id],
     )) as { name: string; unitAmountVnd: number; quantity: number }[];
-    const [{ shipping, email }] = (await this.dataSource.query(
-      `SELECT o.shipping_total_vnd AS shipping, u.email FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
+    const [{ shipping, email, language }] = (await this.dataSource.query(
+      `SELECT o.shipping_total_vnd AS shipping, u.email, u.language FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
       [order.id],
-    )) as { shipping: number; email: string | null }[];
-    if (shipping > 0) lines.push({ name: 'Phí giao hàng', unitAmountVnd: shipping, quantity: 1 });
+    )) as { shipping: number; email: string | null; language: Language }[];
+    // Stripe's page shows the line as named here: in the buyer's language, like their mail.
+    if (shipping > 0) lines.push({ name: translate(language, 'cart.shippingFee'), unitAmountVnd: shipping, quantity: 1 });
     const session = await this.stripe!.createCheckoutSession({
       orderId: order.id,
       orderCode: order.code,

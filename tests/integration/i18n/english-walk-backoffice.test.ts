@@ -6,7 +6,7 @@ import { createAccount, csrfFrom, signIn, signInAsAdmin, signInAsSeller } from '
 import { bankTransfer, sendBankTransfer } from '../../helpers/bank-feed';
 import { deliveredOrder, postReview } from '../../helpers/reviews';
 import { toCsv } from '../../../server/lib/csv';
-import { parseCsv, placeOrder, placePaidOrder } from '../../helpers/sales';
+import { decodeHtml, parseCsv, placeOrder, placePaidOrder } from '../../helpers/sales';
 import { insertWithholding, sellerOrderOf } from '../../helpers/tax-rows';
 import { englishChecker } from '../../helpers/english-walk';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
@@ -657,6 +657,12 @@ describe('in English: refused order and product actions of the back office', () 
     ];
     expect((await act(unpaid.code, 'mark-paid', { reference: 'FT2611777' })).status).toBe(303);
     problems.push(...check('POST mark-paid with a reference already recorded', await act(other.code, 'mark-paid', { reference: 'FT2611777' }), 409));
+    // A refund without a reason is recorded with the system's reason, shown in the reader's language.
+    expect((await act(unpaid.code, 'refund', { reason: '' })).status).toBe(303);
+    const refunded = await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=en');
+    problems.push(...check('the refunded order', refunded, 200));
+    expect(refunded.text).toContain('Full refund by an administrator');
+    expect((await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=vi')).text).toContain('Quản trị viên hoàn tiền toàn bộ đơn');
     expect(problems).toEqual([]);
     expect([...missingKeys]).toEqual([]);
   });
@@ -704,7 +710,13 @@ describe('in English: a buyer whose cooperative is suspended', () => {
     let text = `${mail.subject}\n${mail.text_body}`;
     for (const known of [...data].sort((a, b) => b.length - a.length)) text = text.split(known).join(' ');
     expect(tellTaleIn(text.split('Chợ OCOP').join(' '))).toEqual([]);
-    expect(check('the cancelled order in the back office', await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=en'), 200)).toEqual([]);
+    const page = await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=en');
+    expect(check('the cancelled order in the back office', page, 200)).toEqual([]);
+    expect(decodeHtml(page.text)).toContain('The cooperative “HTX Gạo Séng Cù Mường Khương” has been suspended from selling on Chợ OCOP');
+    // A Vietnamese reader reads the note as it was written.
+    const [{ note }] = await ctx.ds.query(`SELECT note FROM order_events WHERE order_id = $1 AND to_status = 'cancelled'`, [unpaid.id]);
+    expect(note).toMatch(/^Hợp tác xã “HTX Gạo Séng Cù Mường Khương” đã bị tạm ngừng bán hàng/);
+    expect(decodeHtml((await admin.get(`/admin/orders/${unpaid.code}`).set('Cookie', 'lang=vi')).text)).toContain(note);
     expect([...missingKeys]).toEqual([]);
   });
 });

@@ -57,6 +57,24 @@ describe('Stripe Checkout', () => {
     expect(await shop.ctx.ds.query(`SELECT 1 FROM outbox_emails WHERE dedupe_key = $1`, [`order:${order.id}:paid:buyer`])).toHaveLength(1);
   });
 
+  it('names the delivery line in the buyer’s language', async () => {
+    const seller = await shop.ctx.factories.createSeller();
+    await shop.ctx.ds.query(`UPDATE sellers SET shipping_fee_vnd = 30000 WHERE id = $1`, [seller.id]);
+    const p = await shop.ctx.factories.createProduct({ sellerId: seller.id, name: 'Trà hoa vàng', priceVnd: 90000, stock: 5 });
+    const buyer = await buyerWithCart(shop.ctx, [{ productId: p.id, quantity: 1 }]);
+    await shop.ctx.ds.query(`UPDATE users SET language = 'en' WHERE id = $1`, [buyer.userId]);
+    const res = await buyer.agent
+      .post('/checkout')
+      .type('form')
+      .send({ _csrf: await pageToken(buyer.agent), ...ADDRESS, paymentMethod: 'stripe' });
+    expect(res.status).toBe(303);
+    const create = shop.stripe.requests.find(
+      (r) => r.path === '/v1/checkout/sessions' && r.params.get('metadata[orderId]') === shop.stripe.lastSession().metadata.orderId,
+    )!;
+    expect(create.params.get('line_items[0][price_data][product_data][name]')).toBe('Trà hoa vàng');
+    expect(create.params.get('line_items[1][price_data][product_data][name]')).toBe('Delivery');
+  });
+
   it('the same event delivered twice and in parallel changes the order once', async () => {
     const p = await shop.ctx.factories.createProduct({ stock: 5 });
     const { session, code } = await cardCheckout([{ productId: p.id, quantity: 1 }]);
