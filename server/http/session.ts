@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { isDatabaseUnavailable } from '../db/errors';
+import { statementName } from '../db/prepared';
 import { localize } from '../rendering/i18n';
 import { requestLanguage } from './language';
 
@@ -66,19 +67,18 @@ const COMPANION = Symbol('session companion');
  */
 function sessionStore(pool: Pool, pruneSessionInterval: number | false, companion?: SessionCompanion) {
   const PgStore = connectPgSimple(session);
+  const read = companion
+    ? `SELECT s.sess, s.expire, c.* FROM sessions s ${companion.join} WHERE s.sid = $1 AND s.expire >= now()`
+    : `SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`;
   return new (class extends PgStore {
     /** Stored deadlines of the sessions read or saved by requests in flight, until their touch. */
     private readonly deadlines = new LRUCache<string, number>({ max: 10_000 });
 
     override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
       // The callback runs outside the promise (as connect-pg-simple does): a throw in the request that follows is not a rejection of ours.
+      // Named (prepared): every request with a session cookie sends it.
       pool
-        .query<{ sess: SessionData; expire: Date }>(
-          companion
-            ? `SELECT s.sess, s.expire, c.* FROM sessions s ${companion.join} WHERE s.sid = $1 AND s.expire >= now()`
-            : `SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`,
-          [sid],
-        )
+        .query<{ sess: SessionData; expire: Date }>({ name: statementName(read), text: read, values: [sid] })
         .then(({ rows: [row] }) => {
           if (!row) return null;
           this.deadlines.set(sid, row.expire.getTime());

@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../db/prepared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '../../lib/errors';
 import type { StockReason } from './stock-movement.entity';
@@ -62,7 +63,9 @@ export class StockService {
   async applyChange(manager: EntityManager, change: StockChange): Promise<number> {
     if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new ConflictError(msg('seller.error.badDelta'));
     // The change and its ledger row in one statement: the product row stays locked for one round trip less.
-    const rows = (await manager.query(
+    // Prepared: a flash sale runs it for every buyer who gets this far.
+    const rows = await preparedQuery<{ balance_after: number }>(
+      manager,
       `WITH changed AS (
          UPDATE products SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 >= 0 RETURNING id, stock
        )
@@ -70,7 +73,7 @@ export class StockService {
        SELECT id, $2, $3, stock, $4, $5, $6 FROM changed
        RETURNING balance_after`,
       [change.productId, change.delta, change.reason, change.note ?? null, change.actorUserId ?? null, change.orderId ?? null],
-    )) as { balance_after: number }[];
+    );
     if (rows.length === 0) throw new InsufficientStockError(change.productId);
     return rows[0].balance_after;
   }

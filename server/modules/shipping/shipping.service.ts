@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../db/prepared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../../lib/errors';
 import { msg } from '../../rendering/i18n';
@@ -84,9 +85,10 @@ export class ShippingService {
   async quoteParcels(manager: EntityManager, parts: readonly ParcelInput[], destination: Destination | null): Promise<Map<number, ParcelQuote>> {
     const quotes = new Map<number, ParcelQuote>();
     if (parts.length === 0) return quotes;
-    const rows = (await manager.query(`SELECT ${SHIPPING_COLUMNS} FROM sellers s WHERE s.id = ANY($1::int[])`, [
+    // Prepared: checkout reads it on every attempt.
+    const rows = await preparedQuery<ShippingRow>(manager, `SELECT ${SHIPPING_COLUMNS} FROM sellers s WHERE s.id = ANY($1::int[])`, [
       [...new Set(parts.map((p) => p.sellerId))],
-    ])) as ShippingRow[];
+    ]);
     const bySeller = new Map(rows.map((r) => [r.seller_id, toShipping(r)]));
     const province = destination ? findProvince(destination.province) : null;
     for (const part of parts) {
