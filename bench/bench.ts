@@ -111,6 +111,12 @@ const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf
  * CPU milliseconds a process tree has used so far: utime + stime of each process, plus the children each
  * has waited for (a worker that died and was replaced still counts). PostgreSQL is not in the tree.
  */
+/** The embedded PostgreSQL's postmaster (the first line of postmaster.pid): its backends are its children. */
+function postmasterPid(dataDir: string): number | undefined {
+  const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
 function cpuMs(pid: number): number {
   let ticks = 0;
   for (const p of processTree(pid)) {
@@ -282,7 +288,7 @@ async function main(): Promise<void> {
     pg = await startEmbeddedPostgres({
       dataDir: path.join(dir, 'db'),
       passwordFile: path.join(dir, 'pw'),
-      settings: { shared_preload_libraries: 'pg_stat_statements' },
+      settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' },
     });
     adminUrl = pg.url();
   }
@@ -498,7 +504,7 @@ async function main(): Promise<void> {
           }
           signedIn = true;
         }
-        const burst = await checkoutBursts(ds, buyers, productId, pid, statementsCounted);
+        const burst = await checkoutBursts(ds, buyers, productId, pid, statementsCounted, pg ? postmasterPid(path.join(dir, 'db')) : undefined);
         const allFifty = burst.bursts.every((b) => b.ok === 50);
         rows.push([
           `checkout burst: 200 × 50 units, ${BURSTS} reps`,
@@ -507,7 +513,7 @@ async function main(): Promise<void> {
           '—',
           allFifty ? 'exactly 50 every rep' : 'NOT 50 every rep',
           `p99 ${median(burst.bursts.map((b) => b.p99))} ms · burst ${median(burst.bursts.map((b) => b.ms))} ms`,
-          `${burst.cpuMsPerAttempt.toFixed(2)} per attempt`,
+          `${burst.cpuMsPerAttempt.toFixed(2)} per attempt${burst.postgresCpuMsPerAttempt === undefined ? '' : ` (+ PostgreSQL ${burst.postgresCpuMsPerAttempt.toFixed(2)})`}`,
           '—',
           `${burst.bursts.reduce((a, b) => a + b.errors, 0)} errors, ${burst.bursts.reduce((a, b) => a + b.oversold, 0)} oversold`,
         ]);
@@ -516,7 +522,7 @@ async function main(): Promise<void> {
         );
         if (burst.statements) {
           burstLines.push(
-            `  ${burst.statements.perAttempt.toFixed(1)} statements per checkout attempt (every statement the store sent during the bursts, BEGIN/COMMIT, session store and background workers included, from pg_stat_statements); the most frequent per attempt: ${burst.statements.top.map(([q, n]) => `${n.toFixed(2)} × \`${q}\``).join('; ')}`,
+            `  ${burst.statements.perAttempt.toFixed(1)} statements per checkout attempt (every statement the store sent during the bursts, BEGIN/COMMIT, session store and background workers included, from pg_stat_statements), PostgreSQL planning ${burst.statements.planMsPerAttempt.toFixed(2)} ms + execution ${burst.statements.execMsPerAttempt.toFixed(2)} ms per attempt${burst.postgresCpuMsPerAttempt === undefined ? '' : `, PostgreSQL CPU (all its processes) ${burst.postgresCpuMsPerAttempt.toFixed(2)} ms per attempt`}; the most frequent per attempt (calls, planning + execution ms): ${burst.statements.top.map(([q, n, ms]) => `${n.toFixed(2)} × ${ms.toFixed(3)} ms \`${q}\``).join('; ')}`,
           );
         }
       } finally {
@@ -655,10 +661,20 @@ async function checkoutBursts(
   productId: number,
   storePid: number,
   statementsCounted: boolean,
-): Promise<{ bursts: Burst[]; cpuMsPerAttempt: number; statements?: { perAttempt: number; top: [string, number][] } }> {
+  postgresPid?: number,
+): Promise<{
+  bursts: Burst[];
+  cpuMsPerAttempt: number;
+  postgresCpuMsPerAttempt?: number;
+  statements?: { perAttempt: number; planMsPerAttempt: number; execMsPerAttempt: number; top: [string, number, number][] };
+}> {
   const bursts: Burst[] = [];
   let cpu = 0;
-  const calls = new Map<string, number>();
+  let pgCpu = 0;
+  let planMs = 0;
+  let execMs = 0;
+  // Per statement: calls, and PostgreSQL's planning + execution ms.
+  const calls = new Map<string, { n: number; ms: number }>();
   for (let rep = 0; rep < BURSTS; rep++) {
     await ds.transaction(async (m) => {
       const [[{ stock }]] = (await m.query(`UPDATE products SET stock = 50 WHERE id = $1 RETURNING (SELECT stock FROM products WHERE id = $1) AS stock`, [
@@ -674,6 +690,7 @@ async function checkoutBursts(
     const latencies: number[] = [];
     if (statementsCounted) await ds.query(`SELECT pg_stat_statements_reset()`);
     const cpuBefore = cpuMs(storePid);
+    const pgCpuBefore = postgresPid ? cpuMs(postgresPid) : 0;
     const burstStart = Date.now();
     const statuses = await Promise.all(
       buyers.map(async (b) => {
@@ -694,14 +711,18 @@ async function checkoutBursts(
     );
     const ms = Date.now() - burstStart;
     cpu += cpuMs(storePid) - cpuBefore;
+    if (postgresPid) pgCpu += cpuMs(postgresPid) - pgCpuBefore;
     if (statementsCounted) {
       const rows = (await ds.query(
-        `SELECT query, calls::int AS calls FROM pg_stat_statements
+        `SELECT query, calls::int AS calls, total_plan_time AS plan, total_exec_time AS exec FROM pg_stat_statements
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'`,
-      )) as { query: string; calls: number }[];
+      )) as { query: string; calls: number; plan: number; exec: number }[];
       for (const r of rows) {
         const q = r.query.replace(/\s+/g, ' ').trim().slice(0, 90);
-        calls.set(q, (calls.get(q) ?? 0) + r.calls);
+        const seen = calls.get(q) ?? { n: 0, ms: 0 };
+        calls.set(q, { n: seen.n + r.calls, ms: seen.ms + r.plan + r.exec });
+        planMs += r.plan;
+        execMs += r.exec;
       }
     }
     const [{ stock }] = (await ds.query(`SELECT stock FROM products WHERE id = $1`, [productId])) as { stock: number }[];
@@ -718,17 +739,20 @@ async function checkoutBursts(
     });
   }
   const attempts = BURSTS * buyers.length;
-  const total = [...calls.values()].reduce((a, n) => a + n, 0);
+  const total = [...calls.values()].reduce((a, c) => a + c.n, 0);
   return {
     bursts,
     cpuMsPerAttempt: cpu / attempts,
+    postgresCpuMsPerAttempt: postgresPid ? pgCpu / attempts : undefined,
     statements: statementsCounted
       ? {
           perAttempt: total / attempts,
+          planMsPerAttempt: planMs / attempts,
+          execMsPerAttempt: execMs / attempts,
           top: [...calls]
-            .sort((a, b) => b[1] - a[1])
+            .sort((a, b) => b[1].n - a[1].n)
             .slice(0, BURST_ONLY ? 40 : 8)
-            .map(([q, n]) => [q, n / attempts]),
+            .map(([q, c]) => [q, c.n / attempts, c.ms / attempts]),
         }
       : undefined,
   };
