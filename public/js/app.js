@@ -2,7 +2,8 @@
 (function () {
   'use strict';
 
-  // Quantity steppers: − and + buttons around number inputs marked data-stepper.
+  // Quantity steppers: − and + buttons around number inputs marked data-stepper (labels from the
+  // page, in its language: data-decrease, data-increase).
   document.querySelectorAll('input[type="number"][data-stepper]').forEach(function (input) {
     var wrap = document.createElement('span');
     wrap.className = 'stepper';
@@ -11,8 +12,8 @@
     minus.type = plus.type = 'button';
     minus.textContent = '−';
     plus.textContent = '+';
-    minus.setAttribute('aria-label', 'Giảm số lượng');
-    plus.setAttribute('aria-label', 'Tăng số lượng');
+    minus.setAttribute('aria-label', input.getAttribute('data-decrease') || '−');
+    plus.setAttribute('aria-label', input.getAttribute('data-increase') || '+');
     input.parentNode.insertBefore(wrap, input);
     wrap.appendChild(minus);
     wrap.appendChild(input);
@@ -32,19 +33,23 @@
     });
   });
 
-  // Copy buttons for the bank transfer details.
+  // Copy buttons for the bank transfer details (texts from the page, in its language: data-copy-text, data-copied-text).
   if (navigator.clipboard) {
     document.querySelectorAll('[data-copy]').forEach(function (el) {
+      var texts = el.closest('[data-copy-text]');
+      if (!texts) return;
+      var copy = texts.getAttribute('data-copy-text');
+      var copied = texts.getAttribute('data-copied-text');
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'copy';
-      button.textContent = 'Sao chép';
-      button.setAttribute('aria-label', 'Sao chép ' + (el.getAttribute('data-copy-label') || ''));
+      button.textContent = copy;
+      button.setAttribute('aria-label', copy + ' ' + (el.getAttribute('data-copy-label') || ''));
       button.addEventListener('click', function () {
         navigator.clipboard.writeText(el.getAttribute('data-copy')).then(function () {
-          button.textContent = 'Đã chép';
+          button.textContent = copied;
           setTimeout(function () {
-            button.textContent = 'Sao chép';
+            button.textContent = copy;
           }, 2000);
         });
       });

@@ -285,6 +285,17 @@ describe('in English: a buyer', () => {
     expect([...missingKeys]).toEqual([]);
   });
 
+  it('the labels the page script puts on its buttons (quantity steppers, copy buttons) come from the page, in English', async () => {
+    const product = await state.buyer.get(`/products/${state.productSlug}`);
+    expect(product.text).toContain('data-decrease="Decrease quantity" data-increase="Increase quantity"');
+    const pay = await state.buyer.get(`/orders/${state.unpaidCode}/pay`);
+    expect(pay.text).toContain('data-copy-text="Copy" data-copied-text="Copied"');
+    // The script keeps no Vietnamese of its own to fall back on.
+    const script = await request(ctx.app).get('/js/app.js');
+    expect(tellTaleIn(script.text)).toEqual([]);
+    expect(script.text).not.toMatch(/Sao chép|Đã chép|số lượng/);
+  });
+
   it('a cart with lines, the checkout, a refused checkout and the flash after adding to the cart are in English', async () => {
     const buyer = await buyerWithCart(ctx, [{ productId: state.productId, quantity: 2 }]);
     const agent = await englishAgent(buyer.agent);
