@@ -476,7 +476,7 @@ export class OrdersService {
        FROM orders WHERE id = $1`,
       [orderId],
     )) as Omit<OrderView, 'statusLabel' | 'parts'>[];
-    if (!o) throw new NotFoundError('Không tìm thấy đơn hàng này.');
+    if (!o) throw new NotFoundError('order.error.notFound');
     const parts = (await this.dataSource.query(
       `SELECT so.id, so.seller_id AS "sellerId", s.name AS "sellerName", s.slug AS "sellerSlug", so.status,
               so.items_total_vnd AS "itemsTotalVnd", so.shipping_fee_vnd AS "shippingFeeVnd", so.total_vnd AS "totalVnd",
