@@ -420,6 +420,22 @@ describe('in English: a cooperative (seller area)', () => {
     expect([...missingKeys]).toEqual([]);
   });
 
+  it('a cancelled stall sale reads its state in English', async () => {
+    const { seller, productId } = state;
+    const till = await seller.agent.get('/seller/pos');
+    const sale = await seller.agent
+      .post('/seller/pos/sales')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfFrom(till.text))}&intent=sell&productId=${productId}&quantity=1`);
+    const code = /QUAY-[A-Z0-9]{6}/.exec(sale.headers.location ?? '')?.[0] ?? '';
+    expect(code).not.toBe('');
+    const cancelled = await postForm(seller.agent, `/seller/pos/sales/${code}`, `/seller/pos/sales/${code}/cancel`, {});
+    expect(cancelled.status).toBe(303);
+    const page = await seller.agent.get(`/seller/pos/sales/${code}`).set('Cookie', 'lang=en');
+    expect(check('the cancelled stall sale', page, 200)).toEqual([]);
+    expect(page.text).toContain('<p class="alert">Cancelled</p>');
+  });
+
   it('a CSV import: a preview with row errors, a clean preview and its result are in English', async () => {
     const { seller } = state;
     const upload = async (content: string) => {
