@@ -5,7 +5,7 @@ import { MAX_ORDER_TOTAL_VND, formatVnd } from '../../lib/money';
 import { msg } from '../../rendering/i18n';
 import type { MediaStorage } from '../../storage/media-storage';
 import { COVER_JOIN, LISTED, imageVariantName } from '../catalog';
-import type { Destination, ShippingService } from '../shipping';
+import { SHIPPING_COLUMNS, type Destination, type ShippingRow, type ShippingService } from '../shipping';
 
 /** Whose cart: a signed-in buyer's, or a guest's found through the session. */
 export interface CartOwner {
@@ -70,7 +70,7 @@ export interface CartView {
   limitNotice: string | null;
 }
 
-interface LineRow {
+interface LineRow extends ShippingRow {
   product_id: number;
   name: string;
   slug: string;
@@ -80,11 +80,8 @@ interface LineRow {
   price_vnd: number;
   stock: number;
   listed: boolean;
-  seller_id: number;
   seller_name: string;
   seller_slug: string;
-  shipping_fee_vnd: number;
-  free_shipping_threshold_vnd: number | null;
   weight_grams: number;
   cover_key: string | null;
 }
@@ -226,12 +223,13 @@ export class CartService {
 
   /** Lines with today's facts; used by the cart page and, inside its transaction, by checkout. */
   async viewOf(manager: EntityManager, cartId: number, destination: Destination | null = null): Promise<CartView> {
-    // Prepared: every checkout attempt reads it (bench: a flash sale's hundreds a second).
+    // Prepared: every checkout attempt reads it (bench: a flash sale's hundreds a second). With each
+    // line its seller's shipping terms: the fees need no statement of their own.
     const rows = await preparedQuery<LineRow>(
       manager,
       `SELECT ci.product_id, p.name, p.slug, p.unit, ci.quantity, ci.seen_price_vnd, p.price_vnd, p.stock,
               (${LISTED}) AS listed,
-              s.id AS seller_id, s.name AS seller_name, s.slug AS seller_slug, s.shipping_fee_vnd, s.free_shipping_threshold_vnd,
+              s.name AS seller_name, s.slug AS seller_slug, ${SHIPPING_COLUMNS},
               p.weight_grams, img.storage_key AS cover_key
        FROM cart_items ci JOIN products p ON p.id = ci.product_id JOIN sellers s ON s.id = p.seller_id ${COVER_JOIN}
        WHERE ci.cart_id = $1 ORDER BY s.name, s.id, ci.added_at, ci.product_id`,
@@ -283,7 +281,7 @@ export class CartService {
       group.shippingFeeVnd = r.shipping_fee_vnd; // the fee itself; settled below once the subtotal is known
     }
     const list = [...groups.values()];
-    const quotes = this.shipping ? await this.shipping.quoteParcels(manager, list, destination) : null;
+    const quotes = this.shipping ? this.shipping.quoteParcels(rows, list, destination) : null;
     for (const g of list) {
       if (quotes) {
         const quote = quotes.get(g.sellerId);

@@ -1,5 +1,4 @@
-import { preparedQuery } from '../../db/prepared';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../lib/errors';
 import { msg } from '../../rendering/i18n';
 import type { Actor } from '../accounts';
@@ -38,7 +37,8 @@ export interface ProductQuote {
   province: string;
 }
 
-interface ShippingRow {
+/** A seller's shipping terms as SHIPPING_COLUMNS reads them. */
+export interface ShippingRow {
   seller_id: number;
   province: string;
   commune: string;
@@ -47,8 +47,11 @@ interface ShippingRow {
   rates: { zone: Zone; up_to_500g_vnd: number; up_to_1kg_vnd: number; per_extra_kg_vnd: number }[] | null;
 }
 
-/** The seller's terms and zone table, aggregated into one row per seller (`s` is sellers). */
-const SHIPPING_COLUMNS = `s.id AS seller_id, s.province, s.commune, s.shipping_fee_vnd, s.free_shipping_threshold_vnd,
+/**
+ * The seller's terms and zone table, aggregated into one row per seller (`s` is sellers). The cart
+ * reads them with its lines, so a quote (and every checkout attempt) needs no statement of its own.
+ */
+export const SHIPPING_COLUMNS = `s.id AS seller_id, s.province, s.commune, s.shipping_fee_vnd, s.free_shipping_threshold_vnd,
   (SELECT json_agg(json_build_object('zone', r.zone, 'up_to_500g_vnd', r.up_to_500g_vnd, 'up_to_1kg_vnd', r.up_to_1kg_vnd,
      'per_extra_kg_vnd', r.per_extra_kg_vnd)) FROM seller_shipping_rates r WHERE r.seller_id = s.id) AS rates`;
 
@@ -79,16 +82,12 @@ export class ShippingService {
   ) {}
 
   /**
-   * Each part's fee to `destination` (null: not known yet). One statement for all the parts' sellers;
-   * in checkout's transaction through `manager`, so the fee written is the one computed there.
+   * Each part's fee to `destination` (null: not known yet), from its seller's SHIPPING_COLUMNS as the
+   * caller read them (checkout: in its transaction, so the fee written is the one computed there).
    */
-  async quoteParcels(manager: EntityManager, parts: readonly ParcelInput[], destination: Destination | null): Promise<Map<number, ParcelQuote>> {
+  quoteParcels(rows: readonly ShippingRow[], parts: readonly ParcelInput[], destination: Destination | null): Map<number, ParcelQuote> {
     const quotes = new Map<number, ParcelQuote>();
     if (parts.length === 0) return quotes;
-    // Prepared: checkout reads it on every attempt.
-    const rows = await preparedQuery<ShippingRow>(manager, `SELECT ${SHIPPING_COLUMNS} FROM sellers s WHERE s.id = ANY($1::int[])`, [
-      [...new Set(parts.map((p) => p.sellerId))],
-    ]);
     const bySeller = new Map(rows.map((r) => [r.seller_id, toShipping(r)]));
     const province = destination ? findProvince(destination.province) : null;
     for (const part of parts) {
