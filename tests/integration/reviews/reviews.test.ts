@@ -105,6 +105,11 @@ describe('a review, its edits and the product page', () => {
     expect(productPage.text).toContain('4,5 ★');
     expect(productPage.text).toContain('2 đánh giá');
     expect(productPage.text).toContain('Đã mua hàng');
+    // The histogram, 5★ first: one review each at 5★ and 4★ (50 % of two), none below.
+    const bars = [
+      ...productPage.text.matchAll(/<li><span>(\d) ★<\/span> <meter min="0" max="100" value="(\d+)">\d+%<\/meter> <span class="muted">(\d+)<\/span><\/li>/g),
+    ].map((m) => m.slice(1).join('/'));
+    expect(bars).toEqual(['5/50/1', '4/50/1', '3/0/0', '2/0/0', '1/0/0']);
     expect(productPage.text).toContain('<strong>N. M. thử</strong>'); // "Người mua thử": the given name and initials
     expect(productPage.text).not.toContain('<script>alert');
     expect(productPage.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Chè ngon &amp; thơm');
