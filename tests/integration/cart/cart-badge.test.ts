@@ -54,18 +54,15 @@ describe('the cart badge', () => {
     const token = await pageToken(buyer.agent);
     let res!: Awaited<ReturnType<typeof checkout>>;
     const queries = await countQueries(ctx.ds, async () => {
-      res = await buyer.agent
-        .post('/checkout')
-        .type('form')
-        .send({
-          _csrf: token,
-          recipientName: 'Người mua thử',
-          phone: '0912345678',
-          province: 'Lào Cai',
-          commune: 'Phường Sa Pa',
-          street: '1 Cầu Mây',
-          paymentMethod: 'vietqr',
-        });
+      res = await buyer.agent.post('/checkout').type('form').send({
+        _csrf: token,
+        recipientName: 'Người mua thử',
+        phone: '0912345678',
+        province: 'Lào Cai',
+        commune: 'Phường Sa Pa',
+        street: '1 Cầu Mây',
+        paymentMethod: 'vietqr',
+      });
     });
     expect(res.status).toBe(409);
     expect(res.text).toContain('hết hàng');
