@@ -22,7 +22,9 @@ const SID = 'sid-of-a-signed-in-buyer';
 const DAY = 24 * 60 * 60 * 1000;
 let failedWrites = 0;
 const stoppingPool = {
-  query: async (text: string) => {
+  // The session read is a named statement ({ name, text, values }); connect-pg-simple's writes pass the text.
+  query: async (query: string | { text: string }) => {
+    const text = typeof query === 'string' ? query : query.text;
     if (text.startsWith('SELECT sess')) {
       const expires = new Date(Date.now() + DAY).toISOString();
       const expire = new Date(Date.now() + DAY - 11 * 60_000);
