@@ -5,12 +5,14 @@ import { enqueueEmail } from '../notifications';
 
 export type OrderEvent = 'placed' | 'paid' | 'shipped' | 'cancelled' | 'expired';
 
-interface OrderFacts {
+export interface OrderFacts {
   id: number;
   code: string;
   /** null for a stall sale: nobody signed in bought it. */
   buyerEmail: string | null;
   buyerName: string | null;
+  /** The buyer's users.language (null without a buyer). */
+  buyerLanguage: Language | null;
   channel: 'online' | 'stall';
   totalVnd: number;
   /** PUBLIC_URL, without a trailing slash: every link in a mail starts with it. */
@@ -32,10 +34,7 @@ export async function queueOrderEmails(
   // email: neither gets the mail (the order page shows the same news).
   if (order.channel === 'stall' || !order.buyerEmail) return;
   // Each mail in its recipient's language (users.language, set by the language switch).
-  const [buyer] = (await manager.query(`SELECT u.language FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`, [order.id])) as {
-    language: Language;
-  }[];
-  const lang = buyer?.language ?? 'vi';
+  const lang = order.buyerLanguage ?? 'vi';
   const t = (key: Parameters<typeof translate>[1], params: Record<string, unknown> = {}) => translate(lang, key, params);
   const link = `${order.baseUrl}/orders/${order.code}`;
   const tracking = extra.trackingNo ? `\n${t('email.trackingNo', { trackingNo: extra.trackingNo })}` : '';

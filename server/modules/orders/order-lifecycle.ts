@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { SqlParams } from '../../db/sql-params';
 import type { StockService } from '../inventory';
-import { queueOrderEmails, type OrderEvent } from './order-emails';
+import { queueOrderEmails, type OrderEvent, type OrderFacts } from './order-emails';
 import type { DeliveryLedger } from './orders.service';
 import { ordersMovableTo, sellerOrdersMovableTo, type OrderStatus, type SellerOrderStatus } from './order-state';
 import { msg, translate } from '../../rendering/i18n';
@@ -161,10 +161,10 @@ export class OrderLifecycle {
 
   private async facts(manager: EntityManager, orderId: number) {
     const [row] = (await manager.query(
-      `SELECT o.id, o.code, o.total_vnd AS "totalVnd", o.channel, u.email AS "buyerEmail", u.full_name AS "buyerName"
+      `SELECT o.id, o.code, o.total_vnd AS "totalVnd", o.channel, u.email AS "buyerEmail", u.full_name AS "buyerName", u.language AS "buyerLanguage"
        FROM orders o LEFT JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1`,
       [orderId],
-    )) as { id: number; code: string; totalVnd: number; channel: 'online' | 'stall'; buyerEmail: string | null; buyerName: string | null }[];
+    )) as Omit<OrderFacts, 'baseUrl'>[];
     return { ...row, baseUrl: this.publicUrl };
   }
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createAccount, signIn, signInAsSeller } from '../../helpers/auth';
+import { countQueries } from '../../helpers/queries';
 import { buyerWithCart, checkout, orderCodeFrom } from '../../helpers/shopping';
 import { createTestContext, type TestContext } from '../../helpers/test-context';
 
@@ -80,7 +81,11 @@ describe('order mail in the recipient’s language', () => {
     const product = await ctx.factories.createProduct({ sellerId: seller.sellerId, name: 'Chè Shan tuyết', stock: 5 });
     const buyer = await buyerWithCart(ctx, [{ productId: product.id, quantity: 1 }]);
     await buyer.agent.get('/lang/en?next=/cart').expect(303);
-    const code = orderCodeFrom(await checkout(buyer.agent));
+    let placed!: Awaited<ReturnType<typeof checkout>>;
+    const sql = await countQueries(ctx.ds, async () => (placed = await checkout(buyer.agent)));
+    const code = orderCodeFrom(placed);
+    // The buyer's language comes with the order's facts the mail is written from, not in a read of its own.
+    expect(sql.filter((q) => /SELECT u\.language FROM orders/.test(q))).toEqual([]);
     const [{ id: orderId }] = await ctx.ds.query(`SELECT id FROM orders WHERE code = $1`, [code]);
 
     const [toBuyer, toSeller] = await mailsOf(orderId);
