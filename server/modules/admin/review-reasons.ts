@@ -12,12 +12,17 @@ import { vi } from '../../rendering/locales/vi';
 const CURRENCY = /^tiền tệ (\S+)$/;
 
 /** Texts stored as a key's Vietnamese wording (a refund's reason, an order-history note), read back as that key. */
-const STORED_AS_VIETNAMESE: MessageKey[] = ['admin.reason.adminRefund', 'admin.reason.partCancelled', 'order.note.sellerSuspended'];
+const STORED_AS_VIETNAMESE: MessageKey[] = [
+  'admin.reason.adminRefund',
+  'admin.reason.partCancelled',
+  'order.note.sellerSuspended',
+  'admin.reason.sellerSuspended',
+];
 const storedPatterns = STORED_AS_VIETNAMESE.map((key) => {
   const names: string[] = [];
   const source = vi[key].replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
     names.push(name);
-    return '(.+)';
+    return '(.*)';
   });
   return { key, names, pattern: new RegExp(`^${source}$`) };
 });
@@ -51,8 +56,6 @@ function oneReason(lang: Language, reason: string): string {
     const match = pattern.exec(reason);
     if (match) return t(key, Object.fromEntries(names.map((name, i) => [name, match[i + 1]])));
   }
-  const suspended = /^Hợp tác xã “(.+)” bị tạm ngừng \((.*)\) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần$/.exec(reason);
-  if (suspended) return t('admin.reason.sellerSuspended', { name: suspended[1], reason: suspended[2] });
   return reason;
 }
 

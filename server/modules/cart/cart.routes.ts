@@ -46,7 +46,7 @@ export function cartRoutes(cart: CartService): Router {
   const router = express.Router();
 
   router.get('/cart', async (req, res) => {
-    // Fees to the province chosen on a product page (its cookie), as an estimate; checkout settles them.
+    // Fees to the visitor's province (chosen on a product page, else a signed-in buyer's), as an estimate; checkout settles them.
     const shipTo = await shipToProvince(req);
     const view = await cart.view(cartOwner(req), shipTo ? { province: shipTo.name } : null);
     res.render('cart/cart', {

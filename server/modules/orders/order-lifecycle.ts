@@ -323,7 +323,8 @@ export class OrderLifecycle {
       [
         seller.id,
         ['to_ship', 'shipped'],
-        `Hợp tác xã “${seller.name}” bị tạm ngừng (${reason}) khi phần đơn của họ chưa giao xong: liên hệ người mua, hoàn tiền nếu cần`,
+        // Stored in Vietnamese like every review reason; the back office reads it back in its reader's language.
+        translate('vi', 'admin.reason.sellerSuspended', { name: seller.name, reason }),
       ],
     )) as [{ code: string }[], number];
     return { cancelled, flagged: flagged.map((o) => o.code) };

@@ -52,7 +52,7 @@ export function orderRoutes(deps: {
   };
 
   router.get('/checkout', requireSignedIn, async (req, res) => {
-    // The province the buyer chose on a product page (its cookie), else Lào Cai.
+    // The province the buyer chose on a product page (its cookie), else that of their latest order, else Lào Cai.
     const locals = await checkoutLocals(req, { recipientName: req.user!.fullName, phone: req.user!.phone ?? '', province: (await shipToProvince(req))?.name });
     if (locals.cart.groups.length === 0 || locals.cart.limitNotice) return res.redirect('/cart');
     if (locals.cart.blocked) {

@@ -100,9 +100,13 @@ export function planImport(rows: ParsedRow[], products: PlannedProduct[], catego
       const sameName = byName.get(nameKey(values.name)) ?? [];
       const withoutSku = sameName.filter((p) => !p.sku);
       if (withoutSku.length === 1) product = withoutSku[0];
-      else if (withoutSku.length > 1) rowError('name', 'import.error.nameAmbiguous', { count: withoutSku.length });
-      else if (!values.sku && sameName.length > 0) rowError('sku', 'import.error.nameHasSku', { sku: sameName[0].sku ?? '' });
-      unmatched = withoutSku.length > 1 || (!values.sku && sameName.length > 0);
+      else if (withoutSku.length > 1) {
+        rowError('name', 'import.error.nameAmbiguous', { count: withoutSku.length });
+        unmatched = true;
+      } else if (!values.sku && sameName.length > 0) {
+        rowError('sku', 'import.error.nameHasSku', { sku: sameName[0].sku ?? '' });
+        unmatched = true;
+      }
     }
     // A new listing needs its weight (as on the form); a row that may yet be an existing product is told that first.
     if (!product && !unmatched && values.weightGrams === null && !errors.some((e) => e.column === 'weight')) {
